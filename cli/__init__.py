@@ -1,0 +1,1 @@
+"""The ``shenbao`` console script."""

@@ -1,0 +1,50 @@
+"""Append to and verify the hash-chained audit log (``shenbao audit verify``)."""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+
+from tortoise.exceptions import IntegrityError
+
+from models.audit import AuditEntry
+from models.retry import with_retry
+
+GENESIS = "0" * 64
+
+
+def entry_hash(prev_hash: str, at: datetime, actor: str, action: str, target: str | None, detail) -> str:
+    stamp = at.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    body = json.dumps([prev_hash, stamp, actor, action, target, detail], ensure_ascii=False,
+                      sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+async def append(*, at: datetime, actor: str, action: str, target: str | None = None, detail=None) -> AuditEntry:
+    """Append one entry; a concurrent writer makes the unique prev_hash fail and we re-read the tip."""
+    async def once() -> AuditEntry:
+        for _ in range(20):
+            last = await AuditEntry.all().order_by("-id").first()
+            prev = last.hash if last else GENESIS
+            h = entry_hash(prev, at, actor, action, target, detail)
+            try:
+                return await AuditEntry.create(at=at, actor=actor, action=action, target=target, detail=detail,
+                                               prev_hash=prev, hash=h)
+            except IntegrityError:
+                continue
+        raise RuntimeError("audit log: could not append after 20 tries")
+    return await with_retry(once, what="audit append")
+
+
+async def verify() -> tuple[bool, int, str]:
+    """Walk the chain; return (ok, entries checked, first problem or '')."""
+    prev = GENESIS
+    n = 0
+    async for e in AuditEntry.all().order_by("id"):
+        n += 1
+        if e.prev_hash != prev:
+            return False, n, f"entry {e.id}: prev_hash does not match entry before it"
+        if entry_hash(e.prev_hash, e.at, e.actor, e.action, e.target, e.detail) != e.hash:
+            return False, n, f"entry {e.id}: content does not match its hash (altered)"
+        prev = e.hash
+    return True, n, ""
