@@ -1,0 +1,272 @@
+"""Realistic filing inputs made in code: text PDFs (reportlab, CID font), scanned-looking PDFs (Pillow page
+images with Chinese text and a red seal, img2pdf), A3/rotated/CropBox pages, xlsx/docx, archives, bad inputs."""
+from __future__ import annotations
+
+import io
+import random
+import zipfile
+import zlib
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+A4 = (595.276, 841.89)
+A3 = (841.89, 1190.55)
+
+
+def text_pdf(pages: list[list[str]], sizes: list[tuple[float, float]] | None = None,
+             rotate: dict[int, int] | None = None, cropbox: dict[int, tuple] | None = None) -> bytes:
+    """A text PDF: each page a list of lines (first line large, a title). STSong-Light is a CID font."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    for i, lines in enumerate(pages):
+        size = (sizes or [])[i] if sizes and i < len(sizes) else A4
+        c.setPageSize(size)
+        y = size[1] - 72
+        for j, line in enumerate(lines):
+            c.setFont("STSong-Light", 16 if j == 0 else 11)
+            c.drawString(60, y, line)
+            y -= 26 if j == 0 else 18
+        c.showPage()
+    c.save()
+    data = buf.getvalue()
+    if rotate or cropbox:
+        data = _patch(data, rotate or {}, cropbox or {})
+    return data
+
+
+def _patch(data: bytes, rotate: dict[int, int], cropbox: dict[int, tuple]) -> bytes:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for i, deg in rotate.items():
+            pdf.pages[i].obj["/Rotate"] = deg
+        for i, box in cropbox.items():
+            pdf.pages[i].obj["/CropBox"] = pikepdf.Array(list(box))
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+def page_image(lines: list[str], *, seal: bool = False, dpi: int = 150, size_mm=(210, 297), noise: bool = True,
+               red_header: str | None = None):
+    """A scanned-looking page: black Chinese text, optionally a red header line and a red round seal."""
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    w, h = int(size_mm[0] / 25.4 * dpi), int(size_mm[1] / 25.4 * dpi)
+    img = Image.new("RGB", (w, h), (250, 250, 246))
+    d = ImageDraw.Draw(img)
+    px = dpi / 72
+    y = int(60 * px)
+    if red_header:
+        d.text((int(70 * px), y), red_header, font=ImageFont.truetype(FONT, int(26 * px)), fill=(210, 30, 30))
+        y += int(44 * px)
+        d.line((int(50 * px), y, w - int(50 * px), y), fill=(210, 30, 30), width=max(2, int(1.5 * px)))
+        y += int(20 * px)
+    for j, line in enumerate(lines):
+        f = ImageFont.truetype(FONT, int((18 if j == 0 else 12) * px))
+        d.text((int(60 * px), y), line, font=f, fill=(25, 25, 25))
+        y += int((34 if j == 0 else 21) * px)
+    if seal:
+        _draw_seal(d, (int(w * 0.62), int(h * 0.62)), int(42 / 25.4 * dpi / 2), px)
+    if noise:
+        rnd = random.Random(7)
+        for _ in range(w * h // 400):
+            x, yy = rnd.randrange(w), rnd.randrange(h)
+            img.putpixel((x, yy), (160, 160, 160))
+        img = img.filter(ImageFilter.GaussianBlur(0.6))
+    return img
+
+
+def _draw_seal(d, center, r, px) -> None:
+    from PIL import ImageFont
+
+    red = (215, 35, 40)
+    cx, cy = center
+    d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=red, width=max(3, int(r * 0.07)))
+    s = r * 0.3
+    d.polygon([(cx, cy - s), (cx + s * 0.3, cy - s * 0.3), (cx + s, cy - s * 0.3), (cx + s * 0.45, cy + s * 0.15),
+               (cx + s * 0.65, cy + s), (cx, cy + s * 0.5), (cx - s * 0.65, cy + s), (cx - s * 0.45, cy + s * 0.15),
+               (cx - s, cy - s * 0.3), (cx - s * 0.3, cy - s * 0.3)], fill=red)
+    f = ImageFont.truetype(FONT, int(r * 0.22))
+    d.text((cx - r * 0.6, cy + r * 0.45), "山东省财政厅", font=f, fill=red)
+
+
+def scanned_pdf(images, dpi: int = 150, quality: int = 70) -> bytes:
+    """JPEG page images wrapped by img2pdf (no text layer), each page sized from its dpi."""
+    import img2pdf
+
+    jpgs = []
+    for im in images:
+        b = io.BytesIO()
+        im.save(b, format="JPEG", quality=quality, dpi=(dpi, dpi))
+        jpgs.append(b.getvalue())
+    return img2pdf.convert(jpgs)
+
+
+def jpeg(img, dpi: int = 150) -> bytes:
+    b = io.BytesIO()
+    img.save(b, format="JPEG", quality=75, dpi=(dpi, dpi))
+    return b.getvalue()
+
+
+def multipage_tiff(images, dpi: int = 150) -> bytes:
+    b = io.BytesIO()
+    images[0].save(b, format="TIFF", save_all=True, append_images=images[1:], dpi=(dpi, dpi), compression="tiff_lzw")
+    return b.getvalue()
+
+
+def budget_xlsx(central: float = 8000, total: float = 12000, period: str = "2023年—2024年") -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "资金预算表"
+    ws.append(["青岛市公共就业服务能力提升示范项目资金预算表"])
+    ws.append(["实施期", period, "", "单位：万元"])
+    ws.append(["资金来源", "金额"])
+    ws.append(["中央财政补助", central])
+    ws.append(["省级财政补助", 1000])
+    ws.append(["市级财政补助", total - central - 1000])
+    ws.append(["合计", total])
+    b = io.BytesIO()
+    wb.save(b)
+    return b.getvalue()
+
+
+def docx(paragraphs: list[str]) -> bytes:
+    """A minimal valid .docx (WordprocessingML written by hand; LibreOffice reads it)."""
+    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
+    doc = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+           '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+           f"<w:body>{body}</w:body></w:document>")
+    ct = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+          '<Default Extension="xml" ContentType="application/xml"/>'
+          '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", ct)
+        z.writestr("_rels/.rels", rels)
+        z.writestr("word/document.xml", doc)
+    return b.getvalue()
+
+
+def zip_gbk(members: dict[str, bytes]) -> bytes:
+    """A zip as Chinese Windows writes it: names in GBK, no UTF-8 flag."""
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            info = zipfile.ZipInfo("placeholder")
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    raw = bytearray(b.getvalue())
+    # rewrite names: build again by hand with GBK bytes
+    return _zip_with_raw_names({n.encode("gbk"): d for n, d in members.items()})
+
+
+def _zip_with_raw_names(members: dict[bytes, bytes]) -> bytes:
+    import struct
+
+    out, central = bytearray(), bytearray()
+    for name, data in members.items():
+        comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+        cdata = comp.compress(data) + comp.flush()
+        crc = zlib.crc32(data)
+        off = len(out)
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(cdata), len(data), len(name), 0)
+        out += name + cdata
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, crc, len(cdata), len(data),
+                               len(name), 0, 0, 0, 0, 0, off) + name
+    cd_off = len(out)
+    out += central
+    out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), cd_off, 0)
+    return bytes(out)
+
+
+def zip_utf8(members: dict[str, bytes]) -> bytes:
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return b.getvalue()
+
+
+def zip_bomb(uncompressed_mb: int = 600) -> bytes:
+    """One member of zeros: about 1 MB that inflates to ``uncompressed_mb`` MB."""
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        with z.open("报告.pdf", "w", force_zip64=True) as fh:
+            block = b"\0" * (1 << 20)
+            for _ in range(uncompressed_mb):
+                fh.write(block)
+    return b.getvalue()
+
+
+def flate_bomb_pdf(mb: int = 1500) -> bytes:
+    """A one-page PDF whose content stream inflates to ``mb`` MB of spaces (about 1.5 MB on disk)."""
+    comp = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    body = b"".join(comp.compress(chunk) for _ in range(mb)) + comp.flush()
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream"]
+    return _raw_pdf(objs)
+
+
+def cycle_pdf() -> bytes:
+    """A page tree whose /Kids contains its own parent."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+    return _raw_pdf(objs)
+
+
+def _raw_pdf(objs: list[bytes]) -> bytes:
+    out = bytearray(b"%PDF-1.7\n")
+    offs = []
+    for i, o in enumerate(objs, 1):
+        offs.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    x = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for o in offs:
+        out += b"%010d 00000 n \n" % o
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
+    return bytes(out)
+
+
+def many_pages_pdf(n: int = 5000) -> bytes:
+    import pikepdf
+
+    pdf = pikepdf.new()
+    for _ in range(n):
+        pdf.add_blank_page(page_size=A4)
+    b = io.BytesIO()
+    pdf.save(b)
+    return b.getvalue()
+
+
+def encrypted_pdf(data: bytes, user: str = "secret") -> bytes:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        b = io.BytesIO()
+        pdf.save(b, encryption=pikepdf.Encryption(user=user, owner="owner" + user))
+        return b.getvalue()
+
+
+HTML_AS_PDF = b"<!DOCTYPE html><html><head><title>\xe4\xb8\x8b\xe8\xbd\xbd</title></head><body>login</body></html>"
+
+LARGE_ATTACHMENT_HTML = """<div>请查收附件。</div>
+<div style="clear:both;height:36px;padding:6px 4px;"><div><b>从网易163邮箱发来的超大附件</b></div>
+<div style="clear:both;height:36px;padding:6px 4px;"><a download="山东省申报材料.zip"
+ href="https://mail.163.com/large-attachment-download/index.html?p=X66&amp;file=abc">山东省申报材料.zip</a>
+<span style="color:#bbb;">(256.3M, 2023年4月10日 18:20到期)</span></div></div>"""
