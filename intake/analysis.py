@@ -156,25 +156,25 @@ def apply_raw(doc: AnalysedDocument, raw: dict, call: CallConfig) -> None:
     c = classify(doc.filename, analysis.get("title", ""), analysis.get("text_head", ""), call)
     doc.kind, doc.kind_source, doc.kind_confidence = c.kind, c.source, c.confidence
     doc.kind_evidence = {"evidence": c.evidence}
-    doc.findings = [f for f in doc.findings if f.code not in ("unreadable_attachment", "unsupported_attachment_type")]
+    doc.findings = [f for f in doc.findings if f.code != "unreadable_attachment"]
     doc.findings.extend(document_findings(doc))
 
 
 def document_findings(doc: AnalysedDocument) -> list[FindingSpec]:
+    """unreadable_attachment for a file that is corrupt, encrypted, over a limit, or not what its name claims.
+    (A file type the checks cannot read is the dossier check ``unsupported_attachment_type``.)"""
     a = doc.analysis
     ext = doc.filename.rsplit(".", 1)[-1].lower() if "." in doc.filename else ""
     family = a.get("family")
     if a.get("error"):
         return [_unreadable(doc, a["error"])]
-    if family in ("pdf", "image", "office", "archive"):
-        return []
-    if ext in CLAIMED:
-        what = {"html": "HTML 网页", "empty": "空文件（0 字节）", "text": "纯文本"}.get(family, "无法识别的内容")
+    if family == "empty":
+        return [_unreadable(doc, "空文件（0 字节）")]
+    if family not in ("pdf", "image", "office", "archive") and ext in CLAIMED:
+        what = {"html": "HTML 网页", "text": "纯文本", "ofd": "OFD 版式文件"}.get(family, "无法识别的内容")
+        a["claimed_type"] = ext
         return [_unreadable(doc, f"文件扩展名为 .{ext}，但内容是{what}")]
-    note = "（OFD 版式文件暂不支持自动读取，请人工查看）" if family == "ofd" else ""
-    return [FindingSpec("unsupported_attachment_type",
-                        f"附件「{doc.filename}」的类型（{a.get('fmt')}）无法自动检查{note}，请人工查看",
-                        {"filename": doc.filename, "type": a.get("fmt"), "family": family}, *CLAUSE_PAGES)]
+    return []
 
 
 def _unreadable(doc: AnalysedDocument, reason: str) -> FindingSpec:
@@ -200,3 +200,25 @@ def _link_findings(links: list[dict]) -> list[FindingSpec]:
                         f"邮件正文含 {len(links)} 个“超大附件”下载链接：{names}。本系统不下载，请经办人员及时下载并核对"
                         "（通知未明确以链接方式发送是否视为已发送邮箱）",
                         {"links": links}, *CLAUSE_SCAN)]
+
+
+async def ocr_document(data: bytes, filename: str, content_type: str, analysis: dict, call: CallConfig, *,
+                       kind_source: str | None = None, pages: int = 2, timeout: float | None = None) -> dict:
+    """OCR the first ``pages`` pages of a scan and return the update for the Document row:
+    ``{"analysis": ..., "kind": ..., "kind_source": ..., "kind_confidence": ..., "kind_evidence": ...}``
+    (kind fields only when the officer has not set the kind). Slow (1.3–7 s a page): run it in the background."""
+    timeout = timeout or 30.0 * pages + 10
+    res = await sandbox.run(worker.ocr_file, data, filename, content_type, pages, timeout=timeout)
+    new = dict(analysis)
+    if not res.ok:
+        new["ocr"] = {"status": "failed", "reason": _sandbox_reason(res), "pages": pages}
+        return {"analysis": new}
+    texts = res.value["text"]
+    new.update(derive_facts(texts, [], [], call, source="ocr"))
+    new["ocr"] = {"status": "done", "pages": res.value["pages"], "seconds": res.value["seconds"], "lang": "chi_sim"}
+    update = {"analysis": new}
+    if kind_source != "officer":
+        c = classify(filename, new.get("title", ""), new.get("text_head", ""), call)
+        update.update(kind=c.kind, kind_source=f"ocr_{c.source}" if c.source in ("title", "content") else c.source,
+                      kind_confidence=c.confidence, kind_evidence={"evidence": c.evidence, "ocr": True})
+    return update

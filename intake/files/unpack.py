@@ -37,7 +37,9 @@ def safe_name(raw: str, index: int) -> str:
         if p in ("", ".", ".."):
             continue
         if len(p) > 1 and p[1] == ":":
-            p = p[2:] or f"part{index}"
+            p = p[2:].strip()
+            if not p:
+                continue
         parts.append(p[:200])
     name = posixpath.join(*parts) if parts else f"member-{index}"
     return name[:480]

@@ -159,14 +159,6 @@ def docx(paragraphs: list[str]) -> bytes:
 
 def zip_gbk(members: dict[str, bytes]) -> bytes:
     """A zip as Chinese Windows writes it: names in GBK, no UTF-8 flag."""
-    b = io.BytesIO()
-    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in members.items():
-            info = zipfile.ZipInfo("placeholder")
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, data)
-    raw = bytearray(b.getvalue())
-    # rewrite names: build again by hand with GBK bytes
     return _zip_with_raw_names({n.encode("gbk"): d for n, d in members.items()})
 
 

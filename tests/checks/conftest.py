@@ -1,0 +1,21 @@
+"""Fixtures for the pre-check tests: the 2023 call, a SQLite database (until the shared conftest has one)."""
+from __future__ import annotations
+
+import pytest
+import pytest_asyncio
+
+from config.call import load_call
+
+
+@pytest.fixture(scope="session")
+def call():
+    return load_call("2023")
+
+
+@pytest_asyncio.fixture
+async def checks_db(tmp_path):
+    from models import close_db, init_db
+
+    await init_db(f"sqlite://{tmp_path}/checks.sqlite3")
+    yield
+    await close_db()
