@@ -113,3 +113,17 @@ def prior_report(a: Applicant, city: str, pages: int = 2, filename: str | None =
         k += 1
     return _file(filename or f"{a.province}{prior}年示范项目执行情况报告.pdf", "prior_report", a,
                  w.finish()[:pages], "prior")
+
+
+def loose_photos(a: Applicant, pages: int = 2, filename: str = "扫描件001.pdf") -> SampleFile:
+    """Scanned photo pages whose captions name no place: nothing in them tells which province sent them."""
+    rng = a.rng("loose")
+    w = Writer()
+    w.title("现场照片")
+    for k in range(pages):
+        if k:
+            w.new_page()
+        _photo(w, f"图{2 * k + 1}  {PHOTOS[(2 * k) % len(PHOTOS)]}", 90, rng)
+        w.skip(0.3)
+        _photo(w, f"图{2 * k + 2}  {PHOTOS[(2 * k + 1) % len(PHOTOS)]}", 90, rng)
+    return _file(filename, "evidence", a, w.finish()[:pages], "loose")
