@@ -222,3 +222,10 @@ async def ocr_document(data: bytes, filename: str, content_type: str, analysis: 
         update.update(kind=c.kind, kind_source=f"ocr_{c.source}" if c.source in ("title", "content") else c.source,
                       kind_confidence=c.confidence, kind_evidence={"evidence": c.evidence, "ocr": True})
     return update
+
+
+def document_fields(d: AnalysedDocument) -> dict:
+    """The Document row fields this module decides (the pipeline adds submission, parent, archive_path, created_at)."""
+    return {"filename": d.filename[:512], "content_type": d.content_type, "sha256": d.sha256, "size": d.size,
+            "kind": d.kind, "kind_source": d.kind_source, "kind_confidence": d.kind_confidence,
+            "kind_evidence": d.kind_evidence, "pages": d.pages, "page_detail": d.page_detail, "analysis": d.analysis}

@@ -14,8 +14,11 @@ def call():
 
 @pytest_asyncio.fixture
 async def checks_db(tmp_path):
-    from models import close_db, init_db
+    from tortoise import Tortoise
 
-    await init_db(f"sqlite://{tmp_path}/checks.sqlite3")
+    from models import close_db, tortoise_config
+
+    await Tortoise.init(config=tortoise_config(f"sqlite://{tmp_path}/checks.sqlite3"))
+    await Tortoise.generate_schemas()
     yield
     await close_db()

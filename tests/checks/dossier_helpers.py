@@ -1,0 +1,54 @@
+"""Store analysed documents as real Submission/Document rows and build the DossierContext the checks see."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from intake.analysis import analyse_attachments, document_fields
+from intake.checks import DossierContext
+from intake.checks.registry import EXTRA_CHECKS
+from intake.parse import AttachmentPart
+from models.submission import Document, Submission
+
+T0 = datetime(2023, 3, 20, 2, 0, tzinfo=timezone.utc)
+
+
+def att(name: str, data: bytes, ctype: str = "application/octet-stream") -> AttachmentPart:
+    return AttachmentPart(name, ctype, data, "")
+
+
+async def submit(call, province: str, files: list[tuple[str, bytes]], n: int = 1, html: str = ""):
+    """One on-time submission whose attachments are analysed for real and stored as Document rows."""
+    at = T0 + timedelta(hours=n)
+    sub = await Submission.create(call_id=call.id, group_key=f"mid:<{province}-{n}@test>", province=province,
+                                  first_received_at=at, on_time=True, created_at=at, updated_at=at)
+    res = await analyse_attachments([att(n_, d) for n_, d in files], html_body=html, call=call)
+    rows: list[Document] = []
+    for d in res.documents:
+        parent = rows[d.parent] if d.parent is not None else None
+        rows.append(await Document.create(submission=sub, parent=parent, archive_path=f"att/{d.sha256}",
+                                          created_at=at, **document_fields(d)))
+    return sub, rows, res
+
+
+async def context(call, province: str, dossier=None) -> DossierContext:
+    subs = await Submission.filter(province=province, on_time=True).order_by("first_received_at")
+    all_docs = await Document.filter(submission_id__in=[s.id for s in subs]).order_by("id")
+    order = {s.id: i for i, s in enumerate(subs)}
+    latest: dict[str, Document] = {}
+    for d in sorted(all_docs, key=lambda d: (order[d.submission_id], d.id)):
+        if d.pages is None and (d.analysis or {}).get("container"):
+            continue
+        if d.kind == "other":
+            latest[f"other:{d.id}"] = d
+        else:
+            latest[d.kind] = d
+    return DossierContext(call=call, province=province, now=T0 + timedelta(days=1), submissions=list(subs),
+                          documents=list(latest.values()), all_documents=list(all_docs), dossier=dossier)
+
+
+def run_checks(ctx: DossierContext) -> dict:
+    out = {}
+    for c in EXTRA_CHECKS:
+        for f in c.check(ctx):
+            out.setdefault(f.code, []).append(f)
+    return out
