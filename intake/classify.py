@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from config.call import CallConfig
 
 ORDER = ("prior_report", "performance_targets", "budget", "plan", "evidence", "cover_letter")
-_COVER = re.compile(r"关于.{2,80}?的(?:请示|函|报告)$|联合行文|^.{0,30}(?:请示|申报文件)$")
+_COVER = re.compile(r"关于.{2,80}?的(?:请示|函|报告)$|.{4,80}的(?:请示|函)$|联合行文|^.{0,30}(?:请示|申报文件)$")
 SOURCE_CONFIDENCE = {"title": 0.9, "filename": 0.8, "content": 0.6}
 
 

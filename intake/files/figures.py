@@ -91,9 +91,9 @@ def cities_from_title(title: str, province_names: tuple[str, ...]) -> list[str]:
     core = re.sub(r"(财政局|财政厅|人力资源和?社会保障局|人力资源和?社会保障厅|人社局|人社厅)", "|", title)
     for m in _CITY.finditer(core):
         name = m.group(1)
-        for prefix in ("关于推荐", "关于申报", "关于报送", "关于", "推荐", "申报", "报送", "同意", "支持", "和", "及", "与"):
-            if name.startswith(prefix) and len(name) - len(prefix) >= 2:
-                name = name[len(prefix):]
+        for trigger in ("关于", "推荐", "申报", "报送", "同意", "支持", "和", "及", "与", "、"):
+            if trigger in name[:-1] and len(name.split(trigger)[-1]) >= 2:
+                name = name.split(trigger)[-1]
         for p in province_names:
             short = p.rstrip("省市").replace("自治区", "")
             for cand in (p, short):
@@ -117,6 +117,9 @@ def departments(text: str, hrss_variants: tuple[str, ...]) -> dict:
 def title_of(text: str, max_len: int = 120) -> str:
     """The document title: the first lines with a 关于…/方案/表/报告 shape, else the first non-empty lines."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:25]
+    for ln in lines[:6]:
+        if re.search(r"的(?:请示|函|报告|通知)$", ln):
+            return ln[:max_len]
     joined = "".join(lines)
     m = re.search(r"关于[^。\n]{2,80}?(?:请示|函|报告|通知)", joined)
     if m:

@@ -1,0 +1,61 @@
+"""The sandbox turns hangs, memory bombs and crashes into results; OCR reads a rendered Chinese page."""
+from __future__ import annotations
+
+import os
+import time
+
+from intake import sandbox
+from intake.analysis import ocr_document
+
+from . import builders as b
+
+
+def _hang():
+    time.sleep(60)
+
+
+def _eat_memory():
+    blocks = []
+    for _ in range(64):
+        blocks.append(bytearray(64 << 20))     # 4 GiB total, far above the 1 GiB cap
+    return len(blocks)
+
+
+def _crash():
+    os.abort()
+
+
+def _echo(x):
+    return {"x": x, "pid": os.getpid()}
+
+
+async def test_timeout_memory_crash_then_normal_work():
+    t0 = time.monotonic()
+    r = await sandbox.run(_hang, timeout=1.0)
+    assert not r.ok and r.error == "timeout" and time.monotonic() - t0 < 5
+    r = await sandbox.run(_eat_memory, mem_bytes=512 << 20)
+    assert not r.ok and r.error == "memory"
+    r = await sandbox.run(_crash)
+    assert not r.ok and r.error in ("crash", "memory") and "exit code" in r.detail
+    r = await sandbox.run(_echo, 7)
+    assert r.ok and r.value["x"] == 7 and r.value["pid"] != os.getpid()
+
+
+def test_worker_count_is_cores():
+    assert sandbox.worker_count() == (os.cpu_count() or 1)
+
+
+async def test_ocr_reads_a_scanned_cover_letter(call):
+    img = b.page_image(["关于推荐青岛市申报2023年公共就业服务能力提升示范项目的请示", "财政部、人力资源社会保障部：",
+                        "经省人民政府同意，现将有关材料报送你们。", "山东省财政厅", "山东省人力资源和社会保障厅"],
+                       seal=True, dpi=200, noise=False)
+    data = b.scanned_pdf([img], dpi=200)
+    upd = await ocr_document(data, "扫描件001.pdf", "application/pdf", {"ocr": {"status": "pending"}}, call, pages=1)
+    a = upd["analysis"]
+    assert a["ocr"]["status"] == "done" and a["text_source"] == "ocr"
+    assert "青岛市" in a["cities"]
+    assert a["departments"]["finance"] and a["departments"]["hrss"]
+    assert upd["kind"] == "cover_letter" and upd["kind_source"] == "ocr_title"
+    # an officer's kind is never overwritten by OCR
+    upd2 = await ocr_document(data, "扫描件001.pdf", "application/pdf", {}, call, kind_source="officer", pages=1)
+    assert "kind" not in upd2
