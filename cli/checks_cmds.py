@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+
 from pathlib import Path
 
 from intake.checks.common import KIND_ZH
@@ -128,7 +128,7 @@ async def cmd_analyse(args, services: Services) -> int:
             print(f"{indent}    [{SEVERITY_ZH[f.severity]}] {f.code}: {f.message}")
         if not (a.get("container")):
             rows.append(_Row(i, d.filename, d.sha256, d.kind, d.pages, d.page_detail, a, kind_source=d.kind_source))
-    ctx = DossierContext(call=call, province=args.province or "", now=datetime.now(timezone.utc),
+    ctx = DossierContext(call=call, province=args.province or "", now=services.clock.now(),
                          submissions=[_Sub()], documents=_latest(rows), all_documents=rows, dossier=_Dossier())
     print("—— 申报材料检查 ——")
     n = 0

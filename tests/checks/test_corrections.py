@@ -1,0 +1,53 @@
+"""Officer corrections: a document's kind and a province's cities; audited; the dossier checks see them."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from config.clock import FixedClock
+from config.settings import load_settings
+from intake.archive import Archive
+from intake.checks.corrections import CorrectionError, set_cities, set_document_kind
+from intake.services import Services
+from models import audit_log
+from models.audit import AuditEntry
+from models.dossier import Dossier
+
+from . import builders as b
+from .dossier_helpers import context, run_checks, submit
+
+
+@pytest.fixture
+def services(tmp_path, call):
+    settings = load_settings({}, tmp_path)
+    return Services(settings, call, FixedClock(datetime(2023, 3, 25, 8, tzinfo=timezone.utc)),
+                    Archive(settings.archive_dir))
+
+
+async def test_doc_kind_correction_is_audited_and_changes_checks(checks_db, call, services):
+    _sub, rows, _ = await submit(call, "河南省", [("附件1.pdf", b.text_pdf([["正文"]] * 12))])
+    assert rows[0].kind == "other"
+    found = run_checks(await context(call, "河南省"))
+    assert "missing_plan" in found and "plan_over_page_limit" not in found
+    doc = await set_document_kind(services, rows[0].id, "plan", reason="实为实施方案", actor="officer:wang")
+    assert doc.kind == "plan" and doc.kind_source == "officer" and doc.kind_evidence["officer"]["previous"]["kind"] == "other"
+    found = run_checks(await context(call, "河南省"))
+    assert "missing_plan" not in found
+    assert found["plan_over_page_limit"][0].message == "实施方案: 12 页 A4 = 12 页, 超过 10 页"
+    entry = await AuditEntry.all().order_by("-id").first()
+    assert entry.action == "document.kind" and entry.detail["reason"] == "实为实施方案"
+    assert (await audit_log.verify())[0]
+    with pytest.raises(CorrectionError):
+        await set_document_kind(services, rows[0].id, "nonsense", reason="x", actor="officer:wang")
+
+
+async def test_cities_set_by_officer(checks_db, call, services):
+    await submit(call, "山东省", [("实施方案.pdf", b.text_pdf([["青岛市公共就业服务能力提升示范项目实施方案"]]))])
+    d = await set_cities(services, "山东", ["青岛市", "济南市", "烟台市"], reason="据纸质件", actor="officer:li")
+    assert d.province == "山东省" and d.cities == ["青岛市", "济南市", "烟台市"] and d.cities_source == "officer"
+    dossier = await Dossier.get(province="山东省")
+    found = run_checks(await context(call, "山东省", dossier))
+    assert found["quota_exceeded"][0].figures["count"] == 3
+    entry = await AuditEntry.all().order_by("-id").first()
+    assert entry.action == "dossier.cities" and entry.target == "dossier:山东省"
