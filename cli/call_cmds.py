@@ -151,12 +151,12 @@ def cmd_call_check(args, services=None) -> int:
 
 
 # --- samples ------------------------------------------------------------------------------------
-def write_samples(call: CallConfig, outdir: Path) -> tuple[list, float]:
+def write_samples(call: CallConfig, outdir: Path, scenarios: list | None = None) -> tuple[list, float]:
     """Write each scenario as ``NN-name.eml`` (as delivered to its first mailbox) plus its files."""
     from intake.samples.scenarios import build_scenarios
 
     t = time.perf_counter()
-    scenarios = build_scenarios(call)
+    scenarios = scenarios if scenarios is not None else build_scenarios(call)
     elapsed = time.perf_counter() - t
     outdir.mkdir(parents=True, exist_ok=True)
     for i, s in enumerate(scenarios, 1):
