@@ -57,8 +57,8 @@ def cover_letter_pages(a: Applicant, *, joint: bool = True, seal: bool = True, d
     w.skip(0.5)
     for i, line in enumerate(["附件："] + texts.attachments_list(a)):
         w.text(line, indent=2 if i == 0 else 0, x_offset=0 if i == 0 else pt(16, dpi) * 5)
-    w.ensure(w.page.px(54))
-    w.skip(0.8)
+    w.ensure(w.page.px(58))
+    w.skip(1.4)
     p = w.page
     size = pt(16, dpi)
     centres = [p.left + p.width * 0.27, p.left + p.width * 0.70] if joint else [p.left + p.width * 0.68]
@@ -74,7 +74,7 @@ def cover_letter_pages(a: Applicant, *, joint: bool = True, seal: bool = True, d
     if seal:
         rng = a.rng("seal")
         for unit, cx in zip(heads, centres):
-            stamp(p.image, unit, (round(cx + rng.uniform(-15, 15)), round(y_names + size * 1.3)), p.px(42), rng)
+            stamp(p.image, unit, (round(cx + rng.uniform(-15, 15)), round(y_names + size * 1.8)), p.px(42), rng)
     w.text(f"（联系人：{a.contact[0]}，联系电话：{a.contact[1]}）", indent=2)
     return w.finish()
 
