@@ -23,7 +23,7 @@ log = logging.getLogger("shenbao.sandbox")
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MEM = 1 << 30
-PRELOAD = ["intake.files.worker"]
+PRELOAD = ["__main__", "intake.files.worker"]   # __main__ once in the server, not in every child
 
 _slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 _ctx = None

@@ -11,7 +11,7 @@ from intake.files.sniff import sniff
 from intake.files.unpack import UNPACKERS, LimitExceeded, UnpackLimits
 
 TEXT_PAGES = 12
-SEAL_PAGES = 3
+SEAL_PAGES = 2
 
 
 def unpack_file(data: bytes, fmt: str, limits: UnpackLimits | None = None) -> dict:
