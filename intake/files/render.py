@@ -58,7 +58,10 @@ def find_seal(img, dpi: float) -> dict | None:
     scale = SEAL_DPI / dpi
     if scale < 1:
         img = img.resize((max(1, int(img.width * scale)), max(1, int(img.height * scale))))
-    mask = red_mask(img).filter(ImageFilter.MaxFilter(5))
+    mask = red_mask(img)
+    if mask.getbbox() is None:
+        return None
+    mask = mask.filter(ImageFilter.MaxFilter(5))
     w, h = mask.size
     buf = mask.tobytes()
     seen = bytearray(w * h)

@@ -14,6 +14,23 @@ TEXT_PAGES = 12
 SEAL_PAGES = 2
 
 
+def _warm() -> None:
+    """Import the parsers and touch pdfium once in the forkserver, so each forked child starts warm."""
+    try:
+        import pikepdf  # noqa: F401
+        import pypdfium2 as pdfium
+        from PIL import Image  # noqa: F401
+
+        pdf = pdfium.PdfDocument.new()
+        pdf.new_page(595, 842).close()
+        pdf.close()
+    except Exception:  # warm-up is an optimisation only
+        pass
+
+
+_warm()
+
+
 def unpack_file(data: bytes, fmt: str, limits: UnpackLimits | None = None) -> dict:
     try:
         return UNPACKERS[fmt](data, limits or UnpackLimits())
