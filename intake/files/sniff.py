@@ -57,7 +57,7 @@ def sniff(data: bytes, filename: str = "", content_type: str = "") -> FileType:
     if not data:
         return FileType("empty", "empty", "0 bytes")
     head = data[:16]
-    if data[:1024].lstrip().startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
+    if data[:1024].lstrip().startswith(b"%PDF-"):
         return FileType("pdf", "pdf", "magic %PDF-")
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         k = _zip_kind(data)
@@ -87,6 +87,8 @@ def sniff(data: bytes, filename: str = "", content_type: str = "") -> FileType:
         return FileType("image", "bmp", "magic BMP")
     if head[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return FileType("image", "webp", "magic WEBP")
+    if b"%PDF-" in data[:1024]:            # junk before the header: readers accept it
+        return FileType("pdf", "pdf", "magic %PDF- after leading bytes")
     low = data[:2048].lstrip().lower()
     if low.startswith((b"<!doctype html", b"<html")) or b"<html" in low[:512] or b"<body" in low[:1024]:
         return FileType("html", "html", "HTML markup")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import posixpath
+import shutil
 import subprocess
 import tempfile
 import zipfile
@@ -112,7 +113,9 @@ def unpack_7z(data: bytes, limits: UnpackLimits) -> dict:
 
 
 def unpack_rar(data: bytes, limits: UnpackLimits, timeout: float = 25.0) -> dict:
-    """RAR through p7zip's ``7z`` (reads RAR4/RAR5); listing first, so sizes are checked before writing."""
+    """RAR: sizes listed first with ``7z l`` (p7zip reads RAR headers), then extracted with ``bsdtar``
+    (libarchive-tools: RAR4 and RAR5) when installed, else ``7z x`` (Debian's p7zip has no RAR codec, so
+    it extracts only stored members). bsdtar refuses '..' and absolute member paths by default."""
     with tempfile.TemporaryDirectory(prefix="sbrar-") as tmp:
         src = os.path.join(tmp, "in.rar")
         with open(src, "wb") as fh:
@@ -120,17 +123,21 @@ def unpack_rar(data: bytes, limits: UnpackLimits, timeout: float = 25.0) -> dict
         listing = subprocess.run(["7z", "l", "-slt", "-p-", "-ba", src], capture_output=True, timeout=timeout,
                                  stdin=subprocess.DEVNULL)
         if listing.returncode != 0:
-            raise LimitExceeded("RAR 压缩包无法读取（7z: " + listing.stderr.decode("utf-8", "replace")[-200:].strip() + "）")
+            raise LimitExceeded("RAR 压缩包无法读取（" + listing.stderr.decode("utf-8", "replace")[-160:].strip() + "）")
         sizes = [int(ln.split(b"=", 1)[1].strip() or 0) for ln in listing.stdout.splitlines()
                  if ln.startswith(b"Size = ")]
+        if b"Encrypted = +" in listing.stdout:
+            raise LimitExceeded("RAR 压缩包已加密，无法读取")
         if len(sizes) > limits.max_files:
             raise LimitExceeded(f"压缩包内文件数 {len(sizes)} 超过上限 {limits.max_files}")
         _check_declared(sum(sizes), len(data), limits)
         out = os.path.join(tmp, "out")
-        r = subprocess.run(["7z", "x", "-y", "-p-", "-sccUTF-8", f"-o{out}", src], capture_output=True,
-                           timeout=timeout, stdin=subprocess.DEVNULL)
+        os.mkdir(out)
+        cmd = (["bsdtar", "-x", "-f", src, "-C", out] if shutil.which("bsdtar")
+               else ["7z", "x", "-y", "-p-", f"-o{out}", src])
+        r = subprocess.run(cmd, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
         if r.returncode != 0:
-            raise LimitExceeded("RAR 解压失败（可能已加密或已损坏）")
+            raise LimitExceeded("RAR 解压失败（可能已加密、已损坏或压缩方式不受支持）")
         return _collect_dir(out, limits)
 
 

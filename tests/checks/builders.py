@@ -262,3 +262,20 @@ LARGE_ATTACHMENT_HTML = """<div>请查收附件。</div>
 <div style="clear:both;height:36px;padding:6px 4px;"><a download="山东省申报材料.zip"
  href="https://mail.163.com/large-attachment-download/index.html?p=X66&amp;file=abc">山东省申报材料.zip</a>
 <span style="color:#bbb;">(256.3M, 2023年4月10日 18:20到期)</span></div></div>"""
+
+
+def rar4_stored(members: dict[str, bytes]) -> bytes:
+    """A RAR 4 archive with stored (uncompressed) members and ASCII names: no RAR tool is needed to make it."""
+    import struct
+
+    out = bytearray(b"Rar!\x1a\x07\x00")
+    main = struct.pack("<BHHHI", 0x73, 0, 13, 0, 0)
+    out += struct.pack("<H", zlib.crc32(main) & 0xFFFF) + main
+    for name, data in members.items():
+        nb = name.encode()
+        hdr = struct.pack("<BHHIIBIIBBHI", 0x74, 0x8000, 32 + len(nb), len(data), len(data), 2, zlib.crc32(data),
+                          0x56A00000, 29, 0x30, len(nb), 0x20) + nb
+        out += struct.pack("<H", zlib.crc32(hdr) & 0xFFFF) + hdr + data
+    end = struct.pack("<BHH", 0x7B, 0x4000, 7)
+    out += struct.pack("<H", zlib.crc32(end) & 0xFFFF) + end
+    return bytes(out)

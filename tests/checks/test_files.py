@@ -173,3 +173,11 @@ async def test_link_only_finding(call):
     [f] = res.findings
     assert f.code == "link_only_attachment" and f.figures["links"][0]["size"] == "256.3M"
     assert f.section == "二（三）"
+
+
+async def test_rar_members_are_read(call):
+    rar = b.rar4_stored({"budget/yusuan.pdf": b.text_pdf([["资金预算表", "中央财政补助 9000 万元"]])})
+    docs = (await analyse_attachments([att("材料.rar", rar)], call=call)).documents
+    assert docs[0].analysis["fmt"] == "rar" and docs[0].analysis["members"] == 1
+    assert docs[1].member_path == "budget/yusuan.pdf" and docs[1].kind == "budget"
+    assert docs[1].analysis["subsidy"]["wan_yuan"] == 9000
