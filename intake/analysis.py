@@ -229,3 +229,20 @@ def document_fields(d: AnalysedDocument) -> dict:
     return {"filename": d.filename[:512], "content_type": d.content_type, "sha256": d.sha256, "size": d.size,
             "kind": d.kind, "kind_source": d.kind_source, "kind_confidence": d.kind_confidence,
             "kind_evidence": d.kind_evidence, "pages": d.pages, "page_detail": d.page_detail, "analysis": d.analysis}
+
+
+async def analyse_for_pipeline(parsed, call: CallConfig) -> tuple[list[dict], list[FindingSpec]]:
+    """The shape ``intake.documents.analyse`` expects: one dict per document (``parent`` an index into the
+    list, ``data`` the bytes to archive, ``findings`` its FindingSpecs) and the submission-level findings."""
+    res = await analyse_attachments(parsed.attachments, html_body=parsed.html_body, call=call)
+    items = []
+    for d in res.documents:
+        item = document_fields(d)
+        item.update(data=d.data, parent=d.parent, findings=list(d.findings))
+        if d.member_path:
+            item["analysis"] = {**(item["analysis"] or {}), "member_path": d.member_path}
+        items.append(item)
+    if res.links:
+        for f in res.findings:
+            log.info("link-only attachment(s): %s", f.figures.get("links"))
+    return items, list(res.findings)

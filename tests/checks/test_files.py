@@ -181,3 +181,22 @@ async def test_rar_members_are_read(call):
     assert docs[0].analysis["fmt"] == "rar" and docs[0].analysis["members"] == 1
     assert docs[1].member_path == "budget/yusuan.pdf" and docs[1].kind == "budget"
     assert docs[1].analysis["subsidy"]["wan_yuan"] == 9000
+
+
+async def test_pipeline_adapter_shape(call):
+    from email.message import EmailMessage
+
+    from intake.analysis import analyse_for_pipeline
+    from intake.parse import parse_mail
+
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = "czt@sd.gov.cn", "sbsjyc@163.com", "山东省申报材料"
+    m.set_content("见附件")
+    m.add_alternative(b.LARGE_ATTACHMENT_HTML, subtype="html")
+    m.add_attachment(b.zip_utf8({"实施方案.pdf": b.text_pdf([["实施方案"]])}), maintype="application",
+                     subtype="zip", filename="材料.zip")
+    items, sub_findings = await analyse_for_pipeline(parse_mail(m.as_bytes()), call)
+    assert [i["filename"] for i in items] == ["材料.zip", "实施方案.pdf"]
+    assert items[1]["parent"] == 0 and items[1]["kind"] == "plan" and items[1]["pages"] == 1
+    assert items[1]["analysis"]["member_path"] == "实施方案.pdf" and isinstance(items[1]["data"], bytes)
+    assert [f.code for f in sub_findings] == ["link_only_attachment"]
