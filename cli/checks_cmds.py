@@ -34,6 +34,11 @@ def register(sub) -> None:
     p.add_argument("--timeout", type=float, default=30.0, help="seconds per file (default 30)")
     p.set_defaults(func=cmd_analyse, no_db=True)
 
+    p = sub.add_parser("ocr", help="OCR the first pages of scans still waiting (background step); re-check dossiers")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--pages", type=int, default=2)
+    p.set_defaults(func=cmd_ocr)
+
 
 async def cmd_doc_kind(args, services: Services) -> int:
     from intake.checks.corrections import CorrectionError, set_document_kind
@@ -58,6 +63,14 @@ async def cmd_cities(args, services: Services) -> int:
         return 1
     shown = "、".join(d.cities or []) or "（已清除，按申报材料识别）"
     print(f"{d.province} 申报城市：{shown}；已记入审计日志")
+    return 0
+
+
+async def cmd_ocr(args, services: Services) -> int:
+    from intake.files.background import run_background_ocr
+
+    done = await run_background_ocr(services, pages=args.pages, limit=args.limit)
+    print(f"已完成 {len(done)} 个扫描件的文字识别" + (f"：{', '.join(map(str, done))}" if done else ""))
     return 0
 
 

@@ -279,3 +279,23 @@ def rar4_stored(members: dict[str, bytes]) -> bytes:
     end = struct.pack("<BHH", 0x7B, 0x4000, 7)
     out += struct.pack("<H", zlib.crc32(end) & 0xFFFF) + end
     return bytes(out)
+
+
+def budget_table_pdf(central: str = "9,500") -> bytes:
+    """A text PDF with a ruled budget table: the 中央财政补助 figure sits under its column header."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4 as RL_A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+    from reportlab.lib.styles import ParagraphStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    st = ParagraphStyle("t", fontName="STSong-Light", fontSize=16)
+    rows = [["资金来源", "中央财政补助", "省级财政补助", "市级财政补助", "合计"],
+            ["金额", central, "1,000", "2,000", "12,500"]]
+    t = Table(rows)
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("GRID", (0, 0), (-1, -1), 0.8, colors.black)]))
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=RL_A4).build([Paragraph("资金预算表", st), Paragraph("单位：万元", st), t])
+    return buf.getvalue()

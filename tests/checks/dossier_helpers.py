@@ -16,7 +16,7 @@ def att(name: str, data: bytes, ctype: str = "application/octet-stream") -> Atta
     return AttachmentPart(name, ctype, data, "")
 
 
-async def submit(call, province: str, files: list[tuple[str, bytes]], n: int = 1, html: str = ""):
+async def submit(call, province: str, files: list[tuple[str, bytes]], n: int = 1, html: str = "", archive=None):
     """One on-time submission whose attachments are analysed for real and stored as Document rows."""
     at = T0 + timedelta(hours=n)
     sub = await Submission.create(call_id=call.id, group_key=f"mid:<{province}-{n}@test>", province=province,
@@ -25,7 +25,8 @@ async def submit(call, province: str, files: list[tuple[str, bytes]], n: int = 1
     rows: list[Document] = []
     for d in res.documents:
         parent = rows[d.parent] if d.parent is not None else None
-        rows.append(await Document.create(submission=sub, parent=parent, archive_path=f"att/{d.sha256}",
+        rel = archive.put(d.data, "files")[1] if archive is not None else f"att/{d.sha256}"
+        rows.append(await Document.create(submission=sub, parent=parent, archive_path=rel,
                                           created_at=at, **document_fields(d)))
     return sub, rows, res
 

@@ -51,3 +51,23 @@ async def test_cities_set_by_officer(checks_db, call, services):
     assert found["quota_exceeded"][0].figures["count"] == 3
     entry = await AuditEntry.all().order_by("-id").first()
     assert entry.action == "dossier.cities" and entry.target == "dossier:山东省"
+
+
+async def test_background_ocr_updates_kind_and_facts(checks_db, call, services):
+    from intake.files.background import run_background_ocr
+
+    img = b.page_image(["关于推荐青岛市申报2023年公共就业服务能力提升示范项目的请示", "财政部、人力资源社会保障部：",
+                        "山东省财政厅", "山东省人力资源和社会保障厅"], seal=True, dpi=200, noise=False)
+    _sub, rows, _ = await submit(call, "山东省", [("扫描件001.pdf", b.scanned_pdf([img], dpi=200))],
+                                 archive=services.archive)
+    assert rows[0].kind == "other" and rows[0].analysis["ocr"]["status"] == "pending"
+    assert "missing_cover_letter" in run_checks(await context(call, "山东省"))
+    done = await run_background_ocr(services, pages=1)
+    assert done == [rows[0].id]
+    await rows[0].refresh_from_db()
+    assert rows[0].kind == "cover_letter" and rows[0].kind_source == "ocr_title"
+    assert rows[0].analysis["ocr"]["status"] == "done" and rows[0].analysis["cities"] == ["青岛市"]
+    assert rows[0].analysis["seal"]["found"] is True            # fast-path facts are kept
+    found = run_checks(await context(call, "山东省"))
+    assert "missing_cover_letter" not in found and "not_joint_issuance" not in found and "no_seal_detected" not in found
+    assert await run_background_ocr(services) == []             # nothing pending any more

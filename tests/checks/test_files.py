@@ -200,3 +200,9 @@ async def test_pipeline_adapter_shape(call):
     assert items[1]["parent"] == 0 and items[1]["kind"] == "plan" and items[1]["pages"] == 1
     assert items[1]["analysis"]["member_path"] == "实施方案.pdf" and isinstance(items[1]["data"], bytes)
     assert [f.code for f in sub_findings] == ["link_only_attachment"]
+
+
+async def test_budget_table_read_with_pdfplumber(call):
+    [d] = await one(call, "附件3.pdf", b.budget_table_pdf("9,500"))
+    assert d.kind == "budget"
+    assert d.analysis["subsidy"] == {"wan_yuan": 9500.0, "unit": "万元", "evidence": "中央财政补助 9500万元"}
