@@ -25,7 +25,7 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
     return data.decode("utf-8", "replace")
 
 
-def _unescape_raw(value: str) -> str:
+def unescape_raw(value: str) -> str:
     """Headers parsed from bytes keep raw 8-bit octets as surrogates; recover and decode them."""
     if not any("\udc80" <= ch <= "\udcff" for ch in value):
         return value
@@ -41,7 +41,7 @@ def decode_header_text(value) -> str:
         return ""
     if isinstance(value, email.header.Header):
         value = str(value)
-    value = _unescape_raw(str(value))
+    value = unescape_raw(str(value))
     if "=?" not in value:
         return " ".join(value.split()) if "\n" in value else value
     try:

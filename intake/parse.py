@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from intake.mailtext import decode_bytes, decode_header_text, decode_param, safe_filename
+from intake.mailtext import decode_bytes, decode_header_text, decode_param, safe_filename, unescape_raw
 
 
 @dataclass(frozen=True)
@@ -87,11 +87,28 @@ def _walk(msg: email.message.Message, depth: int = 0):
         yield msg
 
 
+def raw_header(msg: email.message.Message, name: str) -> str | None:
+    """A header's value with raw 8-bit octets recovered (GBK names sent unencoded), never a Header object."""
+    for k, v in msg.raw_items():
+        if k.lower() == name.lower():
+            return unescape_raw(v) if isinstance(v, str) else str(v)
+    return None
+
+
+def _param(msg: email.message.Message, header: str, param: str):
+    value = raw_header(msg, header)
+    if value is None:
+        return None
+    tmp = email.message.Message()
+    tmp[header] = value
+    return tmp.get_param(param, header=header)
+
+
 def _part_filename(part: email.message.Message) -> str | None:
-    raw = part.get_param("filename", header="content-disposition")
-    if raw is None:
-        raw = part.get_param("name")
     try:
+        raw = _param(part, "Content-Disposition", "filename")
+        if raw is None:
+            raw = _param(part, "Content-Type", "name")
         return decode_param(raw)
     except Exception:
         return None
@@ -105,7 +122,7 @@ def _attachments_and_bodies(msg, defects: list[str]):
         except Exception:
             ctype = "application/octet-stream"
         name = _part_filename(part)
-        disp = (part.get("Content-Disposition") or "").lower()
+        disp = (raw_header(part, "Content-Disposition") or "").lower()
         try:
             data = part.get_payload(decode=True) or b""
         except Exception as exc:
@@ -127,7 +144,7 @@ def _attachments_and_bodies(msg, defects: list[str]):
             inner = part.get_payload()
             if isinstance(inner, list) and inner:
                 blob = inner[0].as_bytes() if hasattr(inner[0], "as_bytes") else b""
-                subject = decode_header_text(inner[0].get("Subject")) or "forwarded"
+                subject = decode_header_text(raw_header(inner[0], "Subject")) or "forwarded"
                 fname = safe_filename(f"{subject}.eml", "forwarded.eml")
                 atts.append(AttachmentPart(fname, "message/rfc822", blob, hashlib.sha256(blob).hexdigest()))
     return tuple(atts), "\n".join(texts), "\n".join(htmls)
@@ -145,7 +162,7 @@ def parse_mail(raw: bytes) -> ParsedMail:
 
     def header(name: str) -> str | None:
         try:
-            v = msg.get(name)
+            v = raw_header(msg, name)
         except Exception:
             return None
         return decode_header_text(v) if v is not None else None
@@ -157,7 +174,7 @@ def parse_mail(raw: bytes) -> ParsedMail:
         name, addr = "", ""
     mid = (header("Message-ID") or "").strip()
     received = []
-    for v in msg.get_all("Received") or []:
+    for v in [v for k, v in msg.raw_items() if k.lower() == "received"]:
         try:
             received.append(parse_received(decode_header_text(v)))
         except Exception:

@@ -20,7 +20,7 @@ class ChatBinding(Model):
 
 
 class BindingCode(Model):
-    """One-time code an officer issues for a province; stored as a hash, expires, single use."""
+    """One-time code an officer issues for a province, stored as a hash, expiring, single use."""
 
     id = fields.IntField(primary_key=True)
     code_hash = fields.CharField(max_length=64, unique=True)

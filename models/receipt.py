@@ -47,7 +47,7 @@ class Receipt(Model):
 
 
 class MailboxCursor(Model):
-    """Last UID fully recorded for ``(account, folder, uidvalidity)``; advanced only after commit."""
+    """Last UID fully recorded for ``(account, folder, uidvalidity)``, advanced only after commit."""
 
     id = fields.IntField(primary_key=True)
     account = fields.CharField(max_length=255)

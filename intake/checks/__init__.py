@@ -38,8 +38,9 @@ class Check(Protocol):
 def dossier_checks() -> tuple[Check, ...]:
     """The ordered tuple of dossier checks; imported lazily so a check module stays independent."""
     from intake.checks.mailboxes import OneMailboxOnly
+    from intake.checks.paper import PaperCopyMissing
 
-    return (OneMailboxOnly(),) + _extra_checks()
+    return (OneMailboxOnly(), PaperCopyMissing()) + _extra_checks()
 
 
 def _extra_checks() -> tuple[Check, ...]:

@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('used_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('used_by', fields.CharField(null=True, max_length=160)),
             ],
-            options={'table': 'binding_code', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One-time code an officer issues for a province; stored as a hash, expires, single use.'},
+            options={'table': 'binding_code', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One-time code an officer issues for a province, stored as a hash, expiring, single use.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
                 ('last_ok_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('last_error', fields.TextField(null=True, unique=False)),
             ],
-            options={'table': 'mailbox_cursor', 'app': 'models', 'unique_together': (('account', 'folder'),), 'pk_attr': 'id', 'table_description': 'Last UID fully recorded for ``(account, folder, uidvalidity)``; advanced only after commit.'},
+            options={'table': 'mailbox_cursor', 'app': 'models', 'unique_together': (('account', 'folder'),), 'pk_attr': 'id', 'table_description': 'Last UID fully recorded for ``(account, folder, uidvalidity)``, advanced only after commit.'},
             bases=['Model'],
         ),
         ops.CreateModel(

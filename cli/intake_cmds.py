@@ -1,0 +1,138 @@
+"""CLI: ``intake`` (the daemon), ``ingest``, ``shunted``, ``replay``, ``assign``."""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from intake.services import Services
+
+
+def register(sub) -> None:
+    p = sub.add_parser("intake", help="run the intake daemon: IMAP watchers, SMTP intake, worker")
+    p.set_defaults(func=cmd_intake, no_db=True)
+
+    p = sub.add_parser("ingest", help="import raw .eml files into a mailbox's receipts")
+    p.add_argument("files", nargs="+", type=Path)
+    p.add_argument("--mailbox", required=True, choices=["mof", "mohrss"])
+    p.add_argument("--received-at", default=None,
+                   help="arrival time, ISO-8601 with offset; default: the topmost Received header")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("shunted", help="list receipts whose processing failed")
+    p.set_defaults(func=cmd_shunted)
+
+    p = sub.add_parser("replay", help="re-run processing of receipts (REF like R000012, or 'all-shunted')")
+    p.add_argument("refs", nargs="+")
+    p.set_defaults(func=cmd_replay)
+
+    p = sub.add_parser("assign", help="officer: assign a submission (or receipt) to a province")
+    p.add_argument("ref", help="S000012 or R000012")
+    p.add_argument("province")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--actor", default="cli")
+    p.add_argument("--confirm-sender", action="store_true", help="also register the sender address")
+    p.set_defaults(func=cmd_assign)
+
+
+async def cmd_intake(args, services: Services) -> int:
+    from intake.daemon import run_daemon
+
+    await run_daemon(services)
+    return 0
+
+
+def _parse_when(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    return datetime.fromisoformat(text)
+
+
+async def cmd_ingest(args, services: Services) -> int:
+    from intake.ingest import IngestError, ingest_bytes
+    from intake.receiver import Receiver
+    from intake.worker import Worker
+
+    worker = Worker(services)
+    receiver = Receiver(services.archive, services.clock, worker.submit)
+    try:
+        when = _parse_when(args.received_at)
+    except ValueError:
+        print(f"--received-at: not an ISO-8601 time: {args.received_at}", file=sys.stderr)
+        return 2
+    failed = 0
+    for i, path in enumerate(args.files, 1):
+        try:
+            raw = path.read_bytes()
+            receipt, created = await ingest_bytes(receiver, raw, mailbox=args.mailbox, received_at=when)
+        except (OSError, IngestError) as exc:
+            print(f"[{i}/{len(args.files)}] {path}: 未导入 / not imported: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        local = services.call.to_local(receipt.received_at).strftime("%Y-%m-%d %H:%M:%S")
+        print(f"[{i}/{len(args.files)}] {path.name}: {receipt.ref} {'新建' if created else '已存在(重复)'} "
+              f"{args.mailbox} 到达 {local} 北京时间")
+    await worker.drain()
+    return 1 if failed else 0
+
+
+async def cmd_shunted(args, services: Services) -> int:
+    from models.enums import ReceiptStatus
+    from models.receipt import Receipt
+
+    rows = await Receipt.filter(status=ReceiptStatus.SHUNTED).order_by("id")
+    if not rows:
+        print("没有处理失败的收件记录 / no shunted receipts")
+    for r in rows:
+        local = services.call.to_local(r.received_at).strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{r.ref}\t{r.mailbox}\t{local}\t{r.subject or ''}\t{(r.error or '').splitlines()[-1:]}")
+    return 0
+
+
+async def _receipt_ids(refs: list[str]) -> list[int]:
+    from models.enums import ReceiptStatus
+    from models.receipt import Receipt
+
+    ids: list[int] = []
+    for ref in refs:
+        if ref == "all-shunted":
+            ids += await Receipt.filter(status=ReceiptStatus.SHUNTED).values_list("id", flat=True)
+        else:
+            ids.append(int(ref.upper().lstrip("R")))
+    return ids
+
+
+async def cmd_replay(args, services: Services) -> int:
+    from intake.worker import Worker
+    from models.receipt import Receipt
+
+    worker = Worker(services)
+    try:
+        ids = await _receipt_ids(args.refs)
+    except ValueError:
+        print("REF must look like R000012 (or 'all-shunted')", file=sys.stderr)
+        return 2
+    bad = 0
+    for rid in ids:
+        if not await Receipt.exists(id=rid):
+            print(f"R{rid:06d}: no such receipt", file=sys.stderr)
+            bad += 1
+            continue
+        ok = await worker.process_one(rid)
+        print(f"R{rid:06d}: {'processed' if ok else 'still failing (shunted)'}")
+        bad += 0 if ok else 1
+    return 1 if bad else 0
+
+
+async def cmd_assign(args, services: Services) -> int:
+    from intake.officer import OfficerError, assign
+
+    try:
+        msg = await assign(services, args.ref, args.province, reason=args.reason, actor=f"cli:{args.actor}",
+                           confirm_sender=args.confirm_sender)
+    except OfficerError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(msg)
+    return 0

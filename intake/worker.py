@@ -1,0 +1,71 @@
+"""The processing worker: one consumer, never dies; failures shunt the receipt (Mailman runner)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+
+from intake.pipeline import process_receipt
+from intake.services import Services
+from models.enums import ReceiptStatus
+from models.receipt import Receipt
+from models.retry import with_retry
+
+log = logging.getLogger("shenbao.intake.worker")
+
+
+class Worker:
+    def __init__(self, services: Services):
+        self.services = services
+        self.queue: asyncio.Queue[int] = asyncio.Queue()
+        self.idle = asyncio.Event()
+        self.idle.set()
+
+    def submit(self, receipt_id: int) -> None:
+        self.idle.clear()
+        self.queue.put_nowait(receipt_id)
+
+    async def requeue_pending(self) -> int:
+        """On start: everything received but not processed goes back on the queue."""
+        ids = await Receipt.filter(status=ReceiptStatus.RECEIVED).order_by("id").values_list("id", flat=True)
+        for rid in ids:
+            self.submit(rid)
+        if ids:
+            log.info("re-queued %d received-but-unprocessed receipts", len(ids))
+        return len(ids)
+
+    async def process_one(self, receipt_id: int) -> bool:
+        try:
+            await process_receipt(self.services, receipt_id)
+            return True
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.error("R%06d: processing failed, shunted: %s", receipt_id, exc, exc_info=True)
+            err = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:4000]
+
+            async def shunt():
+                await Receipt.filter(id=receipt_id).update(status=ReceiptStatus.SHUNTED, error=err)
+            try:
+                await with_retry(shunt, what="shunt")
+            except Exception:
+                log.exception("R%06d: could not mark shunted (stays received; re-queued on restart)", receipt_id)
+            return False
+
+    async def run(self) -> None:
+        while True:
+            rid = await self.queue.get()
+            try:
+                await self.process_one(rid)
+            finally:
+                self.queue.task_done()
+                if self.queue.empty():
+                    self.idle.set()
+
+    async def drain(self) -> None:
+        """Process everything queued now (for CLI commands and tests)."""
+        while not self.queue.empty():
+            rid = self.queue.get_nowait()
+            await self.process_one(rid)
+            self.queue.task_done()
+        self.idle.set()
