@@ -13,6 +13,7 @@ import logging
 import multiprocessing
 import os
 import resource
+import signal
 import threading
 import time
 import traceback
@@ -50,6 +51,10 @@ def _context():
 
 
 def _child(conn, func, args, kwargs, mem_bytes: int) -> None:
+    try:
+        os.setpgid(0, 0)          # own process group: a timeout also ends soffice/tesseract it started
+    except OSError:
+        pass
     try:
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         resource.setrlimit(resource.RLIMIT_AS, (mem_bytes, hard))
@@ -104,7 +109,7 @@ def _run_child(func, args, kwargs, timeout, mem_bytes) -> SandboxResult:
         if msg is not None and msg[1] == "timeout" or proc.is_alive():
             proc.join(0.5)
             if proc.is_alive():
-                proc.kill()
+                _kill_group(proc)
         proc.join(5)
     secs = time.monotonic() - t0
     if msg is None:
@@ -114,6 +119,13 @@ def _run_child(func, args, kwargs, timeout, mem_bytes) -> SandboxResult:
     if msg[0] == "ok":
         return SandboxResult(True, msg[1], None, "", secs)
     return SandboxResult(False, None, msg[1], msg[2], secs)
+
+
+def _kill_group(proc) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, OSError):
+        proc.kill()
 
 
 async def run(func: Callable, *args, timeout: float = DEFAULT_TIMEOUT, mem_bytes: int = DEFAULT_MEM,

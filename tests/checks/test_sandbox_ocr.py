@@ -59,3 +59,26 @@ async def test_ocr_reads_a_scanned_cover_letter(call):
     # an officer's kind is never overwritten by OCR
     upd2 = await ocr_document(data, "扫描件001.pdf", "application/pdf", {}, call, kind_source="officer", pages=1)
     assert "kind" not in upd2
+
+
+def _spawn_grandchild_and_hang(path):
+    import subprocess
+
+    p = subprocess.Popen(["sleep", "60"])
+    with open(path, "w") as fh:
+        fh.write(str(p.pid))
+    time.sleep(60)
+
+
+async def test_timeout_also_ends_grandchildren(tmp_path):
+    pidfile = tmp_path / "pid"
+    r = await sandbox.run(_spawn_grandchild_and_hang, str(pidfile), timeout=1.5)
+    assert r.error == "timeout"
+    pid = int(pidfile.read_text())
+    time.sleep(0.2)
+    try:
+        os.kill(pid, 0)
+        alive = open(f"/proc/{pid}/stat").read().split()[2] != "Z"
+    except ProcessLookupError:
+        alive = False
+    assert not alive
