@@ -6,8 +6,9 @@ import os
 import subprocess
 import tempfile
 
-EXT = {"doc": "doc", "docx": "docx", "xls": "xls", "xlsx": "xlsx", "wps": "wps", "et": "et", "odt": "odt",
-       "ods": "ods", "rtf": "rtf", "ppt": "ppt", "pptx": "pptx", "dps": "dps"}
+# WPS Office's .wps/.et/.dps are OLE files LibreOffice reads through its Word/Excel/PowerPoint filters
+EXT = {"doc": "doc", "docx": "docx", "xls": "xls", "xlsx": "xlsx", "wps": "doc", "et": "xls", "odt": "odt",
+       "ods": "ods", "rtf": "rtf", "ppt": "ppt", "pptx": "pptx", "dps": "ppt"}
 
 
 def convert_to_pdf(data: bytes, fmt: str, timeout: float = 60.0) -> bytes:

@@ -206,3 +206,17 @@ async def test_budget_table_read_with_pdfplumber(call):
     [d] = await one(call, "附件3.pdf", b.budget_table_pdf("9,500"))
     assert d.kind == "budget"
     assert d.analysis["subsidy"] == {"wan_yuan": 9500.0, "unit": "万元", "evidence": "中央财政补助 9500万元"}
+
+
+async def test_wps_spreadsheet_et_is_converted(call, tmp_path):
+    import subprocess
+
+    src = tmp_path / "budget.xlsx"
+    src.write_bytes(b.budget_xlsx(central=9000))
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/p", "--headless", "--convert-to", "xls",
+                    "--outdir", str(tmp_path), str(src)], capture_output=True, timeout=120, check=True)
+    xls = (tmp_path / "budget.xls").read_bytes()
+    assert xls.startswith(b"\xd0\xcf\x11\xe0")
+    [d] = await one(call, "资金预算表.et", xls)
+    assert d.analysis["family"] == "office" and d.analysis["fmt"] == "et"
+    assert d.kind == "budget" and d.pages == 1 and d.analysis["subsidy"]["wan_yuan"] == 9000
