@@ -80,12 +80,15 @@ class Rule:
     check: str
     section: str
     clause: str
+    text_zh: str = ""          # the rule in plain Chinese (the bot answers with it, then quotes ``clause``)
 
 
 @dataclass(frozen=True)
 class OpenQuestion:
     id: str
     text: str
+    text_zh: str = ""          # the question in Chinese
+    practice_zh: str = ""      # the system's own practice (本系统做法), stated apart from the notice
 
 
 @dataclass(frozen=True)
@@ -248,9 +251,10 @@ def parse_call(data: dict, source: Path | None = None) -> CallConfig:
         prior_report_rounds=tuple(int(y) for y in data.get("prior_report", {}).get("required_from_provinces_selected_in", ())),
         hrss_variants=tuple(nm.get("hrss_variants", ("人力资源和社会保障", "人力资源社会保障", "人社"))),
         ambiguous_abbr=tuple(nm.get("ambiguous_abbr", ())),
-        rules=tuple(Rule(r["id"], r["text"], r.get("check", ""), r.get("section", ""), r.get("clause", ""))
-                    for r in data.get("rules", ())),
-        open_questions=tuple(OpenQuestion(o["id"], o["text"]) for o in data.get("open_questions", ())),
+        rules=tuple(Rule(r["id"], r["text"], r.get("check", ""), r.get("section", ""), r.get("clause", ""),
+                         r.get("text_zh", "")) for r in data.get("rules", ())),
+        open_questions=tuple(OpenQuestion(o["id"], o["text"], o.get("text_zh", ""), o.get("practice_zh", ""))
+                             for o in data.get("open_questions", ())),
         source=source,
     )
 
