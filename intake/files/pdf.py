@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from intake.files.geometry import page_entry, summarise
 
@@ -100,7 +101,11 @@ def _repaired(pdf) -> bool:
 
 
 def _short(exc: Exception) -> str:
-    return str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "Loop detected" in text:
+        return "页面树存在循环引用（文件结构异常）"
+    text = re.sub(r"^(?:stream )?<[^>]*>\s*(?:\(object [^)]*\))?:?\s*", "", text)
+    return text[:160]
 
 
 def pdf_text(data: bytes, max_pages: int = 12, max_chars: int = 40_000, first: int = 3) -> list[str]:

@@ -97,6 +97,7 @@ async def test_encrypted_truncated_cycle_html(call):
     enc, trunc, cyc, html = docs
     assert codes(enc) == ["unreadable_attachment"] and "加密" in enc.findings[0].message
     assert codes(cyc) == ["unreadable_attachment"] and cyc.pages is None
+    assert cyc.findings[0].figures["reason"] == "PDF 无法打开：页面树存在循环引用（文件结构异常）"
     assert "HTML" in html.findings[0].message and html.findings[0].figures["filename"] == "网页.pdf"
     # qpdf may repair a truncated file; either it is counted or it is reported, never a crash
     assert trunc.pages is not None or codes(trunc) == ["unreadable_attachment"]
