@@ -12,6 +12,7 @@ from config.clock import Clock
 from intake.archive import Archive
 from intake.envelope import RawMail
 from intake.errors import StorageUnavailable
+from intake.faults import pause_point
 from models.receipt import Receipt
 from models.retry import with_retry
 
@@ -35,7 +36,9 @@ class Receiver:
 
     async def accept(self, mail: RawMail) -> tuple[Receipt, bool]:
         """Return ``(receipt, created)``. Raises StorageUnavailable if it could not be made durable."""
+        await pause_point("before_archive")
         sha, rel = await asyncio.to_thread(self.archive.put, mail.raw, "raw", ".eml")
+        await pause_point("after_archive")
 
         async def insert() -> tuple[Receipt, bool]:
             existing = await self._existing(mail, sha)
@@ -61,6 +64,7 @@ class Receiver:
             raise
         except Exception as exc:  # database down, disk full under the DB, ...
             raise StorageUnavailable(f"receipt not committed: {type(exc).__name__}: {exc}") from exc
+        await pause_point("after_commit")
         if created:
             log.info("%s: recorded %s mail for %s, %d bytes, received_at %s (%s)", receipt.ref, mail.source,
                      mail.mailbox, len(mail.raw), receipt.received_at.isoformat(), mail.time_source)

@@ -1,0 +1,84 @@
+"""The intake process: SMTP intake + one IMAP watcher per account + the worker, in one event loop."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from intake.imap import MailboxWatcher
+from intake.receiver import Receiver
+from intake.services import Services
+from intake.smtp import IntakeHandler, start_smtp_server
+from intake.worker import Worker
+
+log = logging.getLogger("shenbao.intake")
+
+
+async def alert(services: Services, kind: str, text: str, detail: dict) -> None:
+    """Record an operational alert in the outbox (the bot process delivers it to officers)."""
+    from models.outbox import OutboxMessage
+
+    now = services.clock.now()
+    await OutboxMessage.get_or_create(key=f"alert:{kind}:{detail.get('account', '')}:{detail.get('new', now.isoformat())}",
+                                      defaults={"channel": "officers", "recipient": "officers", "subject": kind,
+                                                "body": text, "payload": detail, "next_attempt_at": now,
+                                                "created_at": now})
+
+
+class IntakeDaemon:
+    def __init__(self, services: Services, *, smtp: bool = True, backoff_base: float = 1.0):
+        self.services = services
+        self.worker = Worker(services)
+        self.receiver = Receiver(services.archive, services.clock, self.worker.submit)
+        self.watchers = [MailboxWatcher(a, self.receiver, services.clock, backoff_base=backoff_base,
+                                        on_alert=lambda k, t, d: alert(services, k, t, d))
+                         for a in services.settings.imap_accounts]
+        self.smtp_enabled = smtp
+        self.smtp_server = None
+        self.stopped = asyncio.Event()
+
+    @property
+    def smtp_port(self) -> int:
+        return self.smtp_server.sockets[0].getsockname()[1]
+
+    async def start(self) -> None:
+        await self.worker.requeue_pending()
+        s = self.services.settings
+        if self.smtp_enabled:
+            handler = IntakeHandler(self.services.call, self.receiver, self.services.clock)
+            self.smtp_server = await start_smtp_server(handler, s.smtp_host, s.smtp_port, max_size=s.smtp_max_size)
+        self.tasks = [asyncio.create_task(self.worker.run(), name="worker")]
+        self.tasks += [asyncio.create_task(w.run(), name=f"imap:{w.account.mailbox}") for w in self.watchers]
+        if not self.watchers:
+            log.info("no IMAP accounts configured (SHENBAO_IMAP_MOF_HOST / SHENBAO_IMAP_MOHRSS_HOST)")
+
+    async def stop(self) -> None:
+        for w in self.watchers:
+            w.stop()
+        if self.smtp_server is not None:
+            self.smtp_server.close()
+        await asyncio.sleep(0)
+        for t in self.tasks:
+            t.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        self.stopped.set()
+
+
+async def run_daemon(services: Services) -> None:
+    """Run until SIGINT/SIGTERM; the database is opened here, in this loop."""
+    from models import close_db, init_db
+
+    await init_db(services.settings.database_url)
+    daemon = IntakeDaemon(services)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await daemon.start()
+    print(f"shenbao intake running: SMTP {services.settings.smtp_host}:{daemon.smtp_port}, "
+          f"{len(daemon.watchers)} IMAP watcher(s), data {services.settings.data_dir}", flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await daemon.stop()
+        await close_db()

@@ -1,0 +1,221 @@
+"""IMAP mailbox watcher (aioimaplib): ID, EXAMINE, UID FETCH above a persisted cursor, IDLE or poll.
+
+Home Assistant's imap integration shape: ``connect()`` raises typed errors, one ``_cleanup()``,
+backoff on every failure. Reads with BODY.PEEK on an EXAMINEd folder: never sets flags, never deletes.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import ssl
+
+from aioimaplib import aioimaplib
+
+from config.clock import Clock
+from config.settings import ImapAccount
+from intake.envelope import RawMail
+from intake.errors import InvalidAuth, InvalidFolder, MailboxGone
+from intake.imap_fetch import parse_fetch, parse_search, parse_uidvalidity
+from intake.receiver import Receiver
+from models.enums import Source, TimeSource
+from models.receipt import MailboxCursor
+from models.retry import with_retry
+
+log = logging.getLogger("shenbao.intake.imap")
+
+FETCH_ITEMS = "(UID INTERNALDATE RFC822.SIZE BODY.PEEK[])"
+CLIENT_ID = {"name": "shenbao", "version": "0.1", "vendor": "shenbao", "support-email": "intake@localhost"}
+BATCH = 20
+CONNECT_TIMEOUT = 30.0
+
+
+async def connect(account: ImapAccount, on_lost) -> aioimaplib.IMAP4:
+    """Log in, send ID (163.com refuses SELECT without it); raise InvalidAuth / MailboxGone."""
+    if account.ssl:
+        client = aioimaplib.IMAP4_SSL(account.host, account.port, timeout=CONNECT_TIMEOUT,
+                                      ssl_context=ssl.create_default_context(), conn_lost_cb=on_lost)
+    else:
+        client = aioimaplib.IMAP4(account.host, account.port, timeout=CONNECT_TIMEOUT, conn_lost_cb=on_lost)
+    try:
+        await asyncio.wait_for(client.wait_hello_from_server(), CONNECT_TIMEOUT)
+        r = await client.login(account.user, account.password)
+    except (OSError, asyncio.TimeoutError) as exc:
+        _close(client)
+        raise MailboxGone(f"connect/login failed: {type(exc).__name__}: {exc}") from exc
+    if r.result != "OK":
+        _close(client)
+        raise InvalidAuth(f"login refused for {account.user}@{account.host}: {_text(r)}")
+    if client.has_capability("ID"):
+        await client.id(**CLIENT_ID)
+    return client
+
+
+def _text(resp) -> str:
+    return " ".join(x.decode("utf-8", "replace") for x in resp.lines if isinstance(x, bytes))[:200]
+
+
+def _close(client) -> None:
+    try:
+        if client.protocol is not None and client.protocol.transport is not None:
+            client.protocol.transport.close()
+    except Exception:  # pragma: no cover - best effort
+        pass
+
+
+class MailboxWatcher:
+    """Watch one account's folder forever; one watcher's failure never touches another."""
+
+    def __init__(self, account: ImapAccount, receiver: Receiver, clock: Clock, *, backoff_base: float = 1.0,
+                 backoff_max: float = 60.0, on_alert=None):
+        self.account = account
+        self.receiver = receiver
+        self.clock = clock
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.on_alert = on_alert
+        self.account_key = f"{account.user}@{account.host}:{account.port}"
+        self._client: aioimaplib.IMAP4 | None = None
+        self._lost = asyncio.Event()
+        self._stop = asyncio.Event()
+        self.connected = asyncio.Event()     # set while a session is up (tests and health)
+        self.rounds = 0                      # completed fetch rounds (tests)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def run(self) -> None:
+        backoff = self.backoff_base
+        while not self._stop.is_set():
+            try:
+                await self._session()
+                backoff = self.backoff_base
+            except asyncio.CancelledError:
+                raise
+            except InvalidAuth as exc:
+                await self._record_error(str(exc))
+                log.error("%s: %s; retrying in %.0fs", self.account_key, exc, max(backoff, 5 * self.backoff_base))
+                backoff = max(backoff, 5 * self.backoff_base)
+            except Exception as exc:  # MailboxGone, AioImapException, TimeoutError, OSError, DB errors
+                await self._record_error(f"{type(exc).__name__}: {exc}")
+                log.warning("%s: %s: %s; reconnecting in %.1fs", self.account_key, type(exc).__name__, exc, backoff)
+            finally:
+                self._cleanup()
+            if self._stop.is_set():
+                break
+            try:
+                await asyncio.wait_for(self._stop.wait(), backoff * (1 + random.random() * 0.2))
+            except asyncio.TimeoutError:
+                pass
+            backoff = min(backoff * 2, self.backoff_max)
+
+    def _cleanup(self) -> None:
+        self.connected.clear()
+        if self._client is not None:
+            _close(self._client)
+        self._client = None
+
+    async def _session(self) -> None:
+        self._lost = asyncio.Event()
+        self._client = c = await connect(self.account, lambda exc: self._lost.set())
+        r = await c.examine(self.account.folder)
+        if r.result != "OK":
+            raise InvalidFolder(f"EXAMINE {self.account.folder} failed: {_text(r)}")
+        # aioimaplib treats EXAMINE as a simple command and leaves its state at AUTH; a successful
+        # EXAMINE selects the folder read-only (RFC 3501 6.3.2), so record that, as select() would.
+        c.protocol.state = aioimaplib.SELECTED
+        uidvalidity = parse_uidvalidity(r.lines)
+        if uidvalidity is None:
+            raise InvalidFolder("server gave no UIDVALIDITY")
+        cursor = await self._cursor(uidvalidity)
+        self.connected.set()
+        log.info("%s: watching %s (uidvalidity %d, last uid %d, %s)", self.account_key, self.account.folder,
+                 uidvalidity, cursor.last_uid, "IDLE" if self._use_idle(c) else "poll")
+        while not self._stop.is_set():
+            await self._fetch_new(c, cursor)
+            self.rounds += 1
+            await self._wait_for_news(c)
+
+    def _use_idle(self, c) -> bool:
+        return self.account.idle and c.has_capability("IDLE")
+
+    async def _cursor(self, uidvalidity: int) -> MailboxCursor:
+        now = self.clock.now()
+        cur, created = await MailboxCursor.get_or_create(
+            account=self.account_key, folder=self.account.folder,
+            defaults={"mailbox": self.account.mailbox, "uidvalidity": uidvalidity, "last_uid": 0, "updated_at": now})
+        if not created and cur.uidvalidity != uidvalidity:
+            msg = (f"{self.account_key}: UIDVALIDITY of {self.account.folder} changed {cur.uidvalidity} -> "
+                   f"{uidvalidity}; rescanning the whole folder (duplicates are recognised by content)")
+            log.error(msg)
+            if self.on_alert:
+                await self.on_alert("uidvalidity_changed", msg, {"account": self.account_key, "old": cur.uidvalidity,
+                                                                  "new": uidvalidity})
+            cur.uidvalidity, cur.last_uid, cur.updated_at = uidvalidity, 0, now
+            await cur.save()
+        return cur
+
+    async def _fetch_new(self, c, cursor: MailboxCursor) -> None:
+        r = await c.uid_search(f"UID {cursor.last_uid + 1}:*", charset=None)
+        if r.result != "OK":
+            raise MailboxGone(f"UID SEARCH failed: {_text(r)}")
+        uids = [u for u in parse_search(r.lines) if u > cursor.last_uid]
+        for i in range(0, len(uids), BATCH):
+            batch = uids[i:i + BATCH]
+            fr = await c.uid("fetch", ",".join(map(str, batch)), FETCH_ITEMS)
+            if fr.result != "OK":
+                raise MailboxGone(f"UID FETCH failed: {_text(fr)}")
+            for msg in sorted(parse_fetch(fr.lines), key=lambda m: m.uid):
+                if msg.uid <= cursor.last_uid:
+                    continue
+                await self.receiver.accept(RawMail(
+                    Source.IMAP, self.account.mailbox, msg.raw, msg.internaldate, TimeSource.IMAP_INTERNALDATE,
+                    imap_account=self.account_key, imap_folder=self.account.folder,
+                    imap_uidvalidity=cursor.uidvalidity, imap_uid=msg.uid))
+                cursor.last_uid = msg.uid
+                cursor.updated_at = self.clock.now()
+                await with_retry(lambda: cursor.save(update_fields=["last_uid", "updated_at"]), what="cursor")
+        cursor.last_ok_at, cursor.last_error = self.clock.now(), None
+        await with_retry(lambda: cursor.save(update_fields=["last_ok_at", "last_error"]), what="cursor health")
+
+    async def _wait_for_news(self, c) -> None:
+        """IDLE until a push, the safety-poll interval, a lost connection or stop; or just sleep when polling."""
+        interval = self.account.poll_seconds
+        if not self._use_idle(c):
+            await self._sleep_or_stop(interval)
+            if not self._stop.is_set():
+                r = await asyncio.wait_for(c.noop(), CONNECT_TIMEOUT)
+                if r.result != "OK" or self._lost.is_set():
+                    raise MailboxGone("NOOP failed or connection lost")
+            return
+        idle = await asyncio.wait_for(c.idle_start(timeout=min(interval, self.account.idle_seconds)), 30)
+        push = asyncio.ensure_future(c.wait_server_push(timeout=min(interval, self.account.idle_seconds) + 5))
+        lost = asyncio.ensure_future(self._lost.wait())
+        stop = asyncio.ensure_future(self._stop.wait())
+        done, pending = await asyncio.wait({push, lost, stop}, return_when=asyncio.FIRST_COMPLETED)
+        for t in pending:
+            t.cancel()
+        if lost in done or self._lost.is_set():
+            raise MailboxGone("connection lost during IDLE")
+        if push in done and not push.cancelled() and push.exception() is None:
+            lines = push.result()
+            if any(isinstance(x, bytes) and x.startswith(b"BYE") for x in lines or []):
+                raise MailboxGone("server said BYE during IDLE")
+        c.idle_done()
+        try:
+            await asyncio.wait_for(idle, 30)
+        except asyncio.TimeoutError as exc:
+            raise MailboxGone("IDLE did not finish after DONE") from exc
+
+    async def _sleep_or_stop(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._stop.wait(), seconds)
+        except asyncio.TimeoutError:
+            pass
+
+    async def _record_error(self, text: str) -> None:
+        try:
+            await MailboxCursor.filter(account=self.account_key, folder=self.account.folder).update(
+                last_error=text[:1000])
+        except Exception:
+            log.debug("could not record watcher error", exc_info=True)

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Install what shenbao needs on a bare Debian 12 machine: Debian packages (with --test, also the
+# servers and tools the test suite uses) and the Python packages into ./.venv. Safe to re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+RUNTIME_DEBS=(tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui
+              p7zip-full libarchive-tools poppler-utils)
+TEST_DEBS=(dovecot-imapd postgresql procps)
+debs=("${RUNTIME_DEBS[@]}")
+[ $want_test = 1 ] && debs+=("${TEST_DEBS[@]}")
+
+missing=()
+for p in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  # never let the packaged Dovecot/PostgreSQL start system-wide instances: tests start their own
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null; $SUDO chmod +x /usr/sbin/policy-rc.d
+    trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "== creating .venv"
+  $PY -m venv .venv
+fi
+echo "== installing Python packages"
+.venv/bin/pip install -q --disable-pip-version-check -U pip >/dev/null
+if [ $want_test = 1 ]; then
+  .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+else
+  .venv/bin/pip install -q --disable-pip-version-check -e .
+fi

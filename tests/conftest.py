@@ -1,0 +1,100 @@
+"""Shared fixtures: the call, an injected clock, databases (SQLite, and the PostgreSQL that
+scripts/test.sh starts), services, and a real Dovecot IMAP server on 127.0.0.1."""
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+import pytest_asyncio
+
+from config.call import load_call
+from config.clock import FixedClock
+from config.settings import load_settings
+from intake.archive import Archive
+from intake.services import Services
+
+from tests_support.dovecot import dovecot_server  # noqa: F401  (session fixture)
+
+PG_URL = os.environ.get("SHENBAO_TEST_PG")   # e.g. postgres://postgres@127.0.0.1:55432  (set by scripts/test.sh)
+T_BEFORE = datetime(2023, 3, 26, 15, 0, 0, tzinfo=timezone.utc)  # 2023-03-26 23:00 Beijing
+
+
+@pytest.fixture(scope="session")
+def call2023():
+    return load_call("2023")
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(T_BEFORE)
+
+
+async def _pg_create() -> str:
+    import asyncpg
+
+    name = "shenbao_test_" + uuid.uuid4().hex[:12]
+    conn = await asyncpg.connect(PG_URL.rstrip("/") + "/postgres")
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return name
+
+
+async def _pg_drop(name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_URL.rstrip("/") + "/postgres")
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def _backends():
+    if PG_URL:
+        return ["sqlite", "postgres"]
+    if os.environ.get("CI"):
+        raise RuntimeError("SHENBAO_TEST_PG is not set: run the tests through scripts/test.sh")
+    return ["sqlite"]
+
+
+@pytest.fixture(params=_backends())
+def db_url(request, tmp_path):
+    """A fresh database URL per test: SQLite file, and (via scripts/test.sh) a real PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite://{tmp_path}/shenbao.sqlite3"
+    return "postgres"
+
+
+@pytest_asyncio.fixture
+async def db(db_url):
+    """An initialised database (built-in migrations applied) in this test's event loop."""
+    from models import close_db, init_db
+
+    pg_name = None
+    url = db_url
+    if db_url == "postgres":
+        pg_name = await _pg_create()
+        url = f"{PG_URL.rstrip('/')}/{pg_name}"
+    await init_db(url)
+    try:
+        yield url
+    finally:
+        await close_db()
+        if pg_name:
+            await _pg_drop(pg_name)
+
+
+@pytest.fixture
+def sqlite_only_db_url(tmp_path):
+    return f"sqlite://{tmp_path}/shenbao.sqlite3"
+
+
+@pytest.fixture
+def services(tmp_path, clock, call2023):
+    env = {"SHENBAO_DATA_DIR": str(tmp_path / "data")}
+    settings = load_settings(env)
+    return Services(settings=settings, call=call2023, clock=clock, archive=Archive(tmp_path / "data" / "archive"))
