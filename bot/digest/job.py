@@ -1,0 +1,89 @@
+"""Collect a digest from the database at one instant, and queue it (e-mail + chats) as one recorded run."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from tortoise.exceptions import IntegrityError
+
+from bot.digest.data import DigestData, build_digest
+from bot.digest.html import render_html
+from bot.digest.text import render_chat, render_text, split_chat
+from bot.digest.xlsx import XLSX_TYPE, build_workbook, workbook_name
+from bot.health import mailbox_health
+from bot.officers import notify_officers
+from bot.outgoing_settings import OutgoingSettings
+from intake.register import build_register
+from intake.services import Services
+from models.enums import ReceiptStatus
+from models.receipt import Receipt
+from models.schedule import ScheduledRun
+
+log = logging.getLogger("shenbao.bot.digest")
+
+
+async def _first_seen() -> dict[str, datetime]:
+    rows = await ScheduledRun.filter(kind="health", slot__startswith="state:")
+    return {r.slot.split(":", 1)[1]: datetime.fromisoformat(r.detail["first_seen"]) for r in rows
+            if r.detail and r.detail.get("first_seen")}
+
+
+async def collect_digest(services: Services, out: OutgoingSettings, now: datetime, *, kind: str = "manual",
+                         slot_at: datetime | None = None) -> DigestData:
+    """Everything the digest shows, as of ``now``; 'changes' compare with the last recorded digest run."""
+    reg = await build_register(services.call, now)
+    shunted = await Receipt.filter(status=ReceiptStatus.SHUNTED).count()
+    health = await mailbox_health(services, now, out, await _first_seen())
+    prev = await ScheduledRun.filter(kind="digest", at__lte=now).order_by("-at", "-id").first()
+    snap = (prev.detail or {}).get("snapshot") if prev else None
+    return build_digest(services.call, reg, kind=kind, slot_at=slot_at or now, shunted=shunted, health=health,
+                        previous=snap, previous_at=prev.at if prev and snap else None)
+
+
+def render_all(d: DigestData) -> dict:
+    """text, html, chat parts and the xlsx bytes of one digest."""
+    return {"text": render_text(d), "html": render_html(d), "chat": split_chat(render_chat(d)),
+            "xlsx": build_workbook(d), "xlsx_name": workbook_name(d)}
+
+
+async def write_files(services: Services, d: DigestData, rendered: dict) -> list[Path]:
+    """Write the HTML, text and xlsx into ``<data dir>/digests``; return the paths."""
+    folder = services.settings.data_dir / "digests"
+    stem = f"digest_{services.call.to_local(d.generated_at):%Y%m%d_%H%M%S}"
+
+    def write() -> list[Path]:
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = [folder / f"{stem}.html", folder / f"{stem}.txt", folder / rendered["xlsx_name"]]
+        paths[0].write_text(rendered["html"], encoding="utf-8")
+        paths[1].write_text(rendered["text"], encoding="utf-8")
+        paths[2].write_bytes(rendered["xlsx"])
+        return paths
+    return await asyncio.to_thread(write)
+
+
+async def queue_digest(services: Services, out: OutgoingSettings, *, slot: str, kind: str, slot_at: datetime,
+                       now: datetime) -> list[str]:
+    """Build the digest now and queue it to staff e-mail and officer chats; record the run (kind, slot).
+
+    Idempotent: the outbox keys derive from ``slot`` and the run row is unique per slot, so running the
+    same slot twice (a crash between queueing and recording) queues nothing twice.
+    """
+    if await ScheduledRun.filter(kind="digest", slot=slot).exists():
+        return []
+    d = await collect_digest(services, out, now, kind=kind, slot_at=slot_at)
+    r = render_all(d)
+    sha, rel = await asyncio.to_thread(services.archive.put, r["xlsx"], "outbox", ".xlsx")
+    attachment = {"filename": r["xlsx_name"], "content_type": XLSX_TYPE, "archive_path": rel, "sha256": sha}
+    subject = f"{d.title}：已申报{d.counts['filed']} 未申报{d.counts['not_filed']} 逾期{d.counts['late']}"
+    keys = await notify_officers(out, key=f"digest:{slot}", now=now, text=r["text"], subject=subject,
+                                 chat_parts=r["chat"], html=r["html"], attachments=[attachment])
+    try:
+        await ScheduledRun.create(kind="digest", slot=slot, at=now,
+                                  detail={"kind": kind, "slot_at": slot_at.isoformat(), "snapshot": d.snapshot,
+                                          "outbox": keys, "xlsx": rel})
+    except IntegrityError:
+        log.info("digest %s: already recorded by another run", slot)
+    log.info("digest %s: queued %d messages (%s)", slot, len(keys), d.title)
+    return keys

@@ -1,0 +1,106 @@
+"""The conversation engine: text in → intent → authorization → answer (data) → rendered text.
+
+Adapters call ``await engine.handle(caller, text)``; nothing channel-specific happens here.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from intake.services import Services
+
+from bot import answers as A
+from bot import officer_cmds, queries
+from bot.access import CONTACT, OFFICER, PUBLIC, BindingError, Caller, Identity, identify, officer_ids, redeem
+from bot.intents import DATA_INTENTS, OFFICER_INTENTS, Intent, classify
+from bot.render import render
+
+log = logging.getLogger("shenbao.bot")
+
+
+@dataclass
+class Reply:
+    text: str
+    answer: object
+    intent: str
+    role: str
+
+
+class Engine:
+    def __init__(self, services: Services):
+        self.services = services
+        self.call = services.call
+        self.officers = officer_ids(services)
+
+    async def handle(self, caller: Caller, text: str) -> Reply:
+        ident = await identify(self.services, caller, self.officers)
+        intent = classify(text, self.call)
+        answer = await self.answer(caller, ident, intent)
+        return Reply(render(answer), answer, intent.name, ident.role)
+
+    async def answer(self, caller: Caller, ident: Identity, it: Intent):
+        s, call = self.services, self.call
+        name = it.name
+        if name in OFFICER_INTENTS or name == "dossier" and ident.role == OFFICER:
+            if ident.role != OFFICER:
+                return A.Refusal("officer_only")
+            if name == "overview":
+                return await queries.overview(s)
+            if name == "unidentified":
+                return await queries.unidentified(s)
+            if name == "dossier":
+                if not it.slots.provinces:
+                    return A.ActionFailed("请写明省份", "用法：/dossier 省份")
+                return await queries.dossier(s, it.slots.provinces[0], it.focus, officer_view=True)
+            return await officer_cmds.run(s, name, it.args, caller.actor)
+        if name in DATA_INTENTS:
+            return await self._own_data(ident, it)
+        if name == "bind":
+            return await self._bind(caller, it)
+        if name == "unbind":
+            if ident.role != CONTACT or caller.as_province:
+                return A.Refusal("not_bound")
+            from bot.access import revoke
+
+            await revoke(s, f"{caller.channel}:{caller.user_id}", actor=caller.actor)
+            return A.ActionDone(f"已解除与{ident.province}的绑定")
+        if name == "rules" and not it.args:
+            return A.Help(ident.role, ident.province)
+        if name in ("rule", "open_question"):
+            return queries.rule_answer(call, it.rule_id)
+        if name == "contacts":
+            return A.ContactsAnswer(queries.contacts(call))
+        if name == "mailboxes":
+            return queries.mailboxes(call)
+        if name in ("deadline", "countdown"):
+            own = await queries.status_line(s, ident.province) if ident.role == CONTACT else None
+            return queries.deadline(call, s.clock.now(), own)
+        if name == "materials":
+            return queries.materials(call)
+        if name == "quota":
+            prov = it.slots.provinces[0] if it.slots.provinces else (ident.province if ident.role == CONTACT else None)
+            return queries.quota(call, prov, it.slots.cities)
+        return A.Help(ident.role, ident.province, not_understood=name not in ("help",))
+
+    async def _own_data(self, ident: Identity, it: Intent):
+        if ident.role == PUBLIC:
+            return A.Refusal("not_bound")
+        if ident.role == OFFICER:
+            return await queries.overview(self.services)
+        asked = it.slots.provinces
+        if any(p != ident.province for p in asked):
+            other = next(p for p in asked if p != ident.province)
+            log.info("refused: contact of %s asked for %s", ident.province, other)
+            return A.Refusal("other_province", asked=other, own=ident.province)
+        return await queries.dossier(self.services, ident.province, it.focus)
+
+    async def _bind(self, caller: Caller, it: Intent):
+        if not it.args:
+            return A.ActionFailed("请在 /bind 后写绑定码", "例如：/bind ABCD-2345")
+        if caller.as_province or caller.officer:
+            return A.ActionFailed("终端模式不需要绑定")
+        try:
+            province, previous = await redeem(self.services, caller, it.args[0])
+        except BindingError as exc:
+            return A.ActionFailed(str(exc))
+        return A.Bound(province, previous)

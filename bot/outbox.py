@@ -1,0 +1,183 @@
+"""Outbox: every outgoing message is a row first, then sent at least once, with retries and backoff.
+
+``enqueue`` is idempotent by ``key`` (a digest slot, a receipt's submission, a reminder slot + recipient).
+``drain`` claims due rows one at a time (a lease, so a crashed sender's row comes back), sends them through
+``Senders`` and marks them sent. A Telegram 429 (``retry_after``) or an SMTP outage only delays a row; a
+permanent refusal (unknown recipient) marks it ``failed``, which stays listed and can be re-queued
+(``shenbao outbox --retry-failed``). Messages to one recipient go out in order.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from tortoise.exceptions import IntegrityError
+
+from models.enums import OutboxStatus
+from models.outbox import OutboxMessage
+from models.retry import with_retry
+
+log = logging.getLogger("shenbao.bot.outbox")
+
+CHAT_CHANNELS = frozenset({"telegram", "wecom", "terminal"})
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(minutes=30)
+LEASE = timedelta(minutes=3)                   # a claimed row comes back after this if its sender died
+PERMANENT_ERROR_NAMES = frozenset({"Forbidden", "BadRequest", "InvalidToken", "ChatNotFound"})
+
+
+class SendError(Exception):
+    """Raised by a sender. ``permanent`` means retrying cannot help; ``retry_after`` is in seconds."""
+
+    def __init__(self, message: str, *, permanent: bool = False, retry_after: float | None = None):
+        super().__init__(message)
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class EmailSender(Protocol):
+    async def __call__(self, msg: OutboxMessage) -> None: ...
+
+
+class ChatSender(Protocol):
+    """The bot process's ``send_chat(channel, chat_id, text)``."""
+
+    async def __call__(self, channel: str, chat_id: str, text: str) -> None: ...
+
+
+@dataclass
+class Senders:
+    """What the outbox can send with; a channel without a sender is left pending for another process."""
+
+    email: EmailSender | None = None
+    chat: ChatSender | None = None
+    chat_channels: frozenset[str] = field(default_factory=lambda: CHAT_CHANNELS)
+
+    def can_send(self, channel: str) -> bool:
+        if channel == "email":
+            return self.email is not None
+        if channel == "log":
+            return True
+        return self.chat is not None and channel in self.chat_channels
+
+    async def send(self, msg: OutboxMessage) -> None:
+        if msg.channel == "email":
+            await self.email(msg)
+        elif msg.channel == "log":
+            log.info("outbox %s (log channel) to %s: %s", msg.key, msg.recipient, (msg.subject or msg.body)[:200])
+        else:
+            await self.chat(msg.channel, msg.recipient, msg.body)
+
+
+async def enqueue(*, key: str, channel: str, recipient: str, body: str, now: datetime, subject: str | None = None,
+                  payload: dict | None = None) -> tuple[OutboxMessage, bool]:
+    """Queue one message unless a row with ``key`` exists; return ``(row, created)``."""
+    if not key or len(key) > 255:
+        raise ValueError(f"outbox key must be 1..255 characters: {key!r}")
+
+    async def once():
+        existing = await OutboxMessage.filter(key=key).first()
+        if existing:
+            return existing, False
+        try:
+            row = await OutboxMessage.create(key=key, channel=channel, recipient=recipient, subject=subject,
+                                             body=body, payload=payload, status=OutboxStatus.PENDING, attempts=0,
+                                             next_attempt_at=now, created_at=now)
+            return row, True
+        except IntegrityError:
+            return await OutboxMessage.get(key=key), False
+    row, created = await with_retry(once, what="outbox enqueue")
+    if created:
+        log.info("outbox %s: queued %s to %s", key, channel, recipient)
+    return row, created
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 60 s, 120 s, … capped at 30 min (``attempts`` counts tries made so far, ≥ 1)."""
+    return min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(0, attempts - 1)))
+
+
+def classify(exc: BaseException) -> tuple[bool, float | None]:
+    """``(permanent, retry_after_seconds)`` for an exception a sender raised."""
+    if isinstance(exc, SendError):
+        return exc.permanent, exc.retry_after
+    ra = getattr(exc, "retry_after", None)          # python-telegram-bot's RetryAfter (int or timedelta)
+    if ra is not None:
+        return False, ra.total_seconds() if isinstance(ra, timedelta) else float(ra)
+    return type(exc).__name__ in PERMANENT_ERROR_NAMES, None
+
+
+@dataclass
+class DrainResult:
+    sent: int = 0
+    delayed: int = 0
+    failed: int = 0
+    skipped: int = 0                               # channels this process cannot send on
+
+    def __str__(self) -> str:
+        return f"sent {self.sent}, delayed {self.delayed}, failed {self.failed}, left for another process {self.skipped}"
+
+
+async def _claim(row: OutboxMessage, now: datetime) -> bool:
+    n = await OutboxMessage.filter(id=row.id, status=OutboxStatus.PENDING, attempts=row.attempts).update(
+        attempts=row.attempts + 1, next_attempt_at=now + LEASE)
+    return n == 1
+
+
+async def drain(senders: Senders, clock, *, limit: int = 200) -> DrainResult:
+    """Send what is due now. Safe to run concurrently (rows are claimed) and after a crash (leases expire)."""
+    res = DrainResult()
+    now = clock.now()
+    rows = await OutboxMessage.filter(status=OutboxStatus.PENDING).order_by("id").limit(limit * 5)
+    blocked: set[tuple[str, str]] = set()           # keep order per recipient; stop hammering a failing channel
+    down: set[str] = set()
+    done = 0
+    for row in rows:
+        who = (row.channel, row.recipient)
+        if not senders.can_send(row.channel):
+            res.skipped += 1
+            continue
+        if who in blocked or row.channel in down or row.next_attempt_at > now:
+            blocked.add(who)
+            continue
+        if done >= limit:
+            break
+        if not await _claim(row, now):
+            blocked.add(who)
+            continue
+        done += 1
+        attempts = row.attempts + 1
+        try:
+            await senders.send(row)
+        except Exception as exc:  # noqa: BLE001 - every sender failure is recorded on the row
+            permanent, retry_after = classify(exc)
+            err = f"{type(exc).__name__}: {exc}"[:2000]
+            now = clock.now()
+            blocked.add(who)
+            if permanent:
+                await OutboxMessage.filter(id=row.id).update(status=OutboxStatus.FAILED, last_error=err)
+                log.error("outbox %s: %s to %s refused permanently (%s); listed as failed", row.key, row.channel,
+                          row.recipient, err)
+                res.failed += 1
+            else:
+                delay = timedelta(seconds=retry_after + 1) if retry_after else backoff(attempts)
+                await OutboxMessage.filter(id=row.id).update(next_attempt_at=now + delay, last_error=err)
+                log.warning("outbox %s: %s to %s failed (attempt %d, %s); retry in %s", row.key, row.channel,
+                            row.recipient, attempts, err, delay)
+                res.delayed += 1
+                down.add(row.channel)                  # relay down or flood control: try the rest later
+            continue
+        now = clock.now()
+        await with_retry(lambda: OutboxMessage.filter(id=row.id).update(
+            status=OutboxStatus.SENT, sent_at=now, last_error=None), what="outbox mark sent")
+        log.info("outbox %s: sent %s to %s (attempt %d)", row.key, row.channel, row.recipient, attempts)
+        res.sent += 1
+    return res
+
+
+async def retry_failed(now: datetime) -> int:
+    """Put every failed row back in the queue (after an officer fixed the address or the relay)."""
+    return await OutboxMessage.filter(status=OutboxStatus.FAILED).update(
+        status=OutboxStatus.PENDING, next_attempt_at=now)
