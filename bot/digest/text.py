@@ -48,7 +48,7 @@ def row_text(d: DigestData, r: DigestRow) -> str:
     arr = " / ".join(f"{names[k]} {bj(d, v)}" for k, v in r.arrivals.items())
     pages = f"{r.pages}页" if r.pages is not None else "—页"
     probs = " ".join(f"{SEV_ZH[s]}{r.count(s)}" for s in ("error", "review", "warning") if r.count(s))
-    paper = f"纸质版 {r.paper}" if r.paper else "纸质版未登记"
+    paper = f"纸质版 {r.paper}" if r.paper else ("纸质版未登记" if r.status == "filed" else "纸质版—")
     late = f"，逾期报送{r.late_submissions}份" if r.late_submissions else ""
     return f"{r.province}｜{r.status_zh}{late}｜{arr}｜{pages}｜{probs or '无问题'}｜{paper}"
 

@@ -1,0 +1,136 @@
+"""CLI: ``digest``, ``outbox``, ``evidence`` and ``evidence-verify`` — the outgoing side.
+
+    shenbao digest [--at ISO] [--send]     build the digest as of now (or ISO); print it and write
+                                            HTML, text and xlsx into <data dir>/digests; --send queues it
+                                            to SHENBAO_DIGEST_TO and the officer chats and sends the e-mail
+    shenbao outbox [--drain] [--all] [--retry-failed]
+                                            list pending/failed outgoing messages; --drain sends due
+                                            e-mail now (chat rows are left for the bot process)
+    shenbao evidence PROVINCE -o FILE.zip  raw .eml as received, attachments, sha256 manifest, arrival
+                                            times per mailbox, findings, audit entries
+    shenbao evidence-verify FILE.zip       check an evidence zip (exit 0 = intact, 1 = altered)
+"""
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from pathlib import Path
+
+from intake.services import Services
+
+
+def register(sub) -> None:
+    p = sub.add_parser("digest", help="build (print, write HTML+xlsx) or --send the intake digest now")
+    p.add_argument("--at", default=None, help="as of this ISO time (default: now), e.g. 2023-03-26T08:30+08:00")
+    p.add_argument("--send", action="store_true", help="queue to staff e-mail and officer chats, send the e-mail")
+    p.set_defaults(func=cmd_digest)
+    p = sub.add_parser("outbox", help="list outgoing messages waiting or failed; --drain sends due e-mail")
+    p.add_argument("--drain", action="store_true")
+    p.add_argument("--all", action="store_true", help="also list sent messages (last 100)")
+    p.add_argument("--retry-failed", action="store_true", help="re-queue messages that were refused")
+    p.set_defaults(func=cmd_outbox)
+    p = sub.add_parser("evidence", help="export one province's evidence (raw .eml, attachments, manifest) as zip",
+                       description=__doc__)
+    p.add_argument("province")
+    p.add_argument("-o", "--output", required=True, help="FILE.zip")
+    p.set_defaults(func=cmd_evidence)
+    p = sub.add_parser("evidence-verify", help="verify an evidence zip made by 'shenbao evidence' (exit 1 if altered)",
+                       description="Checks every file's sha256 against manifest.json, that nothing was added or "
+                       "removed, that raw mail still hashes to the sha256 recorded at arrival, each audit entry's "
+                       "hash, and that the manifest's hash was written to this database's audit log at export.")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_evidence_verify)
+
+
+def _at(services: Services, raw: str | None) -> datetime:
+    if not raw:
+        return services.clock.now()
+    dt = datetime.fromisoformat(raw)
+    return dt if dt.tzinfo else dt.replace(tzinfo=services.call.tz)
+
+
+def email_senders(services: Services):
+    from bot.mail import EmailOutboxSender, SmtpRelay
+    from bot.outbox import Senders
+    from bot.outgoing_settings import load_outgoing
+
+    relay = SmtpRelay.from_settings(services.settings)
+    if relay is None:
+        return Senders()
+    out = load_outgoing(services.settings)
+    return Senders(email=EmailOutboxSender(relay, mail_from=out.mail_from, archive=services.archive,
+                                           clock=services.clock))
+
+
+async def cmd_digest(args, services: Services) -> int:
+    from bot.digest.job import collect_digest, queue_digest, render_all, write_files
+    from bot.outbox import drain
+    from bot.outgoing_settings import load_outgoing
+
+    out = load_outgoing(services.settings)
+    at = _at(services, args.at)
+    if args.send:
+        slot = f"manual:{services.call.to_local(at).isoformat(timespec='seconds')}"
+        keys = await queue_digest(services, out, slot=slot, kind="manual", slot_at=at, now=at)
+        if not keys:
+            print(f"没有收件人（请设置 SHENBAO_DIGEST_TO 或 SHENBAO_OFFICERS_*），或 {slot} 已发送过。")
+            return 1
+        res = await drain(email_senders(services), services.clock)
+        print(f"已排队 {len(keys)} 条（{slot}）；发送：{res}")
+        return 0
+    d = await collect_digest(services, out, at)
+    r = render_all(d)
+    print(r["text"])
+    paths = await write_files(services, d, r)
+    print("\n已写入：\n" + "\n".join(f"  {p}" for p in paths))
+    return 0
+
+
+async def cmd_outbox(args, services: Services) -> int:
+    from bot.outbox import drain, retry_failed
+    from models.enums import OutboxStatus
+    from models.outbox import OutboxMessage
+
+    if args.retry_failed:
+        print(f"重新排队 {await retry_failed(services.clock.now())} 条")
+    if args.drain:
+        print(f"发送：{await drain(email_senders(services), services.clock)}")
+    q = OutboxMessage.all() if args.all else OutboxMessage.filter(status__in=[OutboxStatus.PENDING, OutboxStatus.FAILED])
+    rows = await q.order_by("-id").limit(100)
+    for m in reversed(rows):
+        nxt = services.call.to_local(m.next_attempt_at).strftime("%m-%d %H:%M:%S")
+        print(f"{m.id}\t{m.status}\t{m.channel}\t{m.recipient}\t尝试{m.attempts}\t下次{nxt}\t{m.key}"
+              + (f"\t错误：{m.last_error[:100]}" if m.last_error else ""))
+    pending = await OutboxMessage.filter(status=OutboxStatus.PENDING).count()
+    failed = await OutboxMessage.filter(status=OutboxStatus.FAILED).count()
+    print(f"待发送 {pending}，失败 {failed}")
+    return 0
+
+
+async def cmd_evidence(args, services: Services) -> int:
+    from bot.evidence import export_evidence
+
+    try:
+        services.call.province(args.province)
+    except KeyError:
+        print(f"未知的省份：{args.province}")
+        return 2
+    data, info = await export_evidence(services, args.province, actor="cli")
+    out = Path(args.output)
+    await asyncio.to_thread(out.write_bytes, data)
+    print(f"证据包已写入 {out}：{info['receipts']} 封收件、{info['files']} 个文件，manifest sha256 "
+          f"{info['manifest_sha256']}（已记入审计日志）。校验：shenbao evidence-verify {out}")
+    return 0
+
+
+async def cmd_evidence_verify(args, services: Services) -> int:
+    from bot.evidence import verify_against_db, verify_zip
+
+    v = verify_zip(await asyncio.to_thread(Path(args.file).read_bytes))
+    if v.ok:
+        await verify_against_db(v)
+    if v.ok:
+        print(f"证据包完整：{v.checked} 个文件哈希一致，清单哈希 {v.manifest_sha256} 与审计日志一致 / evidence OK")
+        return 0
+    print("证据包校验失败 / evidence FAILED:\n" + "\n".join(f"  - {p}" for p in v.problems))
+    return 1
