@@ -221,3 +221,12 @@ async def test_wps_spreadsheet_et_is_converted(call, tmp_path):
     [d] = await one(call, "资金预算表.et", xls)
     assert d.analysis["family"] == "office" and d.analysis["fmt"] == "et"
     assert d.kind == "budget" and d.pages == 1 and d.analysis["subsidy"]["wan_yuan"] == 9000
+
+
+async def test_nesting_deeper_than_the_cap_is_reported(call):
+    data = b.zip_utf8({"实施方案.pdf": b.text_pdf([["实施方案"]])})
+    for i in range(4):
+        data = b.zip_utf8({f"层{i}.zip": data})
+    docs = (await analyse_attachments([att("套娃.zip", data)], call=call)).documents
+    assert [d.filename for d in docs] == ["套娃.zip", "层3.zip", "层2.zip", "层1.zip"]
+    assert codes(docs[-1]) == ["unreadable_attachment"] and "嵌套超过 3 层" in docs[-1].findings[0].message
