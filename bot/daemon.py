@@ -1,0 +1,103 @@
+"""The ``bot`` process: runs the configured chat adapters (Telegram, WeCom) and, if present, the scheduler.
+
+``send_chat(channel, chat_id, text)`` is what the outbox/scheduler uses to deliver chat messages through
+whichever adapter is running. Secrets come from ``settings.require_secret`` (placeholders are refused).
+"""
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import logging
+import signal
+from typing import Awaitable, Callable
+
+from aiohttp import web
+
+from intake.services import Services
+
+from bot.engine import Engine
+
+log = logging.getLogger("shenbao.bot.daemon")
+Sender = Callable[[str, str], Awaitable[None]]
+SENDERS: dict[str, Sender] = {}          # channel -> async send(chat_id, text), filled by the running adapters
+
+
+class ChatUnavailable(RuntimeError):
+    """No adapter is running for that channel (the outbox keeps the message and retries)."""
+
+
+async def send_chat(channel: str, chat_id: str, text: str) -> None:
+    sender = SENDERS.get(channel)
+    if sender is None:
+        raise ChatUnavailable(f"no running chat adapter for channel {channel!r}")
+    await sender(chat_id, text)
+
+
+async def start_telegram(services: Services, engine: Engine):
+    from bot import telegram as tg
+
+    s = services.settings
+    token = s.require_secret("SHENBAO_TELEGRAM_TOKEN")
+    app = tg.build_application(engine, token, base_url=s.get("SHENBAO_TELEGRAM_BASE_URL") or None)
+    webhook = s.get("SHENBAO_TELEGRAM_WEBHOOK_URL")
+    secret = s.require_secret("SHENBAO_TELEGRAM_WEBHOOK_SECRET") if webhook else None
+    await tg.start(app, webhook_url=webhook or None, secret_token=secret,
+                   listen=s.get("SHENBAO_TELEGRAM_LISTEN", "127.0.0.1"), port=int(s.get("SHENBAO_TELEGRAM_PORT", "8443")))
+
+    async def send(chat_id: str, text: str) -> None:
+        for part in tg.split_message(text):
+            await app.bot.send_message(chat_id=int(chat_id), text=part)
+    SENDERS["telegram"] = send
+    return lambda: tg.stop(app)
+
+
+async def start_wecom(services: Services, engine: Engine):
+    from bot.wecom import WeComCallback, WeComSender
+    from bot.wecom_crypto import WeComCrypto
+
+    s = services.settings
+    corp = s.require_secret("SHENBAO_WECOM_CORP_ID")
+    crypto = WeComCrypto(s.require_secret("SHENBAO_WECOM_TOKEN"), s.require_secret("SHENBAO_WECOM_AES_KEY"), corp)
+    sender = None
+    if s.get("SHENBAO_WECOM_SECRET"):
+        ws = WeComSender(corp, s.require_secret("SHENBAO_WECOM_SECRET"), s.get("SHENBAO_WECOM_AGENT_ID", "0"))
+        sender = ws.send
+        SENDERS["wecom"] = ws.send
+    cb = WeComCallback(engine, crypto, services.clock, late_sender=sender)
+    runner = web.AppRunner(cb.app())
+    await runner.setup()
+    site = web.TCPSite(runner, s.get("SHENBAO_WECOM_LISTEN", "127.0.0.1"), int(s.get("SHENBAO_WECOM_PORT", "8088")))
+    await site.start()
+    log.info("wecom callback listening on %s", site.name)
+    return runner.cleanup
+
+
+async def run_daemon(services: Services, stop_event: asyncio.Event | None = None) -> int:
+    engine = Engine(services)
+    s = services.settings
+    stoppers = []
+    if s.get("SHENBAO_TELEGRAM_TOKEN"):
+        stoppers.append(await start_telegram(services, engine))
+    if s.get("SHENBAO_WECOM_CORP_ID") or s.get("SHENBAO_WECOM_TOKEN"):
+        stoppers.append(await start_wecom(services, engine))
+    if not stoppers:
+        log.warning("no chat adapter configured (SHENBAO_TELEGRAM_TOKEN / SHENBAO_WECOM_*); running the scheduler only")
+    if importlib.util.find_spec("bot.scheduler") is not None:
+        from bot.scheduler import start_scheduler
+
+        await start_scheduler(services, SENDERS)
+    stop_event = stop_event or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop_event.set)
+        except (NotImplementedError, RuntimeError):
+            pass
+    await stop_event.wait()
+    for stop in reversed(stoppers):
+        try:
+            await stop()
+        except Exception:
+            log.exception("adapter stop failed")
+    SENDERS.clear()
+    return 0

@@ -1,0 +1,83 @@
+"""Telegram adapter (python-telegram-bot 22): started inside our own loop, polling or webhook with secret token.
+
+Handlers are thin: one for every text message (commands included), which asks the engine and sends the
+reply split at Telegram's 4096-character limit. AIORateLimiter keeps us within Telegram's flood limits.
+"""
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandler, filters
+
+from bot.access import Caller
+from bot.engine import Engine
+
+log = logging.getLogger("shenbao.bot.telegram")
+LIMIT = 4096
+
+
+def split_message(text: str, limit: int = LIMIT) -> list[str]:
+    """Split at line breaks where possible, never over ``limit`` characters."""
+    out, cur = [], ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if cur:
+                out.append(cur)
+                cur = ""
+            out.append(line[:limit])
+            line = line[limit:]
+        if len(cur) + len(line) + (1 if cur else 0) > limit:
+            out.append(cur)
+            cur = line
+        else:
+            cur = f"{cur}\n{line}" if cur else line
+    if cur:
+        out.append(cur)
+    return out or [""]
+
+
+def build_application(engine: Engine, token: str, *, base_url: str | None = None, base_file_url: str | None = None,
+                      rate_limit: bool = True, read_timeout: float = 30.0) -> Application:
+    b = Application.builder().token(token).get_updates_read_timeout(read_timeout)
+    if base_url:
+        b = b.base_url(base_url)
+    if base_file_url:
+        b = b.base_file_url(base_file_url)
+    if rate_limit:
+        b = b.rate_limiter(AIORateLimiter(max_retries=3))
+    app = b.build()
+
+    async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer any text message (commands included) through the engine."""
+        msg, user = update.effective_message, update.effective_user
+        if msg is None or user is None or not msg.text:
+            return
+        reply = await engine.handle(Caller("telegram", str(user.id), chat_id=str(msg.chat_id)), msg.text)
+        for part in split_message(reply.text):
+            await context.bot.send_message(chat_id=msg.chat_id, text=part)
+
+    app.add_handler(MessageHandler(filters.TEXT, on_text))
+    return app
+
+
+async def start(app: Application, *, webhook_url: str | None = None, secret_token: str | None = None,
+                listen: str = "127.0.0.1", port: int = 8443, url_path: str = "telegram",
+                poll_timeout: float = 20.0) -> None:
+    """Start inside the running loop (never ``run_polling``, which owns the loop)."""
+    await app.initialize()
+    await app.start()
+    if webhook_url:
+        await app.updater.start_webhook(listen=listen, port=port, url_path=url_path, webhook_url=webhook_url,
+                                        secret_token=secret_token, drop_pending_updates=False)
+    else:
+        await app.updater.start_polling(poll_interval=0.0, timeout=int(poll_timeout), drop_pending_updates=False)
+    log.info("telegram adapter started (%s)", "webhook" if webhook_url else "polling")
+
+
+async def stop(app: Application) -> None:
+    if app.updater and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
