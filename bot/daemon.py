@@ -33,6 +33,24 @@ async def send_chat(channel: str, chat_id: str, text: str) -> None:
     await sender(chat_id, text)
 
 
+def build_senders(services: Services):
+    """The outbox's ``Senders``: chat through ``send_chat`` for the running adapters, e-mail via the relay."""
+    from bot.outbox import Senders
+
+    email = None
+    try:
+        from bot.mail import EmailOutboxSender, SmtpRelay
+        from bot.outgoing_settings import load_outgoing
+
+        relay = SmtpRelay.from_settings(services.settings)
+        if relay is not None:
+            email = EmailOutboxSender(relay, mail_from=load_outgoing(services.settings).mail_from,
+                                      archive=services.archive, clock=services.clock)
+    except ImportError:
+        pass
+    return Senders(email=email, chat=send_chat, chat_channels=frozenset(SENDERS))
+
+
 async def start_telegram(services: Services, engine: Engine):
     from bot import telegram as tg
 
@@ -82,10 +100,11 @@ async def run_daemon(services: Services, stop_event: asyncio.Event | None = None
         stoppers.append(await start_wecom(services, engine))
     if not stoppers:
         log.warning("no chat adapter configured (SHENBAO_TELEGRAM_TOKEN / SHENBAO_WECOM_*); running the scheduler only")
+    sched = None
     if importlib.util.find_spec("bot.scheduler") is not None:
         from bot.scheduler import start_scheduler
 
-        await start_scheduler(services, SENDERS)
+        sched = await start_scheduler(services, build_senders(services))
     stop_event = stop_event or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -94,6 +113,8 @@ async def run_daemon(services: Services, stop_event: asyncio.Event | None = None
         except (NotImplementedError, RuntimeError):
             pass
     await stop_event.wait()
+    if sched is not None and hasattr(sched, "shutdown"):
+        sched.shutdown(wait=False)
     for stop in reversed(stoppers):
         try:
             await stop()
