@@ -60,7 +60,7 @@ def free_port() -> int:
 class Dovecot:
     """Start/stop/kill a Dovecot master in the foreground (-F) with its own config and Maildir."""
 
-    def __init__(self, password: str = "secret"):
+    def __init__(self, password: str = "dovecot-test-pw"):
         exe = shutil.which("dovecot") or "/usr/sbin/dovecot"
         if not os.path.exists(exe):
             raise RuntimeError("dovecot is not installed: run scripts/test.sh (apt-get install dovecot-imapd)")
