@@ -95,7 +95,7 @@ def classify(raw: str, call: CallConfig) -> Intent:
     if t.startswith(("绑定", "bind")):
         rest = t.removeprefix("绑定").removeprefix("bind").strip(" :")
         return Intent("bind", [rest] if rest else [], text=t)
-    slots = extract(t, call, want_cities=_has(t, _QUOTA))
+    slots = extract(t, call, want_cities=_has(t, _QUOTA) or "报" in t)
     it = Intent("unknown", slots=slots, text=t)
 
     def own(focus: str) -> Intent:
@@ -111,14 +111,17 @@ def classify(raw: str, call: CallConfig) -> Intent:
     if _has(t, _OVERVIEW) and not slots.provinces:
         it.name = "overview"
         return it
+    if _has(t, _PAPER) and _has(t, ("登记", "收到了", "到了吗", "到了没", "记录")):
+        return own("paper")
+    if _has(t, _CONTACTS):
+        it.name = "contacts"
+        return it
     if _has(t, _MISSING):
         return own("missing")
     if _has(t, _PROBLEMS) and (_has(t, _OWN) or slots.provinces or len(t) <= 8):
         return own("problems")
     if _has(t, _RECEIPT) and not _has(t, ("确认", "回执")):
         return own("receipt")
-    if _has(t, _PAPER) and (_has(t, _OWN) or slots.provinces) and _has(t, ("登记", "收到", "寄了", "记录")):
-        return own("paper")
     if (_has(t, _OWN) or slots.provinces) and _has(t, _STATUS):
         return own("all")
     if slots.provinces and not _has(t, _QUOTA):
@@ -128,13 +131,10 @@ def classify(raw: str, call: CallConfig) -> Intent:
                 rest = rest.replace(f, "")
         if _FOLLOWUP.match(t) and len(rest.strip(" ?,.的呢")) <= 4:
             return own("all")
-    if _has(t, _CONTACTS):
-        it.name = "contacts"
-        return it
-    if _has(t, _QUOTA) and (slots.cities or slots.provinces or "名额" in t):
+    if (_has(t, _QUOTA) or "报" in t) and (slots.cities or _has(t, ("名额", "几个"))):
         it.name = "quota"
         return it
-    if _has(t, _DEADLINE) and not _has(t, ("实施期", "几年", "超大附件", "链接")):
+    if _has(t, _DEADLINE) and not _has(t, ("实施期", "几年", "超大附件", "链接", "纸质")):
         it.name = "deadline"
         return it
     if _has(t, _MATERIALS):

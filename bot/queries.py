@@ -117,7 +117,7 @@ def dossier_from_register(call: CallConfig, reg: Register, province: str, now: d
                           officer_view: bool = False) -> A.DossierAnswer:
     row = reg.row(province)
     findings = [_finding_item(call, f) for f in row.findings]
-    missing = [KIND_ZH[MISSING_CODES[f.code]] for f in row.findings if f.code in MISSING_CODES]
+    missing = [KIND_ZH[MISSING_CODES[f.code]] for f in row.findings if f.code in MISSING_CODES and f.severity == "error"]
     late = [(s.ref, beijing(call, s.first_received_at)) for s in row.submissions if not s.on_time]
     left, _ = remaining(call, now)
     boxes = [(m.org, m.address, beijing(call, row.first_on_time.get(m.key))) for m in call.mailboxes]

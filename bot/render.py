@@ -102,8 +102,8 @@ def _dossier(a: A.DossierAnswer) -> str:
     docs = _join(t("dossier", "document", id=d.id, kind=d.kind_zh, filename=d.filename,
                    pages=("—" if d.pages is None else d.pages)) for d in a.documents) or t("dossier", "no_documents")
     fs = a.findings if a.focus != "missing" else [f for f in a.findings if f.code.startswith("missing_")]
-    findings = _join(t("dossier", "finding", severity=f.severity_zh, message=f.message, advice=f.advice,
-                       basis=(t("dossier", "basis", section=f.section, clause=f.clause) if f.clause else ""))
+    findings = _join(_join([t("dossier", "finding", severity=f.severity_zh, message=f.message, advice=f.advice),
+                            t("dossier", "basis", section=f.section, clause=f.clause) if f.clause else ""])
                      for f in fs) or t("dossier", "no_findings")
     paper = (t("dossier", "paper", date=a.paper_copy[0], tracking=a.paper_copy[1] or "—") if a.paper_copy
              else t("dossier", "no_paper"))

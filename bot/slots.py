@@ -16,6 +16,7 @@ CODE_RE = re.compile(r"\b([a-z2-9]{4})-?([a-z2-9]{4})\b", re.I)
 DATE_RE = re.compile(r"(20\d\d)[-./年](\d{1,2})[-./月](\d{1,2})日?")
 # a lone one-character abbreviation (粤, 湘) counts only if it stands alone or is followed by one of these
 _ABBR_FOLLOW = set("的呢省?,.!吗 ")
+_GENERIC_PLACES = {"城市", "地市", "省市", "市县", "全国", "中国", "各省", "本省", "我省", "本市", "地方", "中央", "省级"}
 
 
 @dataclass
@@ -82,7 +83,7 @@ def cities_in(text: str, call: CallConfig) -> list[str]:
 
     for w in pseg.lcut(text):
         word = w.word
-        if w.flag != "ns" or len(word) < 2 or word in province_forms:
+        if w.flag != "ns" or len(word) < 2 or word in province_forms or word in _GENERIC_PLACES:
             continue
         city = word if word.endswith(("市", "州", "盟", "地区")) else word + "市"
         if city not in out and not any(city.removesuffix("市") in c for c in out):

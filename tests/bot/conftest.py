@@ -1,0 +1,42 @@
+"""Bot fixtures: services with officers configured, an engine, seeded intake rows (shared ``db`` fixture)."""
+from __future__ import annotations
+
+import pytest
+import pytest_asyncio
+
+from config.settings import load_settings
+from intake.archive import Archive
+from intake.services import Services
+
+from bot.access import Caller
+from bot.engine import Engine
+from tests.bot.seed import seed
+
+OFFICER_TG = "9001"
+OFFICER_WECOM = "lisi"
+
+
+@pytest.fixture
+def bot_services(tmp_path, clock, call2023):
+    env = {"SHENBAO_DATA_DIR": str(tmp_path / "data"), "SHENBAO_OFFICERS_TELEGRAM": f"{OFFICER_TG}, 9002",
+           "SHENBAO_OFFICERS_WECOM": OFFICER_WECOM}
+    return Services(settings=load_settings(env), call=call2023, clock=clock,
+                    archive=Archive(tmp_path / "data" / "archive"))
+
+
+@pytest.fixture
+def engine(bot_services):
+    return Engine(bot_services)
+
+
+@pytest_asyncio.fixture
+async def seeded(db, bot_services):
+    return await seed(bot_services)
+
+
+def tg(user: str) -> Caller:
+    return Caller("telegram", user, chat_id=user)
+
+
+def officer() -> Caller:
+    return tg(OFFICER_TG)

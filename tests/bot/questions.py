@@ -1,0 +1,91 @@
+"""The question set: realistic Chinese questions, the intent each should get, and facts the answer must hold.
+
+Roles: ``public`` (unbound), ``hn`` (湖南省 contact), ``gd`` (广东省 contact), ``officer``. Data facts refer to the
+rows ``tests/bot/seed.py`` creates (广东 plan over the page limit, 湖南 one mailbox and documents missing, 河北 late).
+"""
+QUESTIONS: list[tuple[str, str, str, tuple[str, ...]]] = [
+    # deadline and countdown
+    ("public", "截止时间是什么时候？", "deadline", ("2023年3月26日24时前", "二（三）", "视为未申报")),
+    ("public", "最晚几号前要发过去", "deadline", ("2023年3月26日24时前",)),
+    ("public", "申报截至时间", "deadline", ("2023年3月26日24时前",)),
+    ("public", "deadline是哪天", "deadline", ("2023年3月26日24时前",)),
+    ("public", "截止時間是幾號？", "deadline", ("2023年3月26日24时前",)),
+    ("public", "离截止还有多久？", "countdown", ("还有1小时0分钟",)),
+    ("hn", "离截止还有多久？", "countdown", ("还有1小时0分钟", "湖南省：已申报")),
+    ("public", "ｄｅａｄｌｉｎｅ？", "deadline", ("2023年3月26日24时前",)),
+    # pages
+    ("public", "实施方案最多几页？", "rule", ("实施方案不得超过10页", "二（三）")),
+    ("public", "實施方案最多幾頁", "rule", ("实施方案不得超过10页",)),
+    ("public", "实施放案篇幅有限制吗", "rule", ("实施方案不得超过10页",)),
+    ("public", "整个申报文件最多多少页", "rule", ("申报文件不得超过30页",)),
+    ("public", "页数怎么计算", "rule", ("A4单版面",)),
+    ("public", "A3的预算表怎么算页数？", "open_question", ("通知未明确", "本系统做法", "010-68553924", "010-84208453")),
+    ("public", "执行情况报告算不算在30页里", "open_question", ("通知未明确", "不把2022年执行情况报告计入30页")),
+    # materials
+    ("public", "需要附哪些材料？", "materials", ("实施方案", "资金预算表", "绩效目标表", "佐证材料", "不超过10页")),
+    ("public", "申报要准备什么材料", "materials", ("资金预算表",)),
+    ("public", "材料清单", "materials", ("申报文件（联合行文）",)),
+    ("public", "需要联合行文吗", "rule", ("联合行文", "二（三）")),
+    ("public", "电子版要盖章吗", "rule", ("正式盖章版文件扫描",)),
+    ("public", "去年有示范项目的省要交执行情况报告吗", "rule", ("执行情况报告", "二（三）")),
+    ("public", "绩效目标表怎么填", "rule", ("绩效目标",)),
+    # quota and cities
+    ("public", "山东能报青岛和济南两个吗？", "quota", ("可以", "青岛市", "名额为 2 个", "各省择优选择1个地市进行申报")),
+    ("public", "湖南能报长沙和株洲两个城市吗", "quota", ("不可以", "名额（1 个", "没有计划单列市")),
+    ("public", "每个省有几个名额", "quota", ("1个地市",)),
+    ("public", "广东报深圳和广州可以吗", "quota", ("可以", "深圳市")),
+    ("public", "已经入选过的城市还能再报吗", "rule", ("已被评为示范项目的城市不得再次申报",)),
+    ("public", "计划单列市单独报送吗", "open_question", ("通知未明确", "本系统做法")),
+    ("public", "兵团能报吗", "open_question", ("通知未明确", "兵团")),
+    ("public", "直辖市的地市指什么", "open_question", ("通知未明确",)),
+    # money and period
+    ("public", "中央补助最多多少钱", "rule", ("中央财政补助不超过1亿元",)),
+    ("public", "中央财政补助上限", "rule", ("1亿元",)),
+    ("public", "实施期限几年", "rule", ("实施期限不超过2年", "二（一）")),
+    ("public", "项目周期最长多久", "rule", ("不超过2年",)),
+    ("public", "资金使用范围有什么要求", "rule", ("就业补助资金管理办法",)),
+    ("public", "需要省政府同意吗", "rule", ("省级人民政府同意",)),
+    # mailboxes, paper, contacts
+    ("public", "发到哪个邮箱？", "mailboxes", ("sbsjyc@163.com", "jysmohrss@163.com")),
+    ("public", "邮箱地址是多少", "mailboxes", ("sbsjyc@163.com",)),
+    ("public", "只发了一个邮箱可以吗", "open_question", ("通知未明确", "one_mailbox_only", "黎明", "于琛偲")),
+    ("public", "纸质版寄到哪里", "open_question", ("通知未明确", "地址")),
+    ("public", "纸质版什么时候交", "rule", ("同时报送纸质版",)),
+    ("public", "联系人电话？", "contacts", ("黎明", "010-68553924", "于琛偲", "010-84208453")),
+    ("public", "有问题找谁咨询", "contacts", ("010-68553924",)),
+    ("public", "聯繫方式", "contacts", ("010-84208453",)),
+    ("public", "超大附件算按时吗", "open_question", ("通知未明确", "link_only_attachment")),
+    ("public", "逾期了怎么办", "rule", ("逾期发送的视为未申报",)),
+    ("public", "怎么评审", "rule", ("评审",)),
+    ("public", "支持重点是什么", "rule", ("技能培训",)),
+    # help / unknown
+    ("public", "你好", "help", ("实施方案最多几页",)),
+    ("public", "今天天气怎么样", "unknown", ("没有听懂", "截止时间是什么时候")),
+    ("public", "/help", "help", ("/rules",)),
+    ("public", "/contacts", "contacts", ("黎明",)),
+    ("public", "/deadline", "deadline", ("2023年3月26日24时前",)),
+    ("public", "/rules 实施方案多少页", "rule", ("实施方案不得超过10页",)),
+    # contacts' own data
+    ("hn", "我们的材料收到了吗？", "status", ("湖南省", "2023-03-25 15:30:00 收到", "未收到")),
+    ("hn", "哪里有问题？", "status", ("未找到资金预算表", "怎么办", "仅一个邮箱按时收到")),
+    ("hn", "还差什么？", "status", ("还差：资金预算表、绩效目标表",)),
+    ("hn", "/status", "status", ("湖南省", "已申报")),
+    ("hn", "纸质版登记了吗", "status", ("纸质版：尚未登记收到",)),
+    ("gd", "我们的材料有什么问题", "status", ("实施方案", "超过 10 页", "压缩到10页")),
+    ("gd", "我省申报情况怎么样", "status", ("广东省", "12 页", "合计 23 页")),
+    ("gd", "廣東省的材料收到了嗎", "dossier", ("2023-03-25 14:30:00 收到",)),
+    ("gd", "粤的呢？", "dossier", ("广东省",)),
+    # refusals
+    ("hn", "广东的呢？", "dossier", ("只能查询湖南省", "不能查看广东省")),
+    ("hn", "/status 广东省", "dossier", ("不能查看广东省",)),
+    ("hn", "深圳的材料收到了吗", "dossier", ("不能查看广东省",)),
+    ("public", "我们的材料收到了吗？", "status", ("先绑定",)),
+    ("public", "广东的情况怎么样", "dossier", ("先绑定",)),
+    ("hn", "总览", "overview", ("只对部里工作人员开放",)),
+    # officer
+    ("officer", "总览", "overview", ("已申报 2", "逾期 1", "河北省", "未识别邮件 1")),
+    ("officer", "广东的情况", "dossier", ("广东省", "实施方案「实施方案.pdf」12 页")),
+    ("officer", "河北呢", "dossier", ("逾期视为未申报", "逾期到达")),
+    ("officer", "未识别的邮件", "unidentified", ("S000004",)),
+    ("officer", "/dossier 湖南", "dossier", ("湖南省",)),
+]
