@@ -85,7 +85,7 @@ def materials(call: CallConfig) -> A.MaterialsAnswer:
     docs = []
     for d in call.documents:
         req = "必交" if d.required is True else ("2022年已有示范项目的省必交" if d.required else "可选")
-        docs.append((d.name, req, d.max_pages))
+        docs.append((d.name, req, call.limits.plan_max_pages if d.kind == "plan" else d.max_pages))
     pages = [rule_item(call, rid) for rid in ("R12", "R13", "R14") if rid in {r.id for r in call.rules}]
     return A.MaterialsAnswer(docs, rule_item(call, "R08"), pages)
 
