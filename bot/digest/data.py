@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from config.call import CallConfig
+from intake.findings import SEVERITY, SEVERITY_ORDER
 from intake.register import Register
 from models.enums import ProvinceStatus
 
@@ -30,6 +31,11 @@ CODE_ZH = {
 
 def code_zh(code: str) -> str:
     return CODE_ZH.get(code, code)
+
+
+def _by_severity(codes) -> list[str]:
+    order = [s.value for s in SEVERITY_ORDER]
+    return sorted(codes, key=lambda c: (order.index(SEVERITY[c].value) if c in SEVERITY else 9, c))
 
 
 @dataclass
@@ -127,8 +133,8 @@ def changes_between(before: dict | None, after: dict, status_zh: dict[str, str])
             bits.append(f"{status_zh.get(was['status'], was['status'])}→{status_zh.get(now['status'], now['status'])}")
         if now["submissions"] > was["submissions"]:
             bits.append(f"新收到报送{now['submissions'] - was['submissions']}份")
-        added = [c for c in now["codes"] if c not in was["codes"]]
-        gone = [c for c in was["codes"] if c not in now["codes"]]
+        added = _by_severity(c for c in now["codes"] if c not in was["codes"])
+        gone = _by_severity(c for c in was["codes"] if c not in now["codes"])
         if added:
             bits.append("新问题：" + "、".join(code_zh(c) for c in added))
         if gone:
