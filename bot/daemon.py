@@ -92,6 +92,7 @@ async def start_wecom(services: Services, engine: Engine):
 
 async def run_daemon(services: Services, stop_event: asyncio.Event | None = None) -> int:
     engine = Engine(services)
+    engine.warm()
     s = services.settings
     stoppers = []
     if s.get("SHENBAO_TELEGRAM_TOKEN"):

@@ -32,6 +32,10 @@ class Engine:
         self.call = services.call
         self.officers = officer_ids(services)
 
+    def warm(self) -> None:
+        """Load the segmentation dictionaries, the place-name tagger and OpenCC now, not on the first question."""
+        classify("山东能报青岛和济南两个吗？實施方案幾頁", self.call)
+
     async def handle(self, caller: Caller, text: str) -> Reply:
         ident = await identify(self.services, caller, self.officers)
         intent = classify(text, self.call)
