@@ -59,12 +59,12 @@ async def receipt_text(services: Services, sub: Submission, receipts: list[Recei
         when = local(min(r.received_at for r in mine)).strftime("%Y-%m-%d %H:%M:%S") if mine else \
             "未收到（通知要求发送财政部、人力资源社会保障部两个邮箱）"
         lines.append(f"  {m.org}邮箱 {m.address}：{when}")
-    deadline = f"{call.deadline_text}（即{local(call.deadline):%Y-%m-%d %H:%M}前）"
+    cutoff = f"北京时间{local(call.deadline):%Y-%m-%d %H:%M}"
     if late:
-        lines += ["", f"结论：逾期。本邮件在截止时间{deadline}之后到达。按通知“逾期发送的{call.late_outcome}”，"
-                      f"本次报送已登记为【逾期视为未申报】，不作为申报材料。"]
+        lines += ["", f"结论：逾期。本邮件到达时已过截止时间（{call.deadline_text}，即{cutoff}）。"
+                      f"按通知“逾期发送的{call.late_outcome}”，本次报送已登记为【逾期视为未申报】，不作为申报材料。"]
     else:
-        lines += ["", f"结论：按时收到（截止时间{deadline}）。"]
+        lines += ["", f"结论：按时收到（截止时间为{call.deadline_text}，即{cutoff}之前）。"]
     docs = [d for d in await Document.filter(submission_id=sub.id).order_by("id")
             if not (d.analysis or {}).get("container")]
     lines += ["", "附件（页数按A4单版面计）："]
