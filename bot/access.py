@@ -77,7 +77,9 @@ def looks_like_code(text: str) -> str | None:
 
 async def issue_code(services: Services, province: str, *, actor: str, ttl: timedelta = CODE_TTL) -> tuple[str, BindingCode]:
     prov = services.call.province(province).name
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    raw = ""
+    while not (any(c.isdigit() for c in raw) and any(c.isalpha() for c in raw)):   # so a bare code is recognised
+        raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     now = services.clock.now()
     row = await BindingCode.create(code_hash=hash_code(raw), province=prov, issued_by=actor, issued_at=now,
                                    expires_at=now + ttl)

@@ -149,3 +149,11 @@ async def test_officer_issues_code_in_chat(seeded, engine):
     r = await engine.handle(officer(), "/code 粤")
     assert isinstance(r.answer, A.CodeIssued) and r.answer.province == "广东省"
     assert isinstance((await engine.handle(tg("705"), f"/bind {r.answer.code}")).answer, A.Bound)
+
+
+async def test_issued_codes_are_always_recognised_bare(seeded, bot_services):
+    from bot.access import looks_like_code
+
+    for _ in range(60):
+        code, _ = await issue_code(bot_services, "湖南省", actor="t")
+        assert looks_like_code(code) and looks_like_code(code.lower().replace("-", ""))
