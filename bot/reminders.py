@@ -23,7 +23,7 @@ def reminder_text(services: Services, row: ProvinceRow, now: datetime) -> str | 
     call = services.call
     if now >= call.deadline:
         return None
-    deadline = f"{call.to_local(call.deadline):%Y年%m月%d日%H:%M}前（{call.deadline_text}，{format_left(call.deadline - now)}）"
+    deadline = f"{call.deadline_text}（北京时间，{format_left(call.deadline - now)}）"
     boxes = "、".join(f"{m.address}（{m.org}）" for m in call.mailboxes)
     if row.status == "not_filed":
         return (f"【申报提醒】{row.province}：截至{call.to_local(now):%m月%d日%H:%M}，两个邮箱均未收到贵省"
