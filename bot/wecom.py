@@ -103,7 +103,7 @@ class WeComCallback:
         try:
             reply = (await asyncio.wait_for(asyncio.shield(task), self.reply_timeout)).text
         except asyncio.TimeoutError:
-            self._later(task, user)
+            self._later(task, user, msg_id)
             return web.Response(text="")
         if msg_id:
             await InboundMessage.filter(channel="wecom", message_id=msg_id).update(reply=reply)
@@ -113,9 +113,11 @@ class WeComCallback:
                 f"<Content>{_cdata(reply)}</Content></xml>")
         return web.Response(text=self.crypto.reply_xml(body, out_ts, nonce), content_type="application/xml")
 
-    def _later(self, task: asyncio.Task, user: str) -> None:
+    def _later(self, task: asyncio.Task, user: str, msg_id: str | None) -> None:
         async def send() -> None:
             reply = (await task).text
+            if msg_id:
+                await InboundMessage.filter(channel="wecom", message_id=msg_id).update(reply=reply)
             if self.late_sender:
                 await self.late_sender(user, reply)
             else:

@@ -145,3 +145,27 @@ async def test_duplicate_msgid_answered_once(server):
         assert r.status == 200 and await r.text() == ""
     row = await InboundMessage.get(channel="wecom", message_id="2001")
     assert "010-68553924" in row.reply
+
+
+async def test_slow_answer_goes_out_as_an_active_message(db, engine, clock):
+    sent = []
+
+    async def late_sender(user: str, text: str) -> None:
+        sent.append((user, text))
+
+    cb = WeComCallback(engine, crypto(), clock, reply_timeout=0.0, late_sender=late_sender)
+    srv = TestServer(cb.app(), host="127.0.0.1")
+    await srv.start_server()
+    try:
+        ts = str(int(clock.now().timestamp()))
+        params, body = envelope("需要附哪些材料？", "zhaoliu", "3001", ts, "s1")
+        async with ClientSession() as http:
+            async with http.post(srv.make_url("/wecom/callback"), params=params, data=body.encode()) as r:
+                assert r.status == 200 and await r.text() == ""     # nothing passive: WeCom stops waiting
+        for _ in range(100):
+            if sent:
+                break
+            await __import__("asyncio").sleep(0.02)
+    finally:
+        await srv.close()
+    assert sent and sent[0][0] == "zhaoliu" and "资金预算表" in sent[0][1]
