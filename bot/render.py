@@ -117,7 +117,7 @@ def _dossier(a: A.DossierAnswer) -> str:
         parts += [t("dossier", "documents", docs=docs), pages]
     if a.focus == "missing":
         parts.append(t("dossier", "missing", kinds="、".join(a.missing)) if a.missing else t("dossier", "nothing_missing"))
-    if a.focus in ("all", "problems", "missing"):
+    if a.focus in ("all", "problems", "missing") and (fs or a.status == "filed"):
         parts.append(t("dossier", "findings", findings=findings))
     if a.focus in ("all", "paper"):
         parts.append(paper)

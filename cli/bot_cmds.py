@@ -58,6 +58,12 @@ async def cmd_bind_code(args, services: Services) -> int:
 
 
 async def cmd_bot(args, services: Services) -> int:
+    from config.settings import SettingsError
+
     from bot.daemon import run_daemon
 
-    return await run_daemon(services)
+    try:
+        return await run_daemon(services)
+    except SettingsError as exc:
+        print(f"配置错误 / configuration error: {exc}")
+        return 2
