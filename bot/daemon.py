@@ -103,7 +103,6 @@ async def run_daemon(services: Services, stop_event: asyncio.Event | None = None
         log.warning("no chat adapter configured (SHENBAO_TELEGRAM_TOKEN / SHENBAO_WECOM_*); running the scheduler only")
     sched = None
     if importlib.util.find_spec("bot.scheduler") is not None:
-        import bot.digest  # noqa: F401  (import order: bot.health <-> bot.digest is circular when health comes first)
         from bot.scheduler import start_scheduler
 
         sched = await start_scheduler(services, build_senders(services))
