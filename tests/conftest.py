@@ -72,8 +72,14 @@ def db_url(request, tmp_path):
 @pytest_asyncio.fixture
 async def db(db_url):
     """An initialised database (built-in migrations applied) in this test's event loop."""
+    from tortoise.backends.base import executor
+
     from models import close_db, init_db
 
+    # tortoise caches compiled INSERTs per connection *name*, not per dialect: a SQLite-built
+    # statement would be reused against PostgreSQL in the same test process. One backend per
+    # process in production, so only the tests need this.
+    executor.EXECUTOR_CACHE.clear()
     pg_name = None
     url = db_url
     if db_url == "postgres":

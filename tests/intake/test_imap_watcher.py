@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -52,7 +53,7 @@ async def count(mailbox: str) -> int:
 @pytest.mark.parametrize("idle", [True, False], ids=["idle", "poll"])
 async def test_internaldate_is_the_arrival_time_and_decides(db, services, dovecot_server, idle):
     dc = dovecot_server
-    user = f"mof-{'idle' if idle else 'poll'}-{id(services)}"
+    user = f"mof-{'idle' if idle else 'poll'}-{uuid.uuid4().hex[:8]}"
     worker = Worker(services)
     receiver = Receiver(services.archive, services.clock, worker.submit)
     w = MailboxWatcher(account(dc, user, "mof", idle=idle, poll=1.0), receiver, services.clock, backoff_base=0.2)
@@ -90,7 +91,7 @@ async def _ge(coro, n):
 
 async def test_never_sets_flags_or_deletes(db, services, dovecot_server):
     dc = dovecot_server
-    user = f"flags-{id(services)}"
+    user = f"flags-{uuid.uuid4().hex[:8]}"
     receiver = Receiver(services.archive, services.clock)
     await append(dc, user, make_mail(message_id="<f1@x>"), "26-Mar-2023 10:00:00 +0800")
     w = MailboxWatcher(account(dc, user, "mof", poll=0.5), receiver, services.clock)
@@ -136,7 +137,7 @@ async def _is_set(ev):
 
 async def test_uidvalidity_change_rescans_without_duplicates(db, services, dovecot_server):
     dc = dovecot_server
-    user = f"uidv-{id(services)}"
+    user = f"uidv-{uuid.uuid4().hex[:8]}"
     receiver = Receiver(services.archive, services.clock)
     await append(dc, user, make_mail(message_id="<u1@x>"), "26-Mar-2023 09:00:00 +0800")
     w = MailboxWatcher(account(dc, user, "mof", poll=0.5), receiver, services.clock, backoff_base=0.2)
@@ -167,7 +168,7 @@ async def test_uidvalidity_change_rescans_without_duplicates(db, services, dovec
 async def test_bad_credentials_on_one_mailbox_do_not_stop_the_other(db, services, dovecot_server):
     dc = dovecot_server
     receiver = Receiver(services.archive, services.clock)
-    good = MailboxWatcher(account(dc, f"good-{id(services)}", "mof", poll=0.5), receiver, services.clock)
+    good = MailboxWatcher(account(dc, f"good-{uuid.uuid4().hex[:8]}", "mof", poll=0.5), receiver, services.clock)
     bad_acc = ImapAccount(mailbox="mohrss", host=dc.host, port=dc.port, user="bad", password="wrong", ssl=False,
                           poll_seconds=0.5)
     bad = MailboxWatcher(bad_acc, receiver, services.clock, backoff_base=0.1)
