@@ -159,11 +159,12 @@ async def start_scheduler(services, senders, *, tick_seconds: int = 30):
                                                         "misfire_grace_time": 60})
     first = datetime.now(SH)
     sched.add_job(_guard, IntervalTrigger(seconds=tick_seconds, timezone=SH), args=["tick", tick, services, out],
-                  id="tick", next_run_time=first)
+                  id="tick", name="tick", next_run_time=first)
     sched.add_job(_guard, IntervalTrigger(seconds=out.drain_seconds, timezone=SH),
-                  args=["outbox", drain, senders, services.clock], id="outbox", next_run_time=first)
+                  args=["outbox", drain, senders, services.clock], id="outbox", name="outbox drain", next_run_time=first)
     sched.add_job(_guard, IntervalTrigger(minutes=1, timezone=SH),
-                  args=["health", lambda: check_health(services, out, services.clock.now())], id="health")
+                  args=["health", lambda: check_health(services, out, services.clock.now())], id="health", name="health")
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)   # no line per tick
     sched.start()
     log.info("scheduler started: digest %s daily, deadline-day %s, reminders %s, drain every %ds",
              out.digest_time.strftime("%H:%M"), ",".join(t.strftime("%H:%M") for t in out.deadline_day_digests),

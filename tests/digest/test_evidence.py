@@ -5,6 +5,7 @@ import asyncio
 import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -95,9 +96,11 @@ async def test_tampered_evidence_fails(outdb, tmp_path, call):
     assert perfect.audit_recorded is False
 
 
-def shenbao(data_dir: Path, *args) -> subprocess.CompletedProcess:
+def shenbao(data_dir: Path, *args, env: dict | None = None) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("SHENBAO_")}
     return subprocess.run([sys.executable, "-m", "cli.main", "--data-dir", str(data_dir), *args],
-                          capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2])
+                          capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2],
+                          env=base | (env or {}))
 
 
 async def test_cli_evidence_and_verify(tmp_path, call):
@@ -125,3 +128,26 @@ async def test_cli_evidence_and_verify(tmp_path, call):
     assert (s.settings.data_dir / "digests" / "收件登记表_20230327_0015.xlsx").exists()
     r = await asyncio.to_thread(shenbao, s.settings.data_dir, "outbox")
     assert r.returncode == 0 and "待发送 0，失败 0" in r.stdout
+
+
+async def test_cli_digest_send_through_the_relay(tmp_path, call, smtp_sink):
+    from models import close_db, init_db
+
+    host, port, sink = smtp_sink
+    s = make_services(tmp_path, call, FINAL)
+    await init_db(s.settings.database_url)
+    try:
+        await fixture_units.build(s, "final")
+    finally:
+        await close_db()
+    env = {"SHENBAO_DIGEST_TO": "staff@mof.example.cn", "SHENBAO_OFFICERS_TELEGRAM": "1001",
+           "SHENBAO_SMTP_RELAY_HOST": host, "SHENBAO_SMTP_RELAY_PORT": str(port),
+           "SHENBAO_MAIL_FROM": "申报收件系统 <shenbao@mof.example.cn>"}
+    r = await asyncio.to_thread(shenbao, s.settings.data_dir, "digest", "--send", "--at",
+                                "2023-03-27T00:15:00+08:00", env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "已排队 2 条" in r.stdout and "sent 1" in r.stdout and "left for another process 1" in r.stdout
+    [(_, rcpts, msg)] = sink.messages
+    assert rcpts == ["staff@mof.example.cn"] and msg["Subject"].startswith("财办社〔2023〕22号 收件汇总 2023-03-27 00:15")
+    r = await asyncio.to_thread(shenbao, s.settings.data_dir, "outbox", env=env)
+    assert "待发送 1，失败 0" in r.stdout and "telegram\t1001" in r.stdout     # the chat copy waits for the bot
