@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "cli.intake_cmds",
     "cli.register_cmds",
     "cli.audit_cmds",
+    "cli.db_cmds",
 )
 OPTIONAL_COMMAND_MODULES = (
     "cli.checks_cmds",

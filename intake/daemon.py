@@ -49,8 +49,28 @@ class IntakeDaemon:
             self.smtp_server = await start_smtp_server(handler, s.smtp_host, s.smtp_port, max_size=s.smtp_max_size)
         self.tasks = [asyncio.create_task(self.worker.run(), name="worker")]
         self.tasks += [asyncio.create_task(w.run(), name=f"imap:{w.account.mailbox}") for w in self.watchers]
+        if s.get("SHENBAO_OCR", "on").lower() not in ("0", "off", "false", "no"):
+            self.tasks.append(asyncio.create_task(self.ocr_loop(float(s.get("SHENBAO_OCR_INTERVAL", "20"))),
+                                                  name="ocr"))
         if not self.watchers:
             log.info("no IMAP accounts configured (SHENBAO_IMAP_MOF_HOST / SHENBAO_IMAP_MOHRSS_HOST)")
+
+    async def ocr_loop(self, interval: float) -> None:
+        """Background OCR of scanned pages, only while the worker has nothing queued (intake first)."""
+        from intake.files.background import run_background_ocr
+
+        while True:
+            await asyncio.sleep(interval)
+            if not self.worker.idle.is_set():
+                continue
+            try:
+                done = await run_background_ocr(self.services, pages=2, limit=2)
+                if done:
+                    log.info("background OCR updated documents %s", done)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("background OCR round failed; will retry")
 
     async def stop(self) -> None:
         for w in self.watchers:
@@ -58,6 +78,11 @@ class IntakeDaemon:
         if self.smtp_server is not None:
             self.smtp_server.close()
         await asyncio.sleep(0)
+        try:                                   # finish what was accepted (the rest is re-queued on start)
+            await asyncio.wait_for(self.worker.idle.wait(), 20)
+        except asyncio.TimeoutError:
+            log.warning("stopping with %d receipts still queued; they are processed on next start",
+                        self.worker.queue.qsize())
         for t in self.tasks:
             t.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
