@@ -25,12 +25,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def open_db(path) -> None:
+async def open_db(url: str) -> None:
+    """Re-open a database in this loop (a restarted process), without migrating."""
     from tortoise import Tortoise
 
     from models import tortoise_config
 
-    await Tortoise.init(config=tortoise_config(f"sqlite://{path}"))
+    await Tortoise.init(config=tortoise_config(url))
 
 
 @pytest.fixture(scope="session")
@@ -39,17 +40,9 @@ def call():
 
 
 @pytest_asyncio.fixture
-async def outdb(tmp_path):
-    """An initialised SQLite database file (schema from the models); closed after the test."""
-    from tortoise import Tortoise
-
-    from models import close_db
-
-    path = tmp_path / "out.sqlite3"
-    await open_db(path)
-    await Tortoise.generate_schemas()
-    yield path
-    await close_db()
+async def outdb(db):
+    """The shared migrated database (SQLite, and PostgreSQL under scripts/test.sh); yields its URL."""
+    yield db
 
 
 class Sink:
