@@ -15,14 +15,17 @@ log = logging.getLogger("shenbao.intake")
 
 
 async def alert(services: Services, kind: str, text: str, detail: dict) -> None:
-    """Record an operational alert in the outbox (the bot process delivers it to officers)."""
-    from models.outbox import OutboxMessage
+    """Queue an operational alert to every officer chat and the staff list (the bot process sends it)."""
+    from bot.officers import notify_officers
+    from bot.outgoing_settings import load_outgoing
 
     now = services.clock.now()
-    await OutboxMessage.get_or_create(key=f"alert:{kind}:{detail.get('account', '')}:{detail.get('new', now.isoformat())}",
-                                      defaults={"channel": "officers", "recipient": "officers", "subject": kind,
-                                                "body": text, "payload": detail, "next_attempt_at": now,
-                                                "created_at": now})
+    key = f"alert:{kind}:{detail.get('account', '')}:{detail.get('new', now.isoformat())}"
+    try:
+        await notify_officers(load_outgoing(services.settings), key=key, now=now, text=text,
+                              subject=f"shenbao 告警：{kind}")
+    except Exception:
+        log.exception("could not queue alert %s (it is in the log above)", key)
 
 
 class IntakeDaemon:
