@@ -47,5 +47,4 @@ class Document(Model):
     created_at = fields.DatetimeField()
 
     class Meta:
-        table = "document"
-        unique_together = (("submission", "sha256", "filename"),)
+        table = "document"           # no uniqueness: an archive may hold the same file twice under one name

@@ -195,7 +195,7 @@ class Migration(migrations.Migration):
                 ('analysis', fields.JSONField(null=True, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'document', 'app': 'models', 'unique_together': (('submission', 'sha256', 'filename'),), 'pk_attr': 'id', 'table_description': 'One file of a submission: a MIME attachment, or a member of an archive (``parent``).'},
+            options={'table': 'document', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One file of a submission: a MIME attachment, or a member of an archive (``parent``).'},
             bases=['Model'],
         ),
         ops.CreateModel(
