@@ -28,6 +28,7 @@ FETCH_ITEMS = "(UID INTERNALDATE RFC822.SIZE BODY.PEEK[])"
 CLIENT_ID = {"name": "shenbao", "version": "0.1", "vendor": "shenbao", "support-email": "intake@localhost"}
 BATCH = 20
 CONNECT_TIMEOUT = 30.0
+DONE_TIMEOUT = 10.0      # a live server answers DONE at once; silence means a dead (black-holed) connection
 
 
 async def connect(account: ImapAccount, on_lost) -> aioimaplib.IMAP4:
@@ -156,13 +157,13 @@ class MailboxWatcher:
         return cur
 
     async def _fetch_new(self, c, cursor: MailboxCursor) -> None:
-        r = await c.uid_search(f"UID {cursor.last_uid + 1}:*", charset=None)
+        r = await self._unless_lost(c.uid_search(f"UID {cursor.last_uid + 1}:*", charset=None))
         if r.result != "OK":
             raise MailboxGone(f"UID SEARCH failed: {_text(r)}")
         uids = [u for u in parse_search(r.lines) if u > cursor.last_uid]
         for i in range(0, len(uids), BATCH):
             batch = uids[i:i + BATCH]
-            fr = await c.uid("fetch", ",".join(map(str, batch)), FETCH_ITEMS)
+            fr = await self._unless_lost(c.uid("fetch", ",".join(map(str, batch)), FETCH_ITEMS))
             if fr.result != "OK":
                 raise MailboxGone(f"UID FETCH failed: {_text(fr)}")
             for msg in sorted(parse_fetch(fr.lines), key=lambda m: m.uid):
@@ -188,7 +189,16 @@ class MailboxWatcher:
                 if r.result != "OK" or self._lost.is_set():
                     raise MailboxGone("NOOP failed or connection lost")
             return
-        idle = await asyncio.wait_for(c.idle_start(timeout=min(interval, self.account.idle_seconds)), 30)
+        # aioimaplib#110: idle_start never returns when the server answers BYE and closes; race it against
+        # the lost-connection callback instead of waiting out the whole timeout.
+        starting = asyncio.ensure_future(c.idle_start(timeout=min(interval, self.account.idle_seconds)))
+        gone = asyncio.ensure_future(self._lost.wait())
+        await asyncio.wait({starting, gone}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
+        gone.cancel()
+        if not starting.done() or starting.cancelled() or starting.exception() is not None:
+            starting.cancel()
+            raise MailboxGone("IDLE not acknowledged (server said BYE or the connection was lost)")
+        idle = starting.result()
         push = asyncio.ensure_future(c.wait_server_push(timeout=min(interval, self.account.idle_seconds) + 5))
         lost = asyncio.ensure_future(self._lost.wait())
         stop = asyncio.ensure_future(self._stop.wait())
@@ -203,9 +213,21 @@ class MailboxWatcher:
                 raise MailboxGone("server said BYE during IDLE")
         c.idle_done()
         try:
-            await asyncio.wait_for(idle, 30)
+            await asyncio.wait_for(idle, DONE_TIMEOUT)
         except asyncio.TimeoutError as exc:
             raise MailboxGone("IDLE did not finish after DONE") from exc
+
+    async def _unless_lost(self, coro):
+        """Run an IMAP command, but fail at once when the connection drops (aioimaplib leaves a pending
+        command waiting for its inactivity timeout after a FIN/RST mid-literal)."""
+        cmd = asyncio.ensure_future(coro)
+        gone = asyncio.ensure_future(self._lost.wait())
+        await asyncio.wait({cmd, gone}, return_when=asyncio.FIRST_COMPLETED)
+        gone.cancel()
+        if not cmd.done():
+            cmd.cancel()
+            raise MailboxGone("connection lost during a command")
+        return cmd.result()
 
     async def _sleep_or_stop(self, seconds: float) -> None:
         try:
