@@ -33,13 +33,24 @@ DONE_TIMEOUT = 10.0      # a live server answers DONE at once; silence means a d
 
 async def connect(account: ImapAccount, on_lost) -> aioimaplib.IMAP4:
     """Log in, send ID (163.com refuses SELECT without it); raise InvalidAuth / MailboxGone."""
-    if account.ssl:
-        client = aioimaplib.IMAP4_SSL(account.host, account.port, timeout=CONNECT_TIMEOUT,
-                                      ssl_context=ssl.create_default_context(), conn_lost_cb=on_lost)
-    else:
-        client = aioimaplib.IMAP4(account.host, account.port, timeout=CONNECT_TIMEOUT, conn_lost_cb=on_lost)
+    lost = asyncio.Event()
+
+    def lost_cb(exc) -> None:
+        lost.set()
+        on_lost(exc)
+    # IMAP4 with an ssl_context, not IMAP4_SSL: aioimaplib's IMAP4_SSL takes no conn_lost_cb (TypeError).
+    client = aioimaplib.IMAP4(account.host, account.port, timeout=CONNECT_TIMEOUT, conn_lost_cb=lost_cb,
+                              ssl_context=ssl.create_default_context() if account.ssl else None)
     try:
-        await asyncio.wait_for(client.wait_hello_from_server(), CONNECT_TIMEOUT)
+        hello = asyncio.ensure_future(client.wait_hello_from_server())
+        gone = asyncio.ensure_future(lost.wait())
+        await asyncio.wait({hello, gone}, timeout=CONNECT_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
+        gone.cancel()
+        if not hello.done():                 # closed before the greeting, or silent: do not wait 30 s more
+            hello.cancel()
+            raise asyncio.TimeoutError("connection closed before the server greeting" if lost.is_set()
+                                       else "no server greeting")
+        hello.result()
         r = await client.login(account.user, account.password)
     except (OSError, asyncio.TimeoutError) as exc:
         _close(client)
