@@ -88,3 +88,84 @@ async def assert_exact(mailbox: str, expected: dict[str, str]) -> list[Receipt]:
 
 def internaldate(text: str) -> datetime:
     return parse_internaldate(text)
+
+
+# --- the real `shenbao intake` process ---------------------------------------------------------------
+import signal  # noqa: E402
+import smtplib  # noqa: E402
+import sqlite3  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def start_intake(data: Path, imap: tuple[str, int, str, str] | None, smtp_port: int, *, fault: str | None = None,
+                 extra: dict | None = None) -> subprocess.Popen:
+    """``python -m cli.main intake`` with its own data dir; ``imap`` = (host, port, user, password) for mof."""
+    env = dict(os.environ, SHENBAO_DATA_DIR=str(data), SHENBAO_SMTP_PORT=str(smtp_port),
+               SHENBAO_IMAP_POLL_SECONDS="1")
+    for k in [k for k in env if k.startswith("SHENBAO_IMAP_") and k != "SHENBAO_IMAP_POLL_SECONDS"]:
+        env.pop(k)
+    env.pop("DATABASE_URL", None)
+    if imap:
+        env.update(SHENBAO_IMAP_MOF_HOST=imap[0], SHENBAO_IMAP_MOF_PORT=str(imap[1]), SHENBAO_IMAP_MOF_USER=imap[2],
+                   SHENBAO_IMAP_MOF_PASSWORD=imap[3], SHENBAO_IMAP_MOF_SSL="false")
+    if fault:
+        env.update(SHENBAO_FAULT_PAUSE=fault, SHENBAO_FAULT_MARKER=str(data / "fault.marker"))
+    env.update(extra or {})
+    log = open(data.parent / f"{data.name}.log", "ab")
+    return subprocess.Popen([sys.executable, "-m", "cli.main", "intake"], env=env, stdout=log, stderr=log, cwd=REPO)
+
+
+def sigkill(p: subprocess.Popen) -> None:
+    if p.poll() is None:
+        os.kill(p.pid, signal.SIGKILL)
+    p.wait(10)
+
+
+def sigterm(p: subprocess.Popen) -> int:
+    if p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+    return p.wait(30)
+
+
+def wait_for(pred, timeout: float = 30.0, step: float = 0.05) -> float:
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        if pred():
+            return time.monotonic() - t0
+        time.sleep(step)
+    raise AssertionError(f"timed out after {timeout:.0f}s")
+
+
+def rows(data: Path, sql: str, params=()):
+    db = data / "shenbao.sqlite3"
+    if not db.exists():
+        return []
+    con = sqlite3.connect(db, timeout=10)
+    try:
+        return con.execute(sql, params).fetchall()
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        con.close()
+
+
+def smtp_send(port: int, raw: bytes, rcpt=("sbsjyc@163.com",), timeout: float = 30) -> tuple[int, bytes]:
+    """One SMTP transaction; returns the DATA reply (code, text); raises on a dropped connection."""
+    with smtplib.SMTP("127.0.0.1", port, timeout=timeout) as s:
+        s.ehlo()
+        s.mail("sender@example.cn")
+        for r in rcpt:
+            s.rcpt(r)
+        return s.data(raw)
+
+
+def smtp_up(port: int) -> bool:
+    try:
+        smtplib.SMTP("127.0.0.1", port, timeout=2).quit()
+        return True
+    except (OSError, smtplib.SMTPException):
+        return False
