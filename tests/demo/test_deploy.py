@@ -109,3 +109,22 @@ def test_call_check_rejects_a_broken_file_naming_the_problem(tmp_path):
     p = shenbao("call", "check", str(broken), env=clean_env(SHENBAO_DATA_DIR=str(tmp_path)))
     assert p.returncode != 0
     assert "plan_max_pages" in p.stdout + p.stderr
+
+
+def test_deploy_doc_lists_every_status_and_finding_code():
+    from intake.findings import SEVERITY
+    from models.enums import ProvinceStatus
+
+    text = (REPO / "docs/deploy.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([a-z_0-9]+)` \| (\w+) \|", text, flags=re.M))
+    assert set(rows) == set(SEVERITY), set(SEVERITY) ^ set(rows)
+    assert rows == {c: s.value for c, s in SEVERITY.items()}
+    for status in ProvinceStatus:
+        assert f"`{status.value}`" in text
+    assert "`unidentified`" in text
+
+
+def test_demo_doc_shows_the_screenshot_and_captured_output():
+    text = (REPO / "docs/demo.md").read_text(encoding="utf-8")
+    assert "img/digest-email.png" in text and (REPO / "docs/img/digest-email.png").stat().st_size > 50_000
+    assert "收件登记" in text and "【广东省联系人】问：我们的材料收到了吗？" in text
