@@ -32,7 +32,8 @@ class IntakeDaemon:
     def __init__(self, services: Services, *, smtp: bool = True, backoff_base: float = 1.0):
         self.services = services
         self.worker = Worker(services)
-        self.receiver = Receiver(services.archive, services.clock, self.worker.submit)
+        self.receiver = Receiver(services.archive, services.clock, self.worker.submit,
+                                 on_alert=lambda k, t, d: alert(services, k, t, d))
         self.watchers = [MailboxWatcher(a, self.receiver, services.clock, backoff_base=backoff_base,
                                         on_alert=lambda k, t, d: alert(services, k, t, d))
                          for a in services.settings.imap_accounts]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timezone
-from typing import Callable
+from typing import Awaitable, Callable
 
 from tortoise.exceptions import IntegrityError
 
@@ -22,10 +22,32 @@ log = logging.getLogger("shenbao.intake.receipt")
 class Receiver:
     """Write raw bytes to the archive (fsynced), then commit the receipt row; dedupe per mailbox."""
 
-    def __init__(self, archive: Archive, clock: Clock, on_new: Callable[[int], None] | None = None):
+    def __init__(self, archive: Archive, clock: Clock, on_new: Callable[[int], None] | None = None, *,
+                 on_alert: Callable[[str, str, dict], Awaitable[None]] | None = None):
         self.archive = archive
         self.clock = clock
         self.on_new = on_new
+        self.on_alert = on_alert            # async (kind, text, detail): officers are told once per outage
+        self.storage_down_since = None
+
+    async def _storage_failed(self, exc: StorageUnavailable, mail: RawMail) -> None:
+        log.error("storage unavailable, %s mail for %s not accepted (sender/server will retry): %s",
+                  mail.source, mail.mailbox, exc)
+        if self.storage_down_since is not None:
+            return
+        self.storage_down_since = self.clock.now()
+        if self.on_alert is not None:
+            try:
+                await self.on_alert("storage_unavailable",
+                                    f"收件存储不可用（{exc}），新邮件暂未入账；邮件未被消费，恢复后自动补收。",
+                                    {"account": "archive", "new": self.storage_down_since.isoformat()})
+            except Exception:
+                log.exception("could not record the storage alert")
+
+    def _storage_ok(self) -> None:
+        if self.storage_down_since is not None:
+            log.warning("storage available again (down since %s)", self.storage_down_since.isoformat())
+            self.storage_down_since = None
 
     async def _existing(self, mail: RawMail, sha: str) -> Receipt | None:
         found = await Receipt.filter(mailbox=mail.mailbox, sha256=sha).first()
@@ -37,7 +59,11 @@ class Receiver:
     async def accept(self, mail: RawMail) -> tuple[Receipt, bool]:
         """Return ``(receipt, created)``. Raises StorageUnavailable if it could not be made durable."""
         await pause_point("before_archive")
-        sha, rel = await asyncio.to_thread(self.archive.put, mail.raw, "raw", ".eml")
+        try:
+            sha, rel = await asyncio.to_thread(self.archive.put, mail.raw, "raw", ".eml")
+        except StorageUnavailable as exc:
+            await self._storage_failed(exc, mail)
+            raise
         await pause_point("after_archive")
 
         async def insert() -> tuple[Receipt, bool]:
@@ -63,7 +89,10 @@ class Receiver:
         except IntegrityError:
             raise
         except Exception as exc:  # database down, disk full under the DB, ...
-            raise StorageUnavailable(f"receipt not committed: {type(exc).__name__}: {exc}") from exc
+            err = StorageUnavailable(f"receipt not committed: {type(exc).__name__}: {exc}")
+            await self._storage_failed(err, mail)
+            raise err from exc
+        self._storage_ok()
         await pause_point("after_commit")
         if created:
             log.info("%s: recorded %s mail for %s, %d bytes, received_at %s (%s)", receipt.ref, mail.source,
