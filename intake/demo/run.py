@@ -180,7 +180,12 @@ async def run_demo(opts: DemoOptions, say: Callable[[str], None] = print) -> Dem
     built = asyncio.create_task(asyncio.to_thread(build_scenarios, call))
     try:
         if imap is not None:
-            await asyncio.to_thread(imap.start)
+            try:
+                await asyncio.to_thread(imap.start)
+            except RuntimeError as exc:          # e.g. a broken dovecot install: the demo goes on, SMTP only
+                log.warning("local Dovecot did not start: %s", exc)
+                imap.cleanup()
+                imap, why_not = None, f"本地 Dovecot 未能启动（{str(exc)[:200]}）"
         scenarios = await built
         res.timings["build"] = p.lap()
         p.step(f"已生成 {len(scenarios)} 封邮件，{sum(len(s.message) for s in scenarios) / 1e6:.1f} MB")
