@@ -37,8 +37,34 @@ def split_message(text: str, limit: int = LIMIT) -> list[str]:
     return out or [""]
 
 
+class RedactToken(logging.Filter):
+    """Every Bot API URL carries the token and httpx logs each request at INFO: replace it in any record."""
+
+    def __init__(self, token: str):
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token:
+            msg = record.getMessage()
+            if self.token in msg:
+                record.msg, record.args = msg.replace(self.token, "<telegram-token>"), ()
+        return True
+
+
+def redact_token_in_logs(token: str) -> None:
+    """Attach the filter to the loggers that print Bot API URLs (httpx/httpcore and PTB's own)."""
+    names = ["httpx", "httpcore", "telegram"] + [n for n in logging.root.manager.loggerDict
+                                                 if n.startswith(("httpx.", "httpcore.", "telegram."))]
+    for name in names:
+        lg = logging.getLogger(name)
+        if not any(isinstance(f, RedactToken) and f.token == token for f in lg.filters):
+            lg.addFilter(RedactToken(token))
+
+
 def build_application(engine: Engine, token: str, *, base_url: str | None = None, base_file_url: str | None = None,
                       rate_limit: bool = True, read_timeout: float = 30.0) -> Application:
+    redact_token_in_logs(token)
     b = Application.builder().token(token).get_updates_read_timeout(read_timeout)
     if base_url:
         b = b.base_url(base_url)
