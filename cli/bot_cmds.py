@@ -1,6 +1,8 @@
 """CLI: ``shenbao bot`` (the chat daemon), ``shenbao chat`` and ``shenbao ask`` (terminal), ``shenbao bind-code``."""
 from __future__ import annotations
 
+import sys
+
 from intake.services import Services
 
 
@@ -65,5 +67,5 @@ async def cmd_bot(args, services: Services) -> int:
     try:
         return await run_daemon(services)
     except SettingsError as exc:
-        print(f"配置错误 / configuration error: {exc}")
+        print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
         return 2

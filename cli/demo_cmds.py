@@ -22,7 +22,7 @@ def register(sub) -> None:
     p.add_argument("--no-ocr", action="store_const", const=0.0, dest="ocr_seconds", help="same as --ocr-seconds 0")
     p.add_argument("--no-imap", action="store_true", help="SMTP only, even if a local Dovecot could be started")
     p.add_argument("--no-chat", action="store_true", help="skip the sample chat questions")
-    p.set_defaults(func=cmd_demo, no_db=True)
+    p.set_defaults(func=cmd_demo, no_db=True, isolated_env=True)   # embedded defaults: ignore SHENBAO_*
 
 
 def _quiet_logs(data_dir: Path, verbose: bool) -> Path:
@@ -66,5 +66,5 @@ async def cmd_demo(args, services: Services) -> int:
         f"  {show} chat --officer                # 以部里工作人员身份（/overview、/unidentified、/assign …）\n"
         f"  {show} register                      # 收件登记\n"
         f"  {show} digest                        # 按当前时间重新生成汇总\n"
-        "正式运行：见 docs/deploy.md（shenbao intake、shenbao bot，或用 Procfile：honcho start）。")
+        "正式运行：见 docs/deploy.md（shenbao intake、shenbao bot，或用 Procfile：honcho start release && honcho start intake bot）。")
     return 0

@@ -36,6 +36,8 @@ async def _with_db(func, args, services: Services) -> int:
 
 
 def run_command(args, environ: Mapping[str, str]) -> int:
+    if getattr(args, "isolated_env", False):     # e.g. the demo: embedded defaults, whatever is exported
+        environ = {k: v for k, v in environ.items() if not k.startswith("SHENBAO_") and k != "DATABASE_URL"}
     try:
         services = build_services(environ, args.data_dir)
     except (SettingsError, CallConfigError) as exc:

@@ -160,9 +160,11 @@ async def build_register(call: CallConfig, now: datetime, province: str | None =
                             sub_ref.get(f.submission_id), f.figures)
                  for f in findings if f.province == name and (f.scope == "dossier" or f.submission_id in sub_ref)]
         cur_ids = {x.id for x in current}
+        on_time_set = set(on_time_ids)
         frows += [FindingRow(f.code, str(f.severity), f.message, f.clause, f.section, f.scope,
                              sub_ref.get(f.submission_id), f.figures)
-                  for f in doc_findings if f.document_id in cur_ids]
+                  for f in doc_findings if f.document_id in cur_ids
+                  or (f.document_id is None and f.submission_id in on_time_set)]   # e.g. link_only_attachment
         frows.sort(key=lambda f: _sev_rank(f.severity))
         pages = [x.pages for x in current if x.pages is not None]
         rows.append(ProvinceRow(

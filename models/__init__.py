@@ -21,10 +21,41 @@ def tortoise_config(db_url: str) -> dict:
     }
 
 
+MIGRATION_LOCK_KEY = 0x5E4BA0          # PostgreSQL advisory lock id for migrations
+
+
 async def migrate_db(db_url: str) -> None:
-    """Apply the built-in tortoise migrations (same files on SQLite and PostgreSQL)."""
+    """Apply the built-in tortoise migrations (same files on SQLite and PostgreSQL).
+
+    Serialised across processes (intake, bot and the release step may start together): a file lock
+    beside the SQLite database, an advisory lock on PostgreSQL. The loser finds nothing left to do.
+    """
     from tortoise.migrations.api import migrate
 
+    if db_url.startswith("sqlite://") and ":memory:" not in db_url:
+        import asyncio
+        import fcntl
+        import os
+
+        path = db_url[len("sqlite://"):].split("?", 1)[0]
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        fd = os.open(path + ".migrate-lock", os.O_RDWR | os.O_CREAT, 0o640)
+        try:
+            await asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX)
+            await migrate(config=tortoise_config(db_url))
+        finally:
+            os.close(fd)                     # closing releases the lock
+        return
+    if db_url.startswith(("postgres://", "postgresql://", "asyncpg://")):
+        import asyncpg
+
+        conn = await asyncpg.connect(db_url.replace("asyncpg://", "postgres://", 1).split("?", 1)[0])
+        try:
+            await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+            await migrate(config=tortoise_config(db_url))
+        finally:
+            await conn.close()               # ends the session: releases the advisory lock
+        return
     await migrate(config=tortoise_config(db_url))
 
 

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
-RUNTIME_DEBS=(tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui
+RUNTIME_DEBS=(python3-venv tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui
               p7zip-full libarchive-tools poppler-utils)
 TEST_DEBS=(dovecot-imapd postgresql procps)
 debs=("${RUNTIME_DEBS[@]}")

@@ -37,23 +37,33 @@ class Resubmission:
     section = "二（三）"
 
     def check(self, ctx: DossierContext) -> list[FindingSpec]:
-        if len(ctx.submissions) < 2:
+        with_docs = [s for s in ctx.submissions if any(d.submission_id == s.id for d in ctx.all_documents)]
+        if len(with_docs) < 2:
             return []
         refs = {s.id: getattr(s, "ref", str(s.id)) for s in ctx.submissions}
         current = {d.kind: d for d in ctx.documents}
-        replaced = []
+        first_sub = {}
+        for d in ctx.all_documents:                     # oldest first: where each kind first arrived
+            first_sub.setdefault(d.kind, d.submission_id)
+        replaced, resent, added = [], [], []
         for d in ctx.all_documents:
             cur = current.get(d.kind)
             if cur is None or d.kind == "other" or cur.id == d.id or d.submission_id == cur.submission_id:
                 continue
-            if d.sha256 == cur.sha256:
-                continue
-            replaced.append({"kind": d.kind, "old": d.filename, "old_submission": refs.get(d.submission_id),
-                             "new": cur.filename, "new_submission": refs.get(cur.submission_id)})
-        if not replaced:
-            return []
+            item = {"kind": d.kind, "old": d.filename, "old_submission": refs.get(d.submission_id),
+                    "new": cur.filename, "new_submission": refs.get(cur.submission_id)}
+            (resent if d.sha256 == cur.sha256 else replaced).append(item)
+        for kind, cur in current.items():
+            if kind not in ("other", None) and first_sub.get(kind) == cur.submission_id \
+                    and cur.submission_id != with_docs[0].id:
+                added.append({"kind": kind, "new": cur.filename, "new_submission": refs.get(cur.submission_id)})
         text, section = clause(ctx.call, "R08")
-        lines = "；".join(f"{KIND_ZH.get(r['kind'], r['kind'])}: {r['new_submission']}「{r['new']}」取代 "
-                         f"{r['old_submission']}「{r['old']}」" for r in replaced)
-        return [FindingSpec("resubmission", f"按时收到 {len(ctx.submissions)} 次报送，以最新版本为准：{lines}",
-                            {"submissions": list(refs.values()), "replaced": replaced}, text, section)]
+        parts = [f"{KIND_ZH.get(r['kind'], r['kind'])}: {r['new_submission']}「{r['new']}」取代 "
+                 f"{r['old_submission']}「{r['old']}」" for r in replaced]
+        parts += [f"{KIND_ZH.get(r['kind'], r['kind'])}: {r['new_submission']} 重新发送（内容相同）"
+                  for r in {x["kind"]: x for x in resent}.values()]
+        parts += [f"{KIND_ZH.get(r['kind'], r['kind'])}: {r['new_submission']} 新增「{r['new']}」" for r in added]
+        detail = "；".join(parts) if parts else "后一次报送未改变任何材料"
+        return [FindingSpec("resubmission", f"按时收到 {len(with_docs)} 次报送，以最新版本为准：{detail}",
+                            {"submissions": [refs[s.id] for s in with_docs], "replaced": replaced,
+                             "resent_unchanged": resent, "added": added}, text, section)]

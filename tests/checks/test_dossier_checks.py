@@ -125,3 +125,14 @@ async def test_subsidy_and_period_unreadable(checks_db, call):
     found = run_checks(await context(call, "河南省"))
     assert found["subsidy_unreadable"][0].severity == Severity.REVIEW
     assert found["period_unreadable"][0].severity == Severity.REVIEW
+
+
+async def test_resubmission_of_identical_files_plus_a_new_report(checks_db, call):
+    files = filing()
+    await submit(call, "甘肃省", files)
+    await submit(call, "甘肃省", files + [("2022年示范项目执行情况报告.pdf", b.text_pdf([["执行情况报告", "正文"]]))], n=2)
+    [r] = run_checks(await context(call, "甘肃省"))["resubmission"]
+    assert r.figures["replaced"] == []
+    assert {x["kind"] for x in r.figures["resent_unchanged"]} >= {"plan", "budget"}
+    assert [x["kind"] for x in r.figures["added"]] == ["prior_report"]
+    assert "新增「2022年示范项目执行情况报告.pdf」" in r.message and "重新发送（内容相同）" in r.message

@@ -16,11 +16,6 @@ from intake.samples.scenarios import build_scenarios
 
 from tests.demo.helpers import shenbao
 
-# Codes a scenario is built to raise that the pipeline does not raise today (reported to the lead):
-NOT_RAISED_YET = {
-    "link_only_attachment": "intake/analysis.py _link_findings is not stored by intake/pipeline.py",
-    "resubmission": "the check fires only when a document changed; the sample re-sends identical files plus one",
-}
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +76,7 @@ def test_register_matches_every_scenario(demo, scenarios, call):
     for province, s in finals.items():
         assert rows[province]["status"] == s.expected_status, (s.name, rows[province]["findings"])
         codes = {f["code"] for f in rows[province]["findings"]}
-        missing = set(s.expected_codes) - codes - set(NOT_RAISED_YET)
+        missing = set(s.expected_codes) - codes
         assert not missing, (s.name, missing)
     for province, row in rows.items():
         if province not in finals:
