@@ -14,7 +14,7 @@ from config.clock import FixedClock
 from config.settings import load_settings
 from intake.archive import Archive
 from intake.demo.deliver import imap_append, smtp_deliver, wait_processed
-from intake.demo.imap_server import LocalImapServer, dovecot_unavailable
+from intake.localimap import LocalImapServer, dovecot_unavailable
 from intake.demo.setup import demo_environ, prepare_data_dir
 from intake.services import Services
 

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from config.call import load_call
-from intake.demo.imap_server import dovecot_unavailable
+from intake.localimap import dovecot_unavailable
 from intake.samples.scenarios import build_scenarios
 
 from tests.demo.helpers import shenbao

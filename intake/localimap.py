@@ -1,7 +1,7 @@
-"""A throwaway local Dovecot IMAP server for ``shenbao demo`` (one user per call mailbox, loopback only).
+"""A throwaway local Dovecot IMAP server on loopback (any user name logs in with one password).
 
-The test suite has its own launcher (tests_support/dovecot.py, a pytest fixture); this one has no test
-dependencies. Dovecot's login process refuses to run as root but needs root to start, so the demo uses it
+Used by ``shenbao demo`` and, through tests_support/dovecot.py, by the tests and benchmarks. Dovecot's
+login process refuses to run as root but needs root to start, so the demo uses it
 only when we are root and ``dovecot`` is installed (Debian: dovecot-imapd); otherwise SMTP only.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ import tempfile
 import time
 
 CONF = """\
-instance_name = shenbao-demo-{port}
+instance_name = shenbao-imap-{port}
 base_dir = {d}/run
 state_dir = {d}/state
 log_path = {d}/dovecot.log
@@ -69,7 +69,7 @@ def dovecot_unavailable() -> str | None:
     return None
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -80,15 +80,17 @@ class LocalImapServer:
 
     host = "127.0.0.1"
 
-    def __init__(self) -> None:
+    def __init__(self, password: str | None = None, prefix: str = "shenbao-imap-") -> None:
         self.exe = shutil.which("dovecot") or "/usr/sbin/dovecot"
-        self.password = secrets.token_urlsafe(12)
-        self.dir = tempfile.mkdtemp(prefix="shenbao-demo-imap-")
+        if not os.path.exists(self.exe):
+            raise RuntimeError("dovecot is not installed (Debian: apt-get install dovecot-imapd)")
+        self.password = password or secrets.token_urlsafe(12)
+        self.dir = tempfile.mkdtemp(prefix=prefix)
         os.chmod(self.dir, 0o755)
         home = os.path.join(self.dir, "home")
         os.mkdir(home)
         os.chown(home, pwd.getpwnam("nobody").pw_uid, grp.getgrnam("nogroup").gr_gid)
-        self.port = _free_port()
+        self.port = free_port()
         self.conf = os.path.join(self.dir, "dovecot.conf")
         with open(self.conf, "w") as f:
             f.write(CONF.format(d=self.dir, port=self.port, password=self.password))
