@@ -53,7 +53,10 @@ class WeComCrypto:
         msg, rid = content[4:4 + n], content[4 + n:]
         if rid != self.receive_id:
             raise WeComCryptoError("receiveid mismatch")
-        return msg.decode("utf-8")
+        try:
+            return msg.decode("utf-8")
+        except UnicodeDecodeError as exc:   # was a 500 out of the callback (found by property test)
+            raise WeComCryptoError("message is not UTF-8") from exc
 
     def encrypt(self, msg: str, timestamp: str, nonce: str) -> dict[str, str]:
         body = msg.encode("utf-8")

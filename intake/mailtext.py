@@ -20,7 +20,7 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
     for cs in ([superset(charset)] if charset else []) + ["utf-8", "gb18030"]:
         try:
             return data.decode(cs)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, ValueError):   # ValueError: a charset name with NUL (found by fuzzing)
             continue
     return data.decode("utf-8", "replace")
 

@@ -143,7 +143,11 @@ def _attachments_and_bodies(msg, defects: list[str]):
         if part.get_content_type() == "message/rfc822":
             inner = part.get_payload()
             if isinstance(inner, list) and inner:
-                blob = inner[0].as_bytes() if hasattr(inner[0], "as_bytes") else b""
+                try:
+                    blob = inner[0].as_bytes() if hasattr(inner[0], "as_bytes") else b""
+                except Exception as exc:  # e.g. raw 8-bit in a header the generator cannot re-encode (fuzzing)
+                    defects.append(f"forwarded message not re-serialisable: {type(exc).__name__}")
+                    continue
                 subject = decode_header_text(raw_header(inner[0], "Subject")) or "forwarded"
                 fname = safe_filename(f"{subject}.eml", "forwarded.eml")
                 atts.append(AttachmentPart(fname, "message/rfc822", blob, hashlib.sha256(blob).hexdigest()))

@@ -33,6 +33,8 @@ def a4_equivalents(w_mm: float, h_mm: float, tolerance: float) -> int:
 
 def page_entry(w_pt: float, h_pt: float, rotate: int, tolerance: float) -> dict:
     """One page as displayed (rotation applied): millimetres, label, A4 equivalents."""
+    if not (math.isfinite(w_pt) and math.isfinite(h_pt)) or max(abs(w_pt), abs(h_pt)) > 14_400 * 75:
+        raise ValueError(f"page size is not a usable number: {w_pt!r} x {h_pt!r}")   # found by fuzzing
     w_mm, h_mm = abs(w_pt) / PT_PER_MM, abs(h_pt) / PT_PER_MM
     if rotate % 180 == 90:
         w_mm, h_mm = h_mm, w_mm

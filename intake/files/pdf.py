@@ -69,7 +69,7 @@ def pdf_geometry(data: bytes, tolerance: float) -> dict:
         pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PasswordError as exc:
         raise PdfUnreadable("PDF 已加密（需要密码），无法读取") from exc
-    except pikepdf.PdfError as exc:
+    except Exception as exc:  # PdfError, and qpdf's QpdfRuntimeError ("/Count is wrong...", found by fuzzing)
         raise PdfUnreadable(f"PDF 无法打开：{_short(exc)}") from exc
     with pdf:
         try:
@@ -79,12 +79,15 @@ def pdf_geometry(data: bytes, tolerance: float) -> dict:
         if n == 0:
             raise PdfUnreadable("PDF 没有页面")
         pages, text_pages, scan_pages = [], 0, 0
-        for page in pdf.pages:
-            obj = page.obj
-            x0, y0, x1, y1 = _visible_box(obj)
-            rot = int(_inherited(obj, "/Rotate") or 0)
-            entry = page_entry(x1 - x0, y1 - y0, rot, tolerance)
-            has_font, img_px = _page_marks(obj)
+        for i, page in enumerate(pdf.pages, 1):
+            try:  # a damaged box or /Rotate (a name, an infinite number: found by fuzzing) is a clear reason
+                obj = page.obj
+                x0, y0, x1, y1 = _visible_box(obj)
+                rot = int(_inherited(obj, "/Rotate") or 0)
+                entry = page_entry(x1 - x0, y1 - y0, rot, tolerance)
+                has_font, img_px = _page_marks(obj)
+            except Exception as exc:
+                raise PdfUnreadable(f"PDF 第 {i} 页的页面尺寸或旋转无效：{_short(exc)}") from exc
             text_pages += has_font
             scan_pages += (not has_font) and img_px >= 250_000      # e.g. ≥ 500×500 px page image
             pages.append(entry)

@@ -37,10 +37,10 @@ def safe_name(raw: str, index: int) -> str:
         p = "".join(ch for ch in p if ch >= " " and ch != "\x7f").strip()
         if p in ("", ".", ".."):
             continue
-        if len(p) > 1 and p[1] == ":":
+        while len(p) > 1 and p[1] == ":":          # "C:" (and "f:f:x", found by fuzzing) is not a name part
             p = p[2:].strip()
-            if not p:
-                continue
+        if not p or p in (".", ".."):
+            continue
         parts.append(p[:200])
     name = posixpath.join(*parts) if parts else f"member-{index}"
     return name[:480]
