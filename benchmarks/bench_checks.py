@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from types import SimpleNamespace
 import os
 import resource
 import statistics
@@ -63,7 +64,8 @@ def checks_on(docs, call):
     rows = [d for d in docs if not d.analysis.get("container")]
     for i, d in enumerate(rows):
         d.id, d.submission_id = i, 1
-    ctx = DossierContext(call=call, province="山东省", now=None, submissions=[object()], documents=rows, all_documents=rows)
+    sub = SimpleNamespace(id=1, ref="S000001")
+    ctx = DossierContext(call=call, province="山东省", now=None, submissions=[sub], documents=rows, all_documents=rows)
     return [f for c in EXTRA_CHECKS for f in c.check(ctx)]
 
 
