@@ -234,14 +234,15 @@ async def main(a) -> int:
             break
         except OSError:
             await asyncio.sleep(0.1)
-    pool = await imap_pool(dc, "mof", 3)
+    pool = await imap_pool(dc, "mof", 4)
     scale = a.hour_seconds / 3600
     expected_imap: dict[str, datetime] = {}         # message-id → INTERNALDATE
     smtp_windows: list[tuple[float, float]] = []
     append_done: dict[str, float] = {}
     failures: list[str] = []
-    sem_smtp = asyncio.Semaphore(3)
-    gen_sem = asyncio.Semaphore(2)                   # bound memory: at most 2 big messages built at once
+    sem_smtp = asyncio.Semaphore(4)
+    gen_sem = asyncio.Semaphore(2)
+    big_sem = asyncio.Semaphore(6)
     peak = {"rss": 0.0, "tree": 0.0}
     stop = asyncio.Event()
     chat: list[tuple[str, float]] = []
@@ -255,9 +256,13 @@ async def main(a) -> int:
     async def deliver(offset: float, kind: str, args: tuple) -> None:
         await asyncio.sleep(max(0.0, t_start + offset * scale - time.monotonic()))
         when = HOUR_START + timedelta(seconds=int(offset))          # INTERNALDATE has whole seconds
-        async with gen_sem:
-            raw = await asyncio.to_thread(filing, *args, pdf, random.Random(hash(args))) if kind == "filing" \
-                else unrelated(*args, rng)
+        if kind == "filing":
+            await big_sem.acquire()                  # bound memory: few big messages in flight
+            async with gen_sem:                      # and at most 2 being built (CPU)
+                raw = await asyncio.to_thread(filing, *args, pdf, random.Random(hash(args)))
+        else:
+            raw = unrelated(*args, rng)
+        try:
             mid = raw.split(b"Message-ID: ", 1)[1].split(b"\r\n", 1)[0].decode()
             to_imap = kind == "filing" or args[0] % 2 == 0
             to_smtp = kind == "filing" or args[0] % 2 == 1
@@ -285,6 +290,9 @@ async def main(a) -> int:
                         smtp_windows.append((t0, t1))
                 jobs.append(smtp())
             await asyncio.gather(*jobs)
+        finally:
+            if kind == "filing":
+                big_sem.release()
 
     t_start = time.monotonic()
     sampler = asyncio.create_task(sample())
@@ -386,4 +394,7 @@ def parse(argv=None):
 
 
 if __name__ == "__main__":
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     sys.exit(asyncio.run(main(parse())))
