@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 import ssl
 
 from aioimaplib import aioimaplib
@@ -27,6 +28,9 @@ log = logging.getLogger("shenbao.intake.imap")
 FETCH_ITEMS = "(UID INTERNALDATE RFC822.SIZE BODY.PEEK[])"
 CLIENT_ID = {"name": "shenbao", "version": "0.1", "vendor": "shenbao", "support-email": "intake@localhost"}
 BATCH = 20
+BATCH_BYTES = 40 * 2**20    # at most ~40 MB of message bodies per UID FETCH
+_UID_RE = re.compile(rb"\bUID (\d+)")
+_SIZE_RE = re.compile(rb"RFC822\.SIZE (\d+)")
 CONNECT_TIMEOUT = 30.0
 DONE_TIMEOUT = 10.0      # a live server answers DONE at once; silence means a dead (black-holed) connection
 
@@ -172,8 +176,7 @@ class MailboxWatcher:
         if r.result != "OK":
             raise MailboxGone(f"UID SEARCH failed: {_text(r)}")
         uids = [u for u in parse_search(r.lines) if u > cursor.last_uid]
-        for i in range(0, len(uids), BATCH):
-            batch = uids[i:i + BATCH]
+        for batch in await self._batches(c, uids):
             fr = await self._unless_lost(c.uid("fetch", ",".join(map(str, batch)), FETCH_ITEMS))
             if fr.result != "OK":
                 raise MailboxGone(f"UID FETCH failed: {_text(fr)}")
@@ -189,6 +192,31 @@ class MailboxWatcher:
                 await with_retry(lambda: cursor.save(update_fields=["last_uid", "updated_at"]), what="cursor")
         cursor.last_ok_at, cursor.last_error = self.clock.now(), None
         await with_retry(lambda: cursor.save(update_fields=["last_ok_at", "last_error"]), what="cursor health")
+
+    async def _batches(self, c, uids: list[int]) -> list[list[int]]:
+        """Split into FETCH batches of ≤ BATCH messages and ≤ BATCH_BYTES: aioimaplib holds a whole FETCH
+        response in memory, so 20 filings of 25 MB in one batch meant ~500 MB (seen in bench_load)."""
+        if len(uids) <= 1:
+            return [uids] if uids else []
+        r = await self._unless_lost(c.uid("fetch", f"{uids[0]}:{uids[-1]}", "(UID RFC822.SIZE)"))
+        sizes = {}
+        if r.result == "OK":
+            for line in r.lines:
+                if isinstance(line, (bytes, bytearray)):
+                    u, z = _UID_RE.search(line), _SIZE_RE.search(line)
+                    if u and z:
+                        sizes[int(u.group(1))] = int(z.group(1))
+        out, cur, total = [], [], 0
+        for u in uids:
+            size = sizes.get(u, BATCH_BYTES)          # unknown size: a batch of its own
+            if cur and (len(cur) >= BATCH or total + size > BATCH_BYTES):
+                out.append(cur)
+                cur, total = [], 0
+            cur.append(u)
+            total += size
+        if cur:
+            out.append(cur)
+        return out
 
     async def _wait_for_news(self, c) -> None:
         """IDLE until a push, the safety-poll interval, a lost connection or stop; or just sleep when polling."""
