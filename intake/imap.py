@@ -148,7 +148,8 @@ class MailboxWatcher:
         log.info("%s: watching %s (uidvalidity %d, last uid %d, %s)", self.account_key, self.account.folder,
                  uidvalidity, cursor.last_uid, "IDLE" if self._use_idle(c) else "poll")
         while not self._stop.is_set():
-            await self._fetch_new(c, cursor)
+            while await self._fetch_new(c, cursor):
+                pass        # mail that arrived during our FETCH was announced in its response, not in IDLE
             self.rounds += 1
             await self._wait_for_news(c)
 
@@ -171,7 +172,7 @@ class MailboxWatcher:
             await cur.save()
         return cur
 
-    async def _fetch_new(self, c, cursor: MailboxCursor) -> None:
+    async def _fetch_new(self, c, cursor: MailboxCursor) -> int:
         r = await self._unless_lost(c.uid_search(f"UID {cursor.last_uid + 1}:*", charset=None))
         if r.result != "OK":
             raise MailboxGone(f"UID SEARCH failed: {_text(r)}")
@@ -192,6 +193,7 @@ class MailboxWatcher:
                 await with_retry(lambda: cursor.save(update_fields=["last_uid", "updated_at"]), what="cursor")
         cursor.last_ok_at, cursor.last_error = self.clock.now(), None
         await with_retry(lambda: cursor.save(update_fields=["last_ok_at", "last_error"]), what="cursor health")
+        return len(uids)
 
     async def _batches(self, c, uids: list[int]) -> list[list[int]]:
         """Split into FETCH batches of ≤ BATCH messages and ≤ BATCH_BYTES: aioimaplib holds a whole FETCH
