@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 import pytest_asyncio
+from hypothesis import settings as hypothesis_settings
 
 from config.call import load_call
 from config.clock import FixedClock
@@ -16,6 +17,12 @@ from intake.archive import Archive
 from intake.services import Services
 
 from tests_support.dovecot import dovecot_server  # noqa: F401  (session fixture)
+
+# The suite's property tests are reproducible run to run (same examples); long exploratory runs are
+# scripts/fuzz.sh. HYPOTHESIS_PROFILE=explore gives random examples locally.
+hypothesis_settings.register_profile("suite", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("explore", deadline=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 PG_URL = os.environ.get("SHENBAO_TEST_PG")   # e.g. postgres://postgres@127.0.0.1:55432  (set by scripts/test.sh)
 T_BEFORE = datetime(2023, 3, 26, 15, 0, 0, tzinfo=timezone.utc)  # 2023-03-26 23:00 Beijing
