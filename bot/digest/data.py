@@ -86,6 +86,7 @@ class DigestData:
     health: list[MailboxHealth]
     register: Register = field(repr=False)
     snapshot: dict = field(default_factory=dict)
+    audit_tip: tuple[int, str] | None = None      # (entries, newest hash): an outside witness of the audit log
 
     @property
     def time_left(self) -> timedelta:

@@ -63,5 +63,9 @@ def render_html(d: DigestData) -> str:
     out.append(_p(f"处理失败（shunted）的收件：{d.shunted}封。登记表见附件（xlsx）。"))
     out.append(f'<p style="color:#6b7280;font-size:12px">收件监视状态：'
                f'{escape("；".join(HEALTH_ZH[h.state] for h in d.health))}。本邮件由申报收件系统自动发送，请勿回复。</p>')
+    if d.audit_tip:
+        from bot.digest.text import audit_line
+
+        out.append(f'<p style="color:#888;font-size:12px">{escape(audit_line(d))}</p>')
     out.append("</body></html>")
     return "".join(out)

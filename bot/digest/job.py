@@ -38,8 +38,19 @@ async def collect_digest(services: Services, out: OutgoingSettings, now: datetim
     health = await mailbox_health(services, now, out, await _first_seen())
     prev = await ScheduledRun.filter(kind="digest", at__lte=now).order_by("-at", "-id").first()
     snap = (prev.detail or {}).get("snapshot") if prev else None
-    return build_digest(services.call, reg, kind=kind, slot_at=slot_at or now, shunted=shunted, health=health,
-                        previous=snap, previous_at=prev.at if prev and snap else None)
+    d = build_digest(services.call, reg, kind=kind, slot_at=slot_at or now, shunted=shunted, health=health,
+                     previous=snap, previous_at=prev.at if prev and snap else None)
+    d.audit_tip = await _audit_tip()
+    return d
+
+
+async def _audit_tip() -> tuple[int, str] | None:
+    """The audit log's length and newest hash, printed in every digest: recipients' copies of the digest
+    then witness the chain, so even a consistent rewrite of the whole log can be detected."""
+    from models.audit import AuditEntry
+
+    last = await AuditEntry.all().order_by("-id").first()
+    return (await AuditEntry.all().count(), last.hash) if last else None
 
 
 def render_all(d: DigestData) -> dict:

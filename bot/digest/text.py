@@ -79,7 +79,14 @@ def render_text(d: DigestData) -> str:
             lines.append(f"- {u.submission} {u.sender or '—'} 《{u.subject[:40]}》 {bj(d, u.first_received_at)}"
                          + ("" if u.on_time else "（截止后到达）"))
     lines += ["", f"登记表见附件（xlsx）。如需某省的证据包：shenbao evidence 省份 -o 文件.zip"]
+    if d.audit_tip:
+        lines.append(audit_line(d))
     return "\n".join(lines)
+
+
+def audit_line(d: DigestData) -> str:
+    n, h = d.audit_tip
+    return f"审计日志：共 {n} 条，最新哈希 {h}（请保留本邮件；shenbao audit verify 可核对）"
 
 
 def render_chat(d: DigestData) -> str:
