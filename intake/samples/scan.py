@@ -66,8 +66,11 @@ def jpegs_to_pdf(jpegs: list[bytes], *, dpi: int = 150, title: str = "", when: d
                  rotate: dict[int, int] | None = None) -> bytes:
     """Wrap JPEG page images into a PDF without re-encoding; ``rotate`` maps page index → /Rotate."""
     kw = {"creationdate": when, "moddate": when} if when else {"nodate": True}
+    # img2pdf's own writer: with its pikepdf engine the /ID is random on pikepdf >= 10 (img2pdf compares
+    # version strings, "10.x" < "6.2.0"), which made the generated samples differ from run to run.
     pdf = img2pdf.convert(jpegs, layout_fun=_paper_layout(dpi), title=title or None,
-                          creator="shenbao.samples (synthetic scan)", producer="img2pdf", **kw)
+                          creator="shenbao.samples (synthetic scan)", producer="img2pdf",
+                          engine=img2pdf.Engine.internal, **kw)
     if rotate:
         with pikepdf.open(io.BytesIO(pdf)) as doc:
             for i, deg in rotate.items():
