@@ -10,6 +10,7 @@ import logging
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandler, filters
 
+from bot.chunks import split_lines
 from bot.access import Caller
 from bot.engine import Engine
 
@@ -19,22 +20,7 @@ LIMIT = 4096
 
 def split_message(text: str, limit: int = LIMIT) -> list[str]:
     """Split at line breaks where possible, never over ``limit`` characters."""
-    out, cur = [], ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if cur:
-                out.append(cur)
-                cur = ""
-            out.append(line[:limit])
-            line = line[limit:]
-        if len(cur) + len(line) + (1 if cur else 0) > limit:
-            out.append(cur)
-            cur = line
-        else:
-            cur = f"{cur}\n{line}" if cur else line
-    if cur:
-        out.append(cur)
-    return out or [""]
+    return split_lines(text, limit) or [""]
 
 
 class RedactToken(logging.Filter):

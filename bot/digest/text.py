@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.chunks import split_lines
 from bot.digest.data import DigestData, DigestRow, MailboxHealth, code_zh, format_left
 
 CHAT_LIMIT = 4096
@@ -111,20 +112,5 @@ def split_chat(text: str, limit: int = CHAT_LIMIT) -> list[str]:
     """Split at paragraph, then line boundaries so each part ≤ ``limit``; parts are numbered (1/3)."""
     if len(text) <= limit:
         return [text]
-    budget = limit - 12                         # room for the "（1/3）\n" marker
-    parts, cur = [], ""
-    for line in text.split("\n"):
-        while len(line) > budget:               # one enormous line: hard cut
-            if cur:
-                parts.append(cur)
-                cur = ""
-            parts.append(line[:budget])
-            line = line[budget:]
-        if cur and len(cur) + 1 + len(line) > budget:
-            parts.append(cur)
-            cur = line
-        else:
-            cur = f"{cur}\n{line}" if cur else line
-    if cur:
-        parts.append(cur)
+    parts = split_lines(text, limit - 12)       # room for the "（1/3）\n" marker
     return [f"（{i}/{len(parts)}）\n{p}" for i, p in enumerate(parts, 1)]
