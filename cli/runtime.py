@@ -28,7 +28,15 @@ async def _with_db(func, args, services: Services) -> int:
 
     if getattr(args, "no_db", False):
         return await func(args, services) or 0
-    await init_db(services.settings.database_url)
+    try:
+        await init_db(services.settings.database_url)
+    except Exception as exc:
+        from cli.db_cmds import redact
+
+        log.debug("database open failed", exc_info=True)
+        print(f"数据库无法打开 / cannot open the database {redact(services.settings.database_url)}: "
+              f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
     try:
         return await func(args, services) or 0
     finally:

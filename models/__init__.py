@@ -22,6 +22,22 @@ def tortoise_config(db_url: str) -> dict:
 
 
 MIGRATION_LOCK_KEY = 0x5E4BA0          # PostgreSQL advisory lock id for migrations
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class DatabaseFileError(RuntimeError):
+    """The SQLite file exists but is not a SQLite database (refuse it: never overwrite evidence)."""
+
+
+def check_sqlite_file(path: str) -> None:
+    """Refuse a non-empty file without the SQLite header: tortoise would hang on it, not fail."""
+    import os
+
+    if os.path.exists(path) and os.path.getsize(path) > 0:
+        with open(path, "rb") as f:
+            if f.read(16) != SQLITE_MAGIC:
+                raise DatabaseFileError(f"{path} exists but is not a SQLite database; "
+                                        "restore it from backup or point DATABASE_URL elsewhere")
 
 
 async def migrate_db(db_url: str) -> None:
@@ -39,6 +55,7 @@ async def migrate_db(db_url: str) -> None:
 
         path = db_url[len("sqlite://"):].split("?", 1)[0]
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        check_sqlite_file(path)
         fd = os.open(path + ".migrate-lock", os.O_RDWR | os.O_CREAT, 0o640)
         try:
             await asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX)
@@ -61,10 +78,18 @@ async def migrate_db(db_url: str) -> None:
 
 async def init_db(db_url: str, *, migrate: bool = True) -> None:
     """Open the database in the running loop; apply pending migrations first when asked."""
-    if migrate:
-        await migrate_db(db_url)
-        await Tortoise.close_connections()
-    await Tortoise.init(config=tortoise_config(db_url))
+    try:
+        if migrate:
+            await migrate_db(db_url)
+            await Tortoise.close_connections()
+        await Tortoise.init(config=tortoise_config(db_url))
+    except BaseException:
+        # An open aiosqlite/asyncpg connection would keep the process alive after the error.
+        try:
+            await Tortoise.close_connections()
+        except Exception:
+            pass
+        raise
 
 
 async def close_db() -> None:

@@ -113,3 +113,15 @@ def test_configuration_errors_are_clear(tmp_path):
                                                  "SHENBAO_IMAP_MOF_USER": "sbsjyc@163.com",
                                                  "SHENBAO_IMAP_MOF_PASSWORD": "changeme"})
     assert r.returncode == 2 and "SHENBAO_IMAP_MOF_PASSWORD" in r.stderr and "changeme" not in r.stderr
+
+
+def test_a_database_that_cannot_be_opened_is_a_clear_error_not_a_hang(tmp_path):
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"this is not a sqlite database")
+    r = shenbao(tmp_path / "data", "register", env_extra={"DATABASE_URL": f"sqlite://{bad}"})
+    assert r.returncode == 2 and "cannot open the database" in r.stderr and "not a SQLite database" in r.stderr
+    assert bad.read_bytes() == b"this is not a sqlite database"          # never overwritten
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    r = shenbao(tmp_path / "data", "register", env_extra={"DATABASE_URL": f"sqlite://{blocker}/x.sqlite3"})
+    assert r.returncode == 2 and "cannot open the database" in r.stderr
