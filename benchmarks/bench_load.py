@@ -19,7 +19,6 @@ import os
 import random
 import smtplib
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,7 @@ from aioimaplib import aioimaplib  # noqa: E402
 
 from config.call import load_call  # noqa: E402
 from tests_support.dovecot import Dovecot  # noqa: E402
+from tests_support.peek import query  # noqa: E402
 
 CST = timezone(timedelta(hours=8))
 HOUR_START = datetime(2023, 3, 26, 23, 0, 0, tzinfo=CST)
@@ -117,13 +117,7 @@ def vm_hwm_mb(pid: int) -> float:
 
 
 def q(db: Path, sql: str):
-    con = sqlite3.connect(db, timeout=30)
-    try:
-        return con.execute(sql).fetchall()
-    except sqlite3.OperationalError:
-        return []
-    finally:
-        con.close()
+    return query(db, sql, timeout=30)
 
 
 def pct(xs: list[float], p: float) -> float:

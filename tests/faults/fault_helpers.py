@@ -12,6 +12,7 @@ from aioimaplib import aioimaplib
 from config.settings import ImapAccount
 from intake.imap_fetch import parse_internaldate
 from models.receipt import Receipt
+from tests_support.peek import rows  # noqa: F401  (used by the fault tests)
 
 
 def mail(mid: str, *, subject: str = "湖北省关于推荐2023年公共就业服务能力提升示范项目的请示",
@@ -93,7 +94,6 @@ def internaldate(text: str) -> datetime:
 # --- the real `shenbao intake` process ---------------------------------------------------------------
 import signal  # noqa: E402
 import smtplib  # noqa: E402
-import sqlite3  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -138,19 +138,6 @@ def wait_for(pred, timeout: float = 30.0, step: float = 0.05) -> float:
             return time.monotonic() - t0
         time.sleep(step)
     raise AssertionError(f"timed out after {timeout:.0f}s")
-
-
-def rows(data: Path, sql: str, params=()):
-    db = data / "shenbao.sqlite3"
-    if not db.exists():
-        return []
-    con = sqlite3.connect(db, timeout=10)
-    try:
-        return con.execute(sql, params).fetchall()
-    except sqlite3.OperationalError:
-        return []
-    finally:
-        con.close()
 
 
 def smtp_send(port: int, raw: bytes, rcpt=("sbsjyc@163.com",), timeout: float = 30) -> tuple[int, bytes]:

@@ -5,7 +5,6 @@ import asyncio
 import os
 import signal
 import smtplib
-import sqlite3
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests_support.dovecot import free_port
+from tests_support.peek import rows
 
 from .mailmaker import make_mail
 from .test_imap_watcher import append
@@ -38,19 +38,6 @@ def wait_for(pred, timeout=30.0):
             return True
         time.sleep(0.05)
     raise AssertionError("timed out")
-
-
-def rows(data: Path, sql: str):
-    db = data / "shenbao.sqlite3"
-    if not db.exists():
-        return []
-    con = sqlite3.connect(db, timeout=10)
-    try:
-        return con.execute(sql).fetchall()
-    except sqlite3.OperationalError:
-        return []
-    finally:
-        con.close()
 
 
 @pytest.mark.parametrize("fault", ["before_archive", "after_archive", "after_commit"])
