@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from intake.services import Services
+from core.services import Services
 from models import audit_log
 from models.chat import BindingCode, ChatAttempt, ChatBinding
 

@@ -13,7 +13,7 @@ from typing import Awaitable, Callable
 
 from aiohttp import web
 
-from intake.services import Services
+from core.services import Services
 
 from bot.engine import Engine
 
@@ -40,7 +40,7 @@ def build_senders(services: Services):
     email = None
     try:
         from bot.mail import EmailOutboxSender, SmtpRelay
-        from bot.outgoing_settings import load_outgoing
+        from config.outgoing import load_outgoing
 
         relay = SmtpRelay.from_settings(services.settings)
         if relay is not None:

@@ -7,10 +7,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from intake.services import Services
+from core.services import Services
 
-from bot import answers as A
-from bot import officer_cmds, queries
+from bot import answer_types as A
+from bot import officer_cmds
+from bot import compose as queries
 from bot.access import CONTACT, OFFICER, PUBLIC, BindingError, Caller, Identity, identify, officer_ids, redeem
 from bot.intents import DATA_INTENTS, OFFICER_INTENTS, Intent, classify
 from bot.render import render

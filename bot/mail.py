@@ -18,7 +18,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 
 from bot.outbox import SendError
-from intake.archive import Archive
+from core.archive import Archive
 from models.outbox import OutboxMessage
 
 log = logging.getLogger("shenbao.bot.mail")

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from tortoise.exceptions import IntegrityError
 
-from models.enums import OutboxStatus
+from core.vocabulary import OutboxStatus
 from models.outbox import OutboxMessage
 from models.retry import with_retry
 

@@ -10,9 +10,9 @@ from datetime import datetime
 
 from bot.digest.data import code_zh, format_left
 from bot.outbox import enqueue
-from bot.outgoing_settings import OutgoingSettings
-from intake.register import ProvinceRow, build_register
-from intake.services import Services
+from config.outgoing import OutgoingSettings
+from core.register import ProvinceRow, build_register
+from core.services import Services
 from models.chat import ChatBinding
 
 log = logging.getLogger("shenbao.bot.reminders")

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
 
-from bot.outgoing_settings import OutgoingSettings, load_outgoing
+from config.outgoing import OutgoingSettings, load_outgoing
 from config.call import CallConfig
 from models.schedule import ScheduledRun
 
@@ -129,7 +129,7 @@ async def run_due(services, out: OutgoingSettings, now: datetime) -> list[str]:
 
 async def tick(services, out: OutgoingSettings) -> list[str]:
     """One scheduler tick: due digests and reminders, then receipts for new submissions."""
-    from bot.receipts import queue_receipts
+    from bot.acknowledgements import queue_receipts
 
     now = services.clock.now()
     names = await run_due(services, out, now)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from intake.services import Services
+from core.services import Services
 
 
 def _who(p) -> None:
@@ -52,7 +52,7 @@ async def cmd_ask(args, services: Services) -> int:
 
 async def cmd_bind_code(args, services: Services) -> int:
     from bot.access import issue_code
-    from bot.queries import beijing
+    from bot.compose import beijing
 
     code, row = await issue_code(services, args.province, actor=args.actor)
     print(f"{row.province} 绑定码：{code}（有效期至 {beijing(services.call, row.expires_at)[:16]}，仅可使用一次）")

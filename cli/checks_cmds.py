@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from pathlib import Path
 
-from intake.checks.common import KIND_ZH
-from intake.findings import SEVERITY_ZH
-from intake.services import Services
+from precheck.checks.common import KIND_ZH
+from core.findings import SEVERITY_ZH
+from core.services import Services
 
 
 def register(sub) -> None:
@@ -41,7 +41,7 @@ def register(sub) -> None:
 
 
 async def cmd_doc_kind(args, services: Services) -> int:
-    from intake.checks.corrections import CorrectionError, set_document_kind
+    from core.corrections import CorrectionError, set_document_kind
 
     try:
         doc = await set_document_kind(services, args.doc_id, args.kind, reason=args.reason, actor=args.actor)
@@ -53,7 +53,7 @@ async def cmd_doc_kind(args, services: Services) -> int:
 
 
 async def cmd_cities(args, services: Services) -> int:
-    from intake.checks.corrections import CorrectionError, set_cities
+    from core.corrections import CorrectionError, set_cities
 
     cities = [c for c in args.cities.replace("，", ",").replace("、", ",").split(",")]
     try:
@@ -67,7 +67,7 @@ async def cmd_cities(args, services: Services) -> int:
 
 
 async def cmd_ocr(args, services: Services) -> int:
-    from intake.files.background import run_background_ocr
+    from intake.ocr_backlog import run_background_ocr
 
     done = await run_background_ocr(services, pages=args.pages, limit=args.limit)
     print(f"已完成 {len(done)} 个扫描件的文字识别" + (f"：{', '.join(map(str, done))}" if done else ""))
@@ -104,10 +104,10 @@ class _Dossier:
 
 
 async def cmd_analyse(args, services: Services) -> int:
-    from intake.analysis import analyse_attachments, ocr_document
-    from intake.checks import DossierContext
-    from intake.checks.registry import EXTRA_CHECKS
-    from intake.parse import AttachmentPart
+    from precheck.analysis import analyse_attachments, ocr_document
+    from precheck.checks import DossierContext
+    from precheck.checks.registry import EXTRA_CHECKS
+    from precheck.parse import AttachmentPart
 
     call = services.call
     parts = []

@@ -16,7 +16,7 @@ import asyncio
 from datetime import datetime
 from pathlib import Path
 
-from intake.services import Services
+from core.services import Services
 
 
 def register(sub) -> None:
@@ -52,7 +52,7 @@ def _at(services: Services, raw: str | None) -> datetime:
 def email_senders(services: Services):
     from bot.mail import EmailOutboxSender, SmtpRelay
     from bot.outbox import Senders
-    from bot.outgoing_settings import load_outgoing
+    from config.outgoing import load_outgoing
 
     relay = SmtpRelay.from_settings(services.settings)
     if relay is None:
@@ -65,7 +65,7 @@ def email_senders(services: Services):
 async def cmd_digest(args, services: Services) -> int:
     from bot.digest.job import collect_digest, queue_digest, render_all, write_files
     from bot.outbox import drain
-    from bot.outgoing_settings import load_outgoing
+    from config.outgoing import load_outgoing
 
     out = load_outgoing(services.settings)
     at = _at(services, args.at)
@@ -88,7 +88,7 @@ async def cmd_digest(args, services: Services) -> int:
 
 async def cmd_outbox(args, services: Services) -> int:
     from bot.outbox import drain, retry_failed
-    from models.enums import OutboxStatus
+    from core.vocabulary import OutboxStatus
     from models.outbox import OutboxMessage
 
     if args.retry_failed:
@@ -108,7 +108,7 @@ async def cmd_outbox(args, services: Services) -> int:
 
 
 async def cmd_evidence(args, services: Services) -> int:
-    from bot.evidence import export_evidence
+    from core.evidence import export_evidence
 
     try:
         services.call.province(args.province)
@@ -124,7 +124,7 @@ async def cmd_evidence(args, services: Services) -> int:
 
 
 async def cmd_evidence_verify(args, services: Services) -> int:
-    from bot.evidence import verify_against_db, verify_zip
+    from core.evidence import verify_against_db, verify_zip
 
     v = verify_zip(await asyncio.to_thread(Path(args.file).read_bytes))
     if v.ok:

@@ -6,7 +6,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from intake.services import Services
+from core.services import Services
 
 
 def register(sub) -> None:
@@ -78,7 +78,7 @@ async def cmd_ingest(args, services: Services) -> int:
 
 
 async def cmd_shunted(args, services: Services) -> int:
-    from models.enums import ReceiptStatus
+    from core.vocabulary import ReceiptStatus
     from models.receipt import Receipt
 
     rows = await Receipt.filter(status=ReceiptStatus.SHUNTED).order_by("id")
@@ -91,7 +91,7 @@ async def cmd_shunted(args, services: Services) -> int:
 
 
 async def _receipt_ids(refs: list[str]) -> list[int]:
-    from models.enums import ReceiptStatus
+    from core.vocabulary import ReceiptStatus
     from models.receipt import Receipt
 
     ids: list[int] = []
@@ -126,7 +126,7 @@ async def cmd_replay(args, services: Services) -> int:
 
 
 async def cmd_assign(args, services: Services) -> int:
-    from intake.officer import OfficerError, assign
+    from core.officer import OfficerError, assign
 
     try:
         msg = await assign(services, args.ref, args.province, reason=args.reason, actor=f"cli:{args.actor}",

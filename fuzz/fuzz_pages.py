@@ -10,9 +10,9 @@ import _common  # noqa: F401
 import atheris
 
 with atheris.instrument_imports(include=["intake"]):
-    from intake.files.geometry import page_entry, summarise
-    from intake.files.pdf import pdf_geometry
-    from intake.files import pdf as pdfmod
+    from precheck.files.geometry import page_entry, summarise
+    from precheck.files.pdf import pdf_geometry
+    from precheck.files import pdf as pdfmod
 
 
 def one(data: bytes) -> None:

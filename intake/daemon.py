@@ -7,7 +7,7 @@ import signal
 
 from intake.imap import MailboxWatcher
 from intake.receiver import Receiver
-from intake.services import Services
+from core.services import Services
 from intake.smtp import IntakeHandler, start_smtp_server
 from intake.worker import Worker
 
@@ -16,8 +16,8 @@ log = logging.getLogger("shenbao.intake")
 
 async def alert(services: Services, kind: str, text: str, detail: dict) -> None:
     """Queue an operational alert to every officer chat and the staff list (the bot process sends it)."""
-    from bot.officers import notify_officers
-    from bot.outgoing_settings import load_outgoing
+    from core.notify import notify_officers
+    from config.outgoing import load_outgoing
 
     now = services.clock.now()
     key = f"alert:{kind}:{detail.get('account', '')}:{detail.get('new', now.isoformat())}"
@@ -61,7 +61,7 @@ class IntakeDaemon:
 
     async def ocr_loop(self, interval: float) -> None:
         """Background OCR of scanned pages, only while the worker has nothing queued (intake first)."""
-        from intake.files.background import run_background_ocr
+        from intake.ocr_backlog import run_background_ocr
 
         while True:
             await asyncio.sleep(interval)

@@ -5,9 +5,9 @@ import asyncio
 import logging
 
 from config.call import CallConfig
-from intake.archive import Archive
-from intake.findings import FindingSpec
-from intake.parse import ParsedMail
+from core.archive import Archive
+from core.findings import FindingSpec
+from precheck.parse import ParsedMail
 from models.submission import Document, Submission
 
 log = logging.getLogger("shenbao.intake.documents")
@@ -35,9 +35,9 @@ async def _plain_documents(parsed: ParsedMail, call: CallConfig) -> tuple[list[d
 
 
 async def analyse(parsed: ParsedMail, call: CallConfig) -> tuple[list[dict], list[FindingSpec]]:
-    """Delegate to ``intake.analysis`` (unpacking, pages, kinds, per-file findings) when it is installed."""
+    """Delegate to ``precheck.analysis`` (unpacking, pages, kinds, per-file findings) when it is installed."""
     try:
-        from intake.analysis import analyse_for_pipeline
+        from precheck.analysis import analyse_for_pipeline
     except ImportError:
         return await _plain_documents(parsed, call)
     return await analyse_for_pipeline(parsed, call)

@@ -7,15 +7,15 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from intake.attribution import attribute
+from precheck.attribution import attribute
 from intake.documents import store_documents
-from intake.findings_store import replace_findings
+from core.findings_store import replace_findings
 from intake.grouping import submission_for
-from intake.parse import ParsedMail, parse_mail
-from intake.services import Services
-from intake.submission_checks import submission_findings
+from precheck.parse import ParsedMail, parse_mail
+from core.services import Services
+from precheck.checks.submission import submission_findings
 from models.dossier import KnownSender
-from models.enums import ReceiptStatus
+from core.vocabulary import ReceiptStatus
 from models.receipt import Receipt
 from models.submission import Document, Submission
 
@@ -71,7 +71,7 @@ async def process_receipt(services: Services, receipt_id: int) -> Submission:
     await r.save(update_fields=["status", "error", "processed_at", "attempts"])
     log.info("%s: processed into %s (%s, %s)", r.ref, sub.ref, sub.province or "unidentified",
              "on time" if sub.on_time else "LATE")
-    from intake.dossier import refresh_dossier
+    from core.dossier import refresh_dossier
 
     for province in {p for p in (sub.province, old_province) if p}:
         await refresh_dossier(services, province)

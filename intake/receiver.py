@@ -9,7 +9,7 @@ from typing import Awaitable, Callable
 from tortoise.exceptions import IntegrityError
 
 from config.clock import Clock
-from intake.archive import Archive
+from core.archive import Archive
 from intake.envelope import RawMail
 from intake.errors import StorageUnavailable
 from intake.faults import pause_point

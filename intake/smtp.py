@@ -11,7 +11,7 @@ from config.clock import Clock
 from intake.envelope import RawMail
 from intake.errors import StorageUnavailable
 from intake.receiver import Receiver
-from models.enums import Source, TimeSource
+from core.vocabulary import Source, TimeSource
 
 log = logging.getLogger("shenbao.intake.smtp")
 

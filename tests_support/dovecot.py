@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from intake.localimap import LocalImapServer, free_port  # noqa: F401  (free_port is used by tests)
+from demo.localimap import LocalImapServer, free_port  # noqa: F401  (free_port is used by tests)
 
 
 class Dovecot(LocalImapServer):

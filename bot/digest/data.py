@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from config.call import CallConfig
-from intake.findings import SEVERITY, SEVERITY_ORDER
-from intake.register import Register
-from models.enums import ProvinceStatus
+from core.findings import SEVERITY, SEVERITY_ORDER
+from core.register import Register
+from core.vocabulary import ProvinceStatus
 
 OPEN_SEVERITIES = ("error", "review", "warning")
 KIND_ZH = {"daily": "每日收件汇总", "deadline": "截止日加报", "final": "截止后最终登记", "manual": "收件汇总"}
@@ -81,7 +81,7 @@ class DigestData:
     changes: list[str]
     since: datetime | None                        # when the previous digest was made
     not_filed: list[str]
-    unidentified: list                            # intake.register.UnidentifiedRow
+    unidentified: list                            # core.register.UnidentifiedRow
     shunted: int
     health: list[MailboxHealth]
     register: Register = field(repr=False)

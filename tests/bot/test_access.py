@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot import answers as A
+from bot import answer_types as A
 from bot.access import MAX_FAILED, Caller, hash_code, issue_code
 from models.audit import AuditEntry
 from models.chat import BindingCode, ChatBinding

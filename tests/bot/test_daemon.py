@@ -6,8 +6,8 @@ import asyncio
 import pytest
 
 from config.settings import SettingsError, load_settings
-from intake.archive import Archive
-from intake.services import Services
+from core.archive import Archive
+from core.services import Services
 
 from bot import daemon
 from tests.bot.fake_telegram import FakeBotAPI

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from intake.analysis import analyse_attachments, document_fields
-from intake.checks import DossierContext
-from intake.checks.registry import EXTRA_CHECKS
-from intake.parse import AttachmentPart
+from precheck.analysis import analyse_attachments, document_fields
+from precheck.checks import DossierContext
+from precheck.checks.registry import EXTRA_CHECKS
+from precheck.parse import AttachmentPart
 from models.submission import Document, Submission
 
 T0 = datetime(2023, 3, 20, 2, 0, tzinfo=timezone.utc)

@@ -112,8 +112,8 @@ def test_call_check_rejects_a_broken_file_naming_the_problem(tmp_path):
 
 
 def test_deploy_doc_lists_every_status_and_finding_code():
-    from intake.findings import SEVERITY
-    from models.enums import ProvinceStatus
+    from core.findings import SEVERITY
+    from core.vocabulary import ProvinceStatus
 
     text = (REPO / "docs/deploy.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| `([a-z_0-9]+)` \| (\w+) \|", text, flags=re.M))

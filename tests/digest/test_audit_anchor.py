@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot.digest.html import render_html
 from bot.digest.job import collect_digest
 from bot.digest.text import render_text
-from bot.outgoing_settings import load_outgoing
+from config.outgoing import load_outgoing
 from models import audit_log
 
 

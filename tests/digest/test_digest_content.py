@@ -9,7 +9,7 @@ import openpyxl
 from bot.digest.job import collect_digest, queue_digest, render_all
 from bot.digest.text import CHAT_LIMIT
 from bot.digest.xlsx import SHEETS
-from bot.outgoing_settings import load_outgoing
+from config.outgoing import load_outgoing
 from models.schedule import ScheduledRun
 from tests.digest import fixture_units
 from tests.digest.conftest import make_services

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from bot.outbox import LEASE, SendError, Senders, _claim, drain, enqueue, retry_failed
 from config.clock import FixedClock
 from models import close_db
-from models.enums import OutboxStatus
+from core.vocabulary import OutboxStatus
 from models.outbox import OutboxMessage
 from tests.digest.conftest import open_db
 

@@ -9,8 +9,8 @@ import openpyxl
 from bot.digest.job import queue_digest
 from bot.mail import EmailOutboxSender, SmtpRelay
 from bot.outbox import Senders, drain
-from bot.outgoing_settings import load_outgoing
-from models.enums import OutboxStatus
+from config.outgoing import load_outgoing
+from core.vocabulary import OutboxStatus
 from models.outbox import OutboxMessage
 from tests.digest import fixture_units
 from tests.digest.conftest import make_services

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.outbox import drain
-from bot.outgoing_settings import load_outgoing
-from bot.receipts import queue_receipts
+from config.outgoing import load_outgoing
+from bot.acknowledgements import queue_receipts
 from bot.scheduler import tick
 from intake.envelope import RawMail
 from intake.pipeline import process_receipt
 from intake.receiver import Receiver
-from intake.samples.mail import Attachment, build_message
-from models.enums import Source, TimeSource
+from demo.samples.mail import Attachment, build_message
+from core.vocabulary import Source, TimeSource
 from models.outbox import OutboxMessage
 from models.schedule import ScheduledRun
 from tests.checks.builders import text_pdf

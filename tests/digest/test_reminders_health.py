@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.health import check_health, mailbox_health
-from bot.outgoing_settings import load_outgoing
+from config.outgoing import load_outgoing
 from bot.reminders import queue_reminders
 from models.chat import ChatBinding
 from models.outbox import OutboxMessage

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.outgoing_settings import OutgoingSettings, load_outgoing
+from config.outgoing import OutgoingSettings, load_outgoing
 from bot.scheduler import due_slots, planned_slots, run_due, start_scheduler
 from models.outbox import OutboxMessage
 from models.schedule import ScheduledRun
