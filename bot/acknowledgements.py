@@ -17,7 +17,8 @@ from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 
-from bot.digest.data import DOC_KIND_ZH, code_zh
+from core.findings import code_zh
+from core.vocabulary import SEVERITY_ZH, kind_zh
 from bot.mail import email_payload
 from bot.outbox import enqueue
 from config.outgoing import OutgoingSettings
@@ -30,7 +31,6 @@ from models.schedule import ScheduledRun
 from models.submission import Document, Submission
 
 log = logging.getLogger("shenbao.bot.receipts")
-SEV_ZH = {"error": "错误", "review": "待复核", "warning": "提醒", "info": "说明"}
 
 
 def _paper_rule(services: Services) -> str:
@@ -70,7 +70,7 @@ async def receipt_text(services: Services, sub: Submission, receipts: list[Recei
     lines += ["", "附件（页数按A4单版面计）："]
     for i, d in enumerate(docs, 1):
         pages = f"{d.pages}页" if d.pages is not None else "页数未能计算"
-        lines.append(f"  {i}. [{DOC_KIND_ZH.get(d.kind, d.kind)}] {d.filename}  {pages}")
+        lines.append(f"  {i}. [{kind_zh(d.kind)}] {d.filename}  {pages}")
     if not docs:
         lines.append("  （未收到附件）")
     counted = [d.pages for d in docs if d.pages is not None]
@@ -80,7 +80,7 @@ async def receipt_text(services: Services, sub: Submission, receipts: list[Recei
     row = reg.rows[0]
     findings = [f for f in row.findings if f.ref == sub.ref or (not late and f.scope in ("dossier", "document"))]
     lines += ["", "预审结果（系统自动预审，供参考，以正式评审为准）："]
-    lines += [f"  [{SEV_ZH.get(f.severity, f.severity)}] {code_zh(f.code)}：{f.message}" for f in findings] or \
+    lines += [f"  [{SEVERITY_ZH.get(f.severity, f.severity)}] {code_zh(f.code)}：{f.message}" for f in findings] or \
         ["  未发现问题。"]
     if not late:
         lines += ["", "如需修改，请在截止前重新发送完整材料，以最后一次按时报送为准。"]

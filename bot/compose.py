@@ -4,19 +4,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from config.call import CallConfig
-from core.findings import SEVERITY_ZH
+from core.findings import MISSING_KIND
 from core.register import Register, build_register
 from core.services import Services
-from core.vocabulary import Severity
+from core.vocabulary import SEVERITY_ZH, Severity, kind_zh
 
 from bot import answer_types as A
 from bot.advice import advice_for
 
-KIND_ZH = {"cover_letter": "申报文件", "plan": "实施方案", "budget": "资金预算表", "performance_targets": "绩效目标表",
-           "evidence": "佐证材料", "prior_report": "2022年执行情况报告", "other": "其他材料"}
-MISSING_CODES = {"missing_cover_letter": "cover_letter", "missing_plan": "plan", "missing_budget": "budget",
-                 "missing_performance_targets": "performance_targets", "missing_evidence": "evidence",
-                 "missing_prior_report": "prior_report"}
 
 
 def beijing(call: CallConfig, when: datetime | None) -> str | None:
@@ -35,13 +30,7 @@ def remaining(call: CallConfig, now: datetime) -> tuple[str, bool]:
 
 def rule_item(call: CallConfig, rule_id: str) -> A.RuleItem:
     r = call.rule(rule_id)
-    clause = r.clause.strip()
-    if clause.lower().startswith("same as "):
-        clause = call.rule(clause.split()[-1]).clause.strip()
-    if clause.startswith('"') and clause.endswith('"') and clause.count('"') == 2:
-        clause = clause[1:-1]
-    clause = clause.replace('""', '”“').replace('"', "")
-    section = r.section.replace("(", "（").replace(")", "）")
+    clause, section = call.clause(rule_id)
     return A.RuleItem(r.id, r.text_zh or r.text, clause, section)
 
 
@@ -117,14 +106,14 @@ def dossier_from_register(call: CallConfig, reg: Register, province: str, now: d
                           officer_view: bool = False) -> A.DossierAnswer:
     row = reg.row(province)
     findings = [_finding_item(call, f) for f in row.findings]
-    missing = [KIND_ZH[MISSING_CODES[f.code]] for f in row.findings if f.code in MISSING_CODES and f.severity == "error"]
+    missing = [kind_zh(MISSING_KIND[f.code]) for f in row.findings if f.code in MISSING_KIND and f.severity == "error"]
     late = [(s.ref, beijing(call, s.first_received_at)) for s in row.submissions if not s.on_time]
     left, _ = remaining(call, now)
     boxes = [(m.org, m.address, beijing(call, row.first_on_time.get(m.key))) for m in call.mailboxes]
     paper = (row.paper_copy_date, row.paper_copy_tracking) if row.paper_copy_date else None
     return A.DossierAnswer(
         province, row.status, row.status_zh, focus, boxes,
-        [A.DocumentItem(d.id, d.filename, KIND_ZH.get(d.kind or "other", d.kind or "其他"), d.pages) for d in row.documents],
+        [A.DocumentItem(d.id, d.filename, kind_zh(d.kind or "other"), d.pages) for d in row.documents],
         row.pages_total, call.limits.plan_max_pages, call.limits.filing_max_pages, findings, missing, row.cities,
         paper, row.override_reason, late, left, officer_view)
 

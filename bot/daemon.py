@@ -6,7 +6,6 @@ whichever adapter is running. Secrets come from ``settings.require_secret`` (pla
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import logging
 import signal
 from typing import Awaitable, Callable
@@ -16,6 +15,10 @@ from aiohttp import web
 from core.services import Services
 
 from bot.engine import Engine
+from bot.mail import EmailOutboxSender, SmtpRelay
+from bot.outbox import Senders
+from bot.scheduler import start_scheduler
+from config.outgoing import load_outgoing
 
 log = logging.getLogger("shenbao.bot.daemon")
 Sender = Callable[[str, str], Awaitable[None]]
@@ -35,19 +38,11 @@ async def send_chat(channel: str, chat_id: str, text: str) -> None:
 
 def build_senders(services: Services):
     """The outbox's ``Senders``: chat through ``send_chat`` for the running adapters, e-mail via the relay."""
-    from bot.outbox import Senders
-
     email = None
-    try:
-        from bot.mail import EmailOutboxSender, SmtpRelay
-        from config.outgoing import load_outgoing
-
-        relay = SmtpRelay.from_settings(services.settings)
-        if relay is not None:
-            email = EmailOutboxSender(relay, mail_from=load_outgoing(services.settings).mail_from,
-                                      archive=services.archive, clock=services.clock)
-    except ImportError:
-        pass
+    relay = SmtpRelay.from_settings(services.settings)
+    if relay is not None:
+        email = EmailOutboxSender(relay, mail_from=load_outgoing(services.settings).mail_from,
+                                  archive=services.archive, clock=services.clock)
     return Senders(email=email, chat=send_chat, chat_channels=frozenset(SENDERS))
 
 
@@ -101,11 +96,7 @@ async def run_daemon(services: Services, stop_event: asyncio.Event | None = None
         stoppers.append(await start_wecom(services, engine))
     if not stoppers:
         log.warning("no chat adapter configured (SHENBAO_TELEGRAM_TOKEN / SHENBAO_WECOM_*); running the scheduler only")
-    sched = None
-    if importlib.util.find_spec("bot.scheduler") is not None:
-        from bot.scheduler import start_scheduler
-
-        sched = await start_scheduler(services, build_senders(services))
+    sched = await start_scheduler(services, build_senders(services))
     stop_event = stop_event or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -114,8 +105,7 @@ async def run_daemon(services: Services, stop_event: asyncio.Event | None = None
         except (NotImplementedError, RuntimeError):
             pass
     await stop_event.wait()
-    if sched is not None and hasattr(sched, "shutdown"):
-        sched.shutdown(wait=False)
+    sched.shutdown(wait=False)
     for stop in reversed(stoppers):
         try:
             await stop()

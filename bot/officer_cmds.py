@@ -1,4 +1,4 @@
-"""Officer commands from chat: thin calls into core.officer / core.corrections / bot.access."""
+"""Officer commands from chat: thin calls into core.officer / bot.access."""
 from __future__ import annotations
 
 from datetime import date
@@ -45,19 +45,18 @@ def _province(services: Services, word: str) -> str:
 
 async def run(services: Services, intent: str, args: list[str], actor: str):
     """Run one officer command; return an answer. Errors become ActionFailed with the usage line."""
-    from core.corrections import CorrectionError
     from core.officer import OfficerError
 
     try:
         return await _run(services, intent, args, actor)
-    except (Usage, OfficerError, CorrectionError, IndexError) as exc:
+    except (Usage, OfficerError, IndexError) as exc:
         msg = str(exc) if not isinstance(exc, IndexError) else "参数不全"
         return A.ActionFailed(msg, USAGE.get(intent, ""))
 
 
 async def _run(services: Services, intent: str, args: list[str], actor: str):
     from core import officer
-    from core.corrections import set_cities, set_document_kind
+    from core.officer import set_cities, set_document_kind
 
     if intent == "assign":
         if len(args) < 3:

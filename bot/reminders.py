@@ -8,7 +8,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.digest.data import code_zh, format_left
+from bot.digest.data import format_left
+from core.findings import code_zh
 from bot.outbox import enqueue
 from config.outgoing import OutgoingSettings
 from core.register import ProvinceRow, build_register

@@ -13,8 +13,6 @@ COMMAND_MODULES = (
     "cli.register_cmds",
     "cli.audit_cmds",
     "cli.db_cmds",
-)
-OPTIONAL_COMMAND_MODULES = (
     "cli.checks_cmds",
     "cli.bot_cmds",
     "cli.digest_cmds",
@@ -30,14 +28,6 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
-    for name in OPTIONAL_COMMAND_MODULES:
-        try:
-            mod = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        mod.register(sub)
     return p
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import logging
 
-from precheck.checks import DossierContext, dossier_checks
+from precheck import checks
+from precheck.checks import DossierContext
 from core.findings import FindingSpec
 from core.findings_store import replace_findings
 from core.services import Services
@@ -12,7 +13,7 @@ from core.vocabulary import ProvinceStatus
 from models.receipt import Receipt
 from models.submission import Document, Submission
 
-log = logging.getLogger("shenbao.intake.dossier")
+log = logging.getLogger("shenbao.core.dossier")
 
 
 def decide_status(on_time: list, late: list) -> ProvinceStatus:
@@ -51,14 +52,8 @@ async def load_context(services: Services, province: str) -> DossierContext:
 
 
 def run_checks(ctx: DossierContext) -> list[FindingSpec]:
-    """Every check runs; one failing check is logged and reported, never stops the others."""
-    out: list[FindingSpec] = []
-    for check in dossier_checks():
-        try:
-            out.extend(check.check(ctx))
-        except Exception:
-            log.exception("dossier %s: check %s failed", ctx.province, getattr(check, "name", check))
-    return out
+    """Every dossier check runs; one failing check is logged and reported, never stops the others."""
+    return checks.run("dossier", ctx, subject=f"dossier {ctx.province}")
 
 
 async def refresh_dossier(services: Services, province: str) -> Dossier:

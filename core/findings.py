@@ -1,4 +1,5 @@
-"""Finding codes and severities (DESIGN.md: a public contract), and the value a check returns."""
+"""Finding codes: each code's severity and short Chinese label (DESIGN.md: a public contract), and
+FindingSpec, the value a check returns. Pure: imports only ``core.vocabulary``."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -38,8 +39,26 @@ SEVERITY: dict[str, Severity] = {
     "time_set_by_operator": Severity.REVIEW,
 }
 
-SEVERITY_ZH = {Severity.ERROR: "错误", Severity.REVIEW: "待复核", Severity.WARNING: "提醒", Severity.INFO: "说明"}
-SEVERITY_ORDER = (Severity.ERROR, Severity.REVIEW, Severity.WARNING, Severity.INFO)
+CODE_ZH = {
+    "late_arrival": "截止后到达", "borderline_sent_before_deadline": "发送时间在截止前、到达在截止后",
+    "one_mailbox_only": "只发到一个邮箱", "missing_cover_letter": "缺申报文件", "missing_plan": "缺实施方案",
+    "missing_budget": "缺资金预算表", "missing_performance_targets": "缺绩效目标表", "missing_evidence": "缺佐证材料",
+    "missing_prior_report": "缺2022年执行情况报告", "plan_over_page_limit": "实施方案超页",
+    "total_over_page_limit": "合计超页", "non_a4_pages": "含非A4页面", "not_scanned": "申报文件非扫描件",
+    "no_seal_detected": "未见印章", "not_joint_issuance": "未联合行文", "quota_exceeded": "推荐城市超名额",
+    "city_previously_selected": "城市已入选过", "subsidy_over_cap": "补助超上限", "subsidy_unreadable": "补助金额待核",
+    "period_over_limit": "实施期超限", "period_unreadable": "实施期待核", "unreadable_attachment": "附件无法读取",
+    "link_only_attachment": "超大附件链接", "unsupported_attachment_type": "附件类型无法检查",
+    "unknown_sender": "发件人未登记", "resubmission": "重新报送", "paper_copy_missing": "纸质版未登记",
+    "time_from_received_header": "到达时间取自Received头", "time_set_by_operator": "到达时间由人工设定",
+}
+MISSING_KIND = {f"missing_{k}": k for k in ("cover_letter", "plan", "budget", "performance_targets", "evidence",
+                                            "prior_report")}
+
+
+def code_zh(code: str) -> str:
+    """A finding code's short Chinese label (the code itself for one without a label)."""
+    return CODE_ZH.get(code, code)
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from config.call import CallConfig
-from core.findings import SEVERITY_ORDER
 from models.dossier import Dossier
-from core.vocabulary import PROVINCE_STATUS_ZH, ProvinceStatus
+from core.vocabulary import PROVINCE_STATUS_ZH, ProvinceStatus, severity_rank
 from models.finding import Finding
 from models.receipt import Receipt
 from models.submission import Document, Submission
@@ -119,10 +118,6 @@ class Register:
                 "unidentified": [conv(asdict(u)) for u in self.unidentified]}
 
 
-def _sev_rank(sev: str) -> int:
-    return [s.value for s in SEVERITY_ORDER].index(sev) if sev in [s.value for s in SEVERITY_ORDER] else 9
-
-
 def _receipt_row(r: Receipt, call: CallConfig) -> ReceiptRow:
     return ReceiptRow(r.ref, r.mailbox, r.received_at, r.source.value if hasattr(r.source, "value") else r.source,
                       str(r.time_source), call.is_on_time(r.received_at))
@@ -165,7 +160,7 @@ async def build_register(call: CallConfig, now: datetime, province: str | None =
                              sub_ref.get(f.submission_id), f.figures)
                   for f in doc_findings if f.document_id in cur_ids
                   or (f.document_id is None and f.submission_id in on_time_set)]   # e.g. link_only_attachment
-        frows.sort(key=lambda f: _sev_rank(f.severity))
+        frows.sort(key=lambda f: severity_rank(f.severity))
         pages = [x.pages for x in current if x.pages is not None]
         rows.append(ProvinceRow(
             province=name, status=status.value, status_zh=PROVINCE_STATUS_ZH[status], first_on_time=first,

@@ -1,4 +1,9 @@
-"""Stable enumerations. Status and finding codes are a public contract (DESIGN.md): never rename."""
+"""The stable vocabulary: statuses, severities, document kinds and their Chinese labels, in one place.
+
+A public contract (DESIGN.md: JSON export, digest, chat): never rename a code. Pure (standard library
+only), so every layer may import it — models for its columns, precheck for its checks, bot for its words.
+Finding codes are ``core.findings``.
+"""
 from enum import StrEnum
 
 
@@ -44,6 +49,16 @@ class Severity(StrEnum):
     INFO = "info"
 
 
+SEVERITY_ZH = {Severity.ERROR: "错误", Severity.REVIEW: "待复核", Severity.WARNING: "提醒", Severity.INFO: "说明"}
+SEVERITY_ORDER = (Severity.ERROR, Severity.REVIEW, Severity.WARNING, Severity.INFO)
+
+
+def severity_rank(severity: str) -> int:
+    """0 for error … 3 for info; unknown values last."""
+    order = [s.value for s in SEVERITY_ORDER]
+    return order.index(severity) if severity in order else len(order)
+
+
 class DocumentKind(StrEnum):
     COVER_LETTER = "cover_letter"
     PLAN = "plan"
@@ -52,6 +67,18 @@ class DocumentKind(StrEnum):
     EVIDENCE = "evidence"
     PRIOR_REPORT = "prior_report"
     OTHER = "other"
+
+
+KIND_ZH = {DocumentKind.COVER_LETTER: "申报文件", DocumentKind.PLAN: "实施方案", DocumentKind.BUDGET: "资金预算表",
+           DocumentKind.PERFORMANCE_TARGETS: "绩效目标表", DocumentKind.EVIDENCE: "佐证材料",
+           DocumentKind.PRIOR_REPORT: "2022年执行情况报告", DocumentKind.OTHER: "其他材料"}
+
+
+def kind_zh(kind: str | None) -> str:
+    """The Chinese name of a document kind ("未识别类型" for none, the code itself for an unknown one)."""
+    if kind is None:
+        return "未识别类型"
+    return KIND_ZH.get(kind, kind)
 
 
 class OutboxStatus(StrEnum):

@@ -5,15 +5,15 @@ from __future__ import annotations
 import logging
 
 from precheck.analysis import ocr_document
+from core.dossier import refresh_dossier
 from core.services import Services
+from models.submission import Document
 
 log = logging.getLogger("shenbao.ocr")
 PRIORITY = {"cover_letter": 0, "budget": 1, "plan": 2, "performance_targets": 3, "other": 4}
 
 
 async def pending_documents(limit: int = 20) -> list:
-    from models.submission import Document
-
     rows = await Document.filter(pages__not_isnull=True).prefetch_related("submission").order_by("id")
     todo = [d for d in rows if ((d.analysis or {}).get("ocr") or {}).get("status") == "pending"]
     todo.sort(key=lambda d: (PRIORITY.get(d.kind or "other", 5), d.id))
@@ -40,14 +40,5 @@ async def run_background_ocr(services: Services, *, pages: int = 2, limit: int =
         log.info("document %s: OCR %s, kind %s", doc.id, upd["analysis"]["ocr"]["status"], doc.kind)
     if refresh:
         for p in sorted(provinces):
-            await _refresh(services, p)
+            await refresh_dossier(services, p)
     return done
-
-
-async def _refresh(services: Services, province: str) -> None:
-    try:
-        from core.dossier import refresh_dossier
-    except ImportError:
-        log.info("core.dossier not available yet; dossier of %s not re-checked", province)
-        return
-    await refresh_dossier(services, province)

@@ -23,13 +23,12 @@ from precheck.files.links import large_attachment_links
 from precheck.files.sniff import sniff
 from precheck.files.unpack import UnpackLimits
 from core.findings import FindingSpec
+from precheck import checks
+from precheck.checks.context import DocumentContext, MessageContext
 
 log = logging.getLogger("shenbao.analysis")
 
 MAX_DOCUMENTS = 300
-CLAIMED = {"pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "jpg", "jpeg", "png", "tif", "tiff", "zip", "rar", "7z"}
-CLAUSE_PAGES = ("（含全部电子文档，以A4单版面计算", "二（三）")
-CLAUSE_SCAN = ("可先将正式盖章版文件扫描后，2023年3月26日24时前发送财政部、人力资源社会保障部邮箱", "二（三）")
 
 
 @dataclass
@@ -90,7 +89,9 @@ async def analyse_attachments(attachments, *, html_body: str = "", call: CallCon
         await asyncio.gather(*(_analyse_leaf(docs[i], it, call, timeout, office_timeout) for i, it, _ in leaves),
                              *(_unpack(docs[i], i, it, ft, limits, timeout, queue, htmls) for i, it, ft in containers))
     links = [lk for h in htmls for lk in large_attachment_links(h)]
-    return AnalysisResult(docs, _link_findings(links), links)
+    for doc in docs:
+        doc.findings = checks.run("document", DocumentContext(call, doc), subject=doc.filename)
+    return AnalysisResult(docs, checks.run("message", MessageContext(call, links)), links)
 
 
 def _new_doc(item: _Item) -> AnalysedDocument:
@@ -102,16 +103,15 @@ async def _unpack(doc, idx, item, ft, limits, timeout, queue, htmls) -> None:
     doc.kind, doc.kind_source, doc.kind_confidence = "other", "container", 1.0
     doc.analysis = {"family": "archive", "fmt": ft.fmt, "container": True}
     if item.depth >= limits.max_depth:
-        doc.findings.append(_unreadable(doc, f"压缩包嵌套超过 {limits.max_depth} 层，未再解压"))
+        doc.analysis["problems"] = [f"压缩包嵌套超过 {limits.max_depth} 层，未再解压"]
         return
     res = await sandbox.run(worker.unpack_file, item.data, ft.fmt, limits, timeout=timeout)
     value = res.value if res.ok else {"fatal": _sandbox_reason(res)}
     if value.get("fatal"):
         doc.analysis["error"] = value["fatal"]
-        doc.findings.append(_unreadable(doc, value["fatal"]))
         return
-    for err in value.get("errors", []):
-        doc.findings.append(_unreadable(doc, err))
+    if value.get("errors"):
+        doc.analysis["problems"] = list(value["errors"])
     if value.get("html_body"):
         htmls.append(value["html_body"])
     doc.analysis["members"] = len(value["members"])
@@ -156,30 +156,6 @@ def apply_raw(doc: AnalysedDocument, raw: dict, call: CallConfig) -> None:
     c = classify(doc.filename, analysis.get("title", ""), analysis.get("text_head", ""), call)
     doc.kind, doc.kind_source, doc.kind_confidence = c.kind, c.source, c.confidence
     doc.kind_evidence = {"evidence": c.evidence}
-    doc.findings = [f for f in doc.findings if f.code != "unreadable_attachment"]
-    doc.findings.extend(document_findings(doc))
-
-
-def document_findings(doc: AnalysedDocument) -> list[FindingSpec]:
-    """unreadable_attachment for a file that is corrupt, encrypted, over a limit, or not what its name claims.
-    (A file type the checks cannot read is the dossier check ``unsupported_attachment_type``.)"""
-    a = doc.analysis
-    ext = doc.filename.rsplit(".", 1)[-1].lower() if "." in doc.filename else ""
-    family = a.get("family")
-    if a.get("error"):
-        return [_unreadable(doc, a["error"])]
-    if family == "empty":
-        return [_unreadable(doc, "空文件（0 字节）")]
-    if family not in ("pdf", "image", "office", "archive") and ext in CLAIMED:
-        what = {"html": "HTML 网页", "text": "纯文本", "ofd": "OFD 版式文件"}.get(family, "无法识别的内容")
-        a["claimed_type"] = ext
-        return [_unreadable(doc, f"文件扩展名为 .{ext}，但内容是{what}")]
-    return []
-
-
-def _unreadable(doc: AnalysedDocument, reason: str) -> FindingSpec:
-    return FindingSpec("unreadable_attachment", f"附件「{doc.filename}」无法读取：{reason}",
-                       {"filename": doc.filename, "reason": reason, "size": doc.size}, *CLAUSE_PAGES)
 
 
 def _sandbox_reason(res: sandbox.SandboxResult) -> str:
@@ -190,16 +166,6 @@ def _sandbox_reason(res: sandbox.SandboxResult) -> str:
     if res.error == "crash":
         return f"解析进程异常退出（{res.detail}）"
     return "文件损坏或格式异常（" + res.detail.splitlines()[0][:160] + "）"
-
-
-def _link_findings(links: list[dict]) -> list[FindingSpec]:
-    if not links:
-        return []
-    names = "、".join(f"{lk['filename']}（{lk['size']}，{lk['expiry']}）" for lk in links)
-    return [FindingSpec("link_only_attachment",
-                        f"邮件正文含 {len(links)} 个“超大附件”下载链接：{names}。本系统不下载，请经办人员及时下载并核对"
-                        "（通知未明确以链接方式发送是否视为已发送邮箱）",
-                        {"links": links}, *CLAUSE_SCAN)]
 
 
 async def ocr_document(data: bytes, filename: str, content_type: str, analysis: dict, call: CallConfig, *,

@@ -1,51 +1,77 @@
-"""Checks: small named units, no side effects; each returns FindingSpecs (Mailman rules, made pure).
+"""Checks: small named units, no side effects; each returns FindingSpecs (Mailman's rules, made pure).
 
-A check has ``code`` (the finding code it may raise, or a name), ``clause`` (the notice's words) and
-``check(ctx) -> list[FindingSpec]``. Every check runs; ``intake.decide`` turns findings into status.
+A check has a ``name``, a ``scope`` (``message``, ``document``, ``submission`` or ``dossier``: which
+context it reads, see ``context``), the ``rule`` of the call config whose clause its findings quote
+(the notice's words come from the call config only), and ``check(ctx) -> list[FindingSpec]``.
+``CHECKS`` is the one ordered tuple, in the order findings are listed; ``run`` runs every check of a
+scope, and one failing check is logged and reported, never stops the others. ``core.dossier`` turns
+the dossier's findings and its submissions into the province's status (one table).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Protocol
+import logging
 
-from config.call import CallConfig
 from core.findings import FindingSpec
+from precheck.checks.attachments import Resubmission, UnsupportedAttachmentType
+from precheck.checks.cities import CityPreviouslySelected, QuotaExceeded
+from precheck.checks.context import (SCOPES, Check, DocumentContext, DossierContext, MessageContext,
+                                     SubmissionContext)
+from precheck.checks.cover_letter import NoSealDetected, NotJointIssuance, NotScanned
+from precheck.checks.files import LinkOnlyAttachment, UnreadableAttachment
+from precheck.checks.mailboxes import OneMailboxOnly
+from precheck.checks.money_time import PeriodLimit, SubsidyCap
+from precheck.checks.pages import NonA4Pages, PlanOverPageLimit, TotalOverPageLimit
+from precheck.checks.paper import PaperCopyMissing
+from precheck.checks.prior_report import MissingPriorReport
+from precheck.checks.required import RequiredDocuments
+from precheck.checks.submission import BorderlineSentBeforeDeadline, ImportedTime, LateArrival, UnknownSender
+
+__all__ = ["CHECKS", "Check", "DocumentContext", "DossierContext", "MessageContext", "SubmissionContext",
+           "checks_of", "run"]
+
+log = logging.getLogger("shenbao.precheck.checks")
+
+CHECKS: tuple[Check, ...] = (
+    # one e-mail's body and each of its files, while they are analysed
+    LinkOnlyAttachment(),
+    UnreadableAttachment(),
+    # one submission: its time and its sender
+    LateArrival(),
+    BorderlineSentBeforeDeadline(),
+    UnknownSender(),
+    ImportedTime(),
+    # the province's dossier (on-time submissions, current documents)
+    OneMailboxOnly(),
+    PaperCopyMissing(),
+    RequiredDocuments(),
+    MissingPriorReport(),
+    PlanOverPageLimit(),
+    TotalOverPageLimit(),
+    NonA4Pages(),
+    NotScanned(),
+    NoSealDetected(),
+    NotJointIssuance(),
+    QuotaExceeded(),
+    CityPreviouslySelected(),
+    SubsidyCap(),
+    PeriodLimit(),
+    UnsupportedAttachmentType(),
+    Resubmission(),
+)
 
 
-@dataclass
-class DossierContext:
-    """What a dossier-level check may look at (read-only by convention)."""
-
-    call: CallConfig
-    province: str
-    now: datetime
-    submissions: list = field(default_factory=list)        # on-time Submission rows, oldest first
-    late_submissions: list = field(default_factory=list)
-    receipts: list = field(default_factory=list)           # Receipt rows of the on-time submissions
-    documents: list = field(default_factory=list)          # current Document rows (latest version per kind)
-    all_documents: list = field(default_factory=list)      # every Document of on-time submissions (history)
-    dossier: object | None = None                          # the Dossier row (cities, paper copy, overrides)
+def checks_of(scope: str) -> tuple[Check, ...]:
+    if scope not in SCOPES:
+        raise ValueError(f"unknown check scope {scope!r}")
+    return tuple(c for c in CHECKS if c.scope == scope)
 
 
-class Check(Protocol):
-    name: str
-    clause: str
-
-    def check(self, ctx: DossierContext) -> list[FindingSpec]: ...
-
-
-def dossier_checks() -> tuple[Check, ...]:
-    """The ordered tuple of dossier checks; imported lazily so a check module stays independent."""
-    from precheck.checks.mailboxes import OneMailboxOnly
-    from precheck.checks.paper import PaperCopyMissing
-
-    return (OneMailboxOnly(), PaperCopyMissing()) + _extra_checks()
-
-
-def _extra_checks() -> tuple[Check, ...]:
-    try:
-        from precheck.checks.registry import EXTRA_CHECKS
-    except ImportError:
-        return ()
-    return tuple(EXTRA_CHECKS)
+def run(scope: str, ctx, *, subject: str = "") -> list[FindingSpec]:
+    """Every check of ``scope`` on ``ctx``; a check that raises is logged (with ``subject``) and skipped."""
+    out: list[FindingSpec] = []
+    for check in checks_of(scope):
+        try:
+            out.extend(check.check(ctx))
+        except Exception:
+            log.exception("%s: check %s failed", subject or scope, check.name)
+    return out

@@ -1,8 +1,9 @@
 """unsupported_attachment_type (a file the checks cannot read) and resubmission (a later version replaced one)."""
 from __future__ import annotations
 
-from precheck.checks import DossierContext
-from precheck.checks.common import KIND_ZH, analysis, clause
+from precheck.checks.context import DossierContext
+from core.vocabulary import kind_zh
+from precheck.checks.common import analysis
 from core.findings import FindingSpec
 
 READABLE = {"pdf", "image", "office", "archive"}
@@ -10,8 +11,8 @@ READABLE = {"pdf", "image", "office", "archive"}
 
 class UnsupportedAttachmentType:
     name = "unsupported_attachment_type"
-    clause = "（含全部电子文档，以A4单版面计算"
-    section = "二（三）"
+    scope = "dossier"
+    rule = "R12"
 
     def check(self, ctx: DossierContext) -> list[FindingSpec]:
         out = []
@@ -24,7 +25,7 @@ class UnsupportedAttachmentType:
             if a.get("claimed_type"):
                 continue                     # a mislabelled file is unreadable_attachment, not this
             note = "（OFD 版式文件暂不支持自动读取）" if fam == "ofd" else ""
-            text, section = clause(ctx.call, "R12")
+            text, section = ctx.call.clause(self.rule)
             out.append(FindingSpec("unsupported_attachment_type",
                                    f"附件「{d.filename}」的类型（{a.get('fmt') or ext}）无法自动检查{note}，请人工查看",
                                    {"filename": d.filename, "type": a.get("fmt"), "family": fam}, text, section))
@@ -33,8 +34,8 @@ class UnsupportedAttachmentType:
 
 class Resubmission:
     name = "resubmission"
-    clause = "申报文件应附实施方案、资金预算表、中央对地方转移支付项目绩效目标表，以及必要的佐证材料等"
-    section = "二（三）"
+    scope = "dossier"
+    rule = "R08"
 
     def check(self, ctx: DossierContext) -> list[FindingSpec]:
         with_docs = [s for s in ctx.submissions if any(d.submission_id == s.id for d in ctx.all_documents)]
@@ -57,12 +58,12 @@ class Resubmission:
             if kind not in ("other", None) and first_sub.get(kind) == cur.submission_id \
                     and cur.submission_id != with_docs[0].id:
                 added.append({"kind": kind, "new": cur.filename, "new_submission": refs.get(cur.submission_id)})
-        text, section = clause(ctx.call, "R08")
-        parts = [f"{KIND_ZH.get(r['kind'], r['kind'])}: {r['new_submission']}「{r['new']}」取代 "
+        text, section = ctx.call.clause(self.rule)
+        parts = [f"{kind_zh(r['kind'])}: {r['new_submission']}「{r['new']}」取代 "
                  f"{r['old_submission']}「{r['old']}」" for r in replaced]
-        parts += [f"{KIND_ZH.get(r['kind'], r['kind'])}: {r['new_submission']} 重新发送（内容相同）"
+        parts += [f"{kind_zh(r['kind'])}: {r['new_submission']} 重新发送（内容相同）"
                   for r in {x["kind"]: x for x in resent}.values()]
-        parts += [f"{KIND_ZH.get(r['kind'], r['kind'])}: {r['new_submission']} 新增「{r['new']}」" for r in added]
+        parts += [f"{kind_zh(r['kind'])}: {r['new_submission']} 新增「{r['new']}」" for r in added]
         detail = "；".join(parts) if parts else "后一次报送未改变任何材料"
         return [FindingSpec("resubmission", f"按时收到 {len(with_docs)} 次报送，以最新版本为准：{detail}",
                             {"submissions": [refs[s.id] for s in with_docs], "replaced": replaced,

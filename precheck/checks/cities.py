@@ -1,8 +1,8 @@
 """quota_exceeded and city_previously_selected: the cities applied for (read from titles or officer-set)."""
 from __future__ import annotations
 
-from precheck.checks import DossierContext
-from precheck.checks.common import analysis, clause, of_kind, prior_rounds
+from precheck.checks.context import DossierContext
+from precheck.checks.common import analysis, of_kind, prior_rounds
 from core.findings import FindingSpec
 
 
@@ -21,8 +21,8 @@ def applied_cities(ctx: DossierContext) -> tuple[list[str], str]:
 
 class QuotaExceeded:
     name = "quota_exceeded"
-    clause = "各省择优选择1个地市进行申报，含计划单列市的省如申报计划单列市，在此基础上可再增加1个申报名额。"
-    section = "二（三）"
+    scope = "dossier"
+    rule = "R15"
 
     def check(self, ctx: DossierContext) -> list[FindingSpec]:
         cities, source = applied_cities(ctx)
@@ -34,8 +34,8 @@ class QuotaExceeded:
         quota = lim.quota_per_province + (lim.quota_extra_if_applying_for_cp_city if cp and cp in cities else 0)
         if len(cities) <= quota:
             return []
-        t15, section = clause(ctx.call, "R15")
-        t16, _ = clause(ctx.call, "R16")
+        t15, section = ctx.call.clause(self.rule)
+        t16, _ = ctx.call.clause("R16")
         extra = f"（含计划单列市{cp}，名额 {quota} 个）" if cp and cp in cities else f"（名额 {quota} 个）"
         return [FindingSpec("quota_exceeded", f"申报城市 {len(cities)} 个：{'、'.join(cities)}，超过名额{extra}",
                             {"cities": cities, "count": len(cities), "quota": quota, "cp_city": cp, "source": source},
@@ -44,8 +44,8 @@ class QuotaExceeded:
 
 class CityPreviouslySelected:
     name = "city_previously_selected"
-    clause = "已被评为示范项目的城市不得再次申报。"
-    section = "二（三）"
+    scope = "dossier"
+    rule = "R17"
 
     def check(self, ctx: DossierContext) -> list[FindingSpec]:
         cities, source = applied_cities(ctx)
@@ -53,7 +53,7 @@ class CityPreviouslySelected:
         for rnd in prior_rounds(ctx.call):
             for city, prov in rnd.cities:
                 if city in cities:
-                    text, section = clause(ctx.call, "R17")
+                    text, section = ctx.call.clause(self.rule)
                     out.append(FindingSpec("city_previously_selected", f"{city}已在{rnd.year}年被评为示范项目，不得再次申报",
                                            {"city": city, "province": prov, "year": rnd.year, "source": source},
                                            text, section))

@@ -1,23 +1,8 @@
-"""Helpers the dossier checks share: the notice's clause for a rule, documents by kind, kind names."""
+"""Helpers the dossier checks share: documents by kind, counted pages, a document's label, prior rounds."""
 from __future__ import annotations
 
 from config.call import CallConfig
-
-KIND_ZH = {"cover_letter": "申报文件", "plan": "实施方案", "budget": "资金预算表", "performance_targets": "绩效目标表",
-           "evidence": "佐证材料", "prior_report": "2022年执行情况报告", "other": "其他材料"}
-
-
-def clause(call: CallConfig, rule_id: str) -> tuple[str, str]:
-    """(clause, section) from the call config: the notice's own words, section as 二（三）."""
-    try:
-        r = call.rule(rule_id)
-    except StopIteration:
-        return "", ""
-    text = r.clause.strip()
-    if text.startswith('"') and text.endswith('"') and text.count('"') == 2:
-        text = text[1:-1]
-    section = r.section.replace("(", "（").replace(")", "）")
-    return text, section
+from core.vocabulary import kind_zh
 
 
 def of_kind(docs, *kinds: str) -> list:
@@ -34,7 +19,7 @@ def analysis(doc) -> dict:
 
 
 def label(doc) -> str:
-    return f"{KIND_ZH.get(doc.kind, doc.kind)}「{doc.filename}」"
+    return f"{kind_zh(doc.kind)}「{doc.filename}」"
 
 
 def ocr_pending(doc) -> bool:

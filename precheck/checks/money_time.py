@@ -1,22 +1,22 @@
 """subsidy_over_cap / subsidy_unreadable (R18) and period_over_limit / period_unreadable (R19)."""
 from __future__ import annotations
 
-from precheck.checks import DossierContext
-from precheck.checks.common import analysis, clause, label, of_kind, ocr_pending
+from precheck.checks.context import DossierContext
+from precheck.checks.common import analysis, label, of_kind, ocr_pending
 from core.findings import FindingSpec
 
 
 class SubsidyCap:
     name = "subsidy_over_cap"
-    clause = "每个示范项目中央财政补助不超过1亿元。"
-    section = "二（三）"
+    scope = "dossier"
+    rule = "R18"
 
     def check(self, ctx: DossierContext) -> list[FindingSpec]:
         budgets = of_kind(ctx.documents, "budget")
         if not budgets:
             return []
         cap = ctx.call.limits.central_subsidy_cap_wan_yuan
-        text, section = clause(ctx.call, "R18")
+        text, section = ctx.call.clause(self.rule)
         sources = budgets + of_kind(ctx.documents, "performance_targets", "plan")
         read = [(d, analysis(d)["subsidy"]) for d in sources if analysis(d).get("subsidy")]
         if not read:
@@ -35,15 +35,15 @@ class SubsidyCap:
 
 class PeriodLimit:
     name = "period_over_limit"
-    clause = "申报项目实施期限不超过2年。"
-    section = "二（一）"
+    scope = "dossier"
+    rule = "R19"
 
     def check(self, ctx: DossierContext) -> list[FindingSpec]:
         sources = of_kind(ctx.documents, "plan", "performance_targets", "budget")
         if not of_kind(sources, "plan"):
             return []
         limit = ctx.call.limits.max_implementation_years
-        text, section = clause(ctx.call, "R19")
+        text, section = ctx.call.clause(self.rule)
         read = [(d, analysis(d)["period"]) for d in sources if analysis(d).get("period")]
         if not read:
             waiting = any(ocr_pending(d) for d in sources)

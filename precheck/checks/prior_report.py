@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from core.vocabulary import Severity
 
-from precheck.checks import DossierContext
-from precheck.checks.common import clause, of_kind
+from precheck.checks.context import DossierContext
+from precheck.checks.common import of_kind
 from core.findings import FindingSpec
 
 
 class MissingPriorReport:
     name = "missing_prior_report"
-    clause = "2022年已遴选出的示范项目所在省，上报2023年推荐项目的申报材料时，要一并报送2022年示范项目的执行情况报告"
-    section = "二（三）"
+    scope = "dossier"
+    rule = "R20"
 
     def check(self, ctx: DossierContext) -> list[FindingSpec]:
         if not ctx.submissions or of_kind(ctx.documents, "prior_report"):
@@ -21,7 +21,7 @@ class MissingPriorReport:
             return []
         known = any(ctx.province in s.provinces_known_to_have_one or
                     any(p == ctx.province for _c, p in s.cities) for s in rounds)
-        text, section = clause(ctx.call, "R20")
+        text, section = ctx.call.clause(self.rule)
         years = "、".join(str(s.year) for s in rounds)
         if known:
             return [FindingSpec("missing_prior_report", f"{ctx.province}已有{years}年示范项目，未找到执行情况报告",

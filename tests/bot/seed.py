@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime, timedelta, timezone
 
 from core.dossier import refresh_dossier
-from intake.pipeline import refresh_submission_findings
+from core.submission_findings import refresh_submission_findings
 from core.vocabulary import Source, TimeSource
 from models.receipt import Receipt
 from models.submission import Document, Submission

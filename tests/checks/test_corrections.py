@@ -8,7 +8,7 @@ import pytest
 from config.clock import FixedClock
 from config.settings import load_settings
 from core.archive import Archive
-from core.corrections import CorrectionError, set_cities, set_document_kind
+from core.officer import OfficerError, set_cities, set_document_kind
 from core.services import Services
 from models import audit_log
 from models.audit import AuditEntry
@@ -38,7 +38,7 @@ async def test_doc_kind_correction_is_audited_and_changes_checks(checks_db, call
     entry = await AuditEntry.all().order_by("-id").first()
     assert entry.action == "document.kind" and entry.detail["reason"] == "实为实施方案"
     assert (await audit_log.verify())[0]
-    with pytest.raises(CorrectionError):
+    with pytest.raises(OfficerError):
         await set_document_kind(services, rows[0].id, "nonsense", reason="x", actor="officer:wang")
 
 
