@@ -19,9 +19,8 @@ from tortoise.exceptions import IntegrityError
 
 from core.findings import code_zh
 from core.vocabulary import SEVERITY_ZH, kind_zh
-from bot.mail import email_payload
-from bot.outbox import enqueue
-from config.outgoing import OutgoingSettings
+from core.outbox import email_payload, enqueue
+from config.settings import OutgoingSettings
 from precheck.parse import parse_mail
 from core.register import build_register
 from core.services import Services
@@ -30,7 +29,7 @@ from models.receipt import Receipt
 from models.schedule import ScheduledRun
 from models.submission import Document, Submission
 
-log = logging.getLogger("shenbao.bot.receipts")
+log = logging.getLogger("shenbao.bot.acknowledgements")
 
 
 def _paper_rule(services: Services) -> str:

@@ -9,7 +9,7 @@ from tortoise.exceptions import IntegrityError
 
 from bot.digest.data import MailboxHealth
 from core.notify import notify_officers
-from config.outgoing import OutgoingSettings
+from config.settings import OutgoingSettings
 from core.services import Services
 from models.receipt import MailboxCursor
 from models.schedule import ScheduledRun

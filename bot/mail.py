@@ -19,22 +19,12 @@ from email.message import EmailMessage
 
 from bot.outbox import SendError
 from core.archive import Archive
+from core.outbox import new_message_id
 from models.outbox import OutboxMessage
 
 log = logging.getLogger("shenbao.bot.mail")
 # RCPT-level refusals retrying cannot fix; anything else (4xx, auth, connection) is an outage: retry.
 PERMANENT_CODES = frozenset({550, 551, 553, 501})
-
-
-def new_message_id(key: str, mail_from: str) -> str:
-    domain = email.utils.parseaddr(mail_from)[1].rpartition("@")[2] or "localhost"
-    return f"<shenbao.{hashlib.sha256(key.encode()).hexdigest()[:24]}@{domain}>"
-
-
-def email_payload(*, key: str, mail_from: str, html: str | None = None, attachments: list[dict] | None = None,
-                  in_reply_to: str | None = None, auto_submitted: str = "auto-generated") -> dict:
-    return {"message_id": new_message_id(key, mail_from), "html": html, "attachments": attachments or [],
-            "in_reply_to": in_reply_to, "auto_submitted": auto_submitted}
 
 
 def _address(text: str) -> Address | str:
@@ -86,14 +76,8 @@ class SmtpRelay:
 
     @classmethod
     def from_settings(cls, settings) -> "SmtpRelay | None":
-        host = settings.get("SHENBAO_SMTP_RELAY_HOST", "")
-        if not host:
-            return None
-        user = settings.get("SHENBAO_SMTP_RELAY_USER", "")
-        password = settings.require_secret("SHENBAO_SMTP_RELAY_PASSWORD") if user else ""
-        security = (settings.get("SHENBAO_SMTP_RELAY_SECURITY", "auto") or "auto").lower()
-        port = int(settings.get("SHENBAO_SMTP_RELAY_PORT", "") or (465 if security == "ssl" else 25))
-        return cls(host, port, user, password, security)
+        r = settings.relay
+        return cls(r.host, r.port, r.user, r.password, r.security) if r else None
 
     def send_blocking(self, msg: EmailMessage, from_addr: str, to_addrs: list[str]) -> None:
         ctx = ssl.create_default_context()

@@ -10,8 +10,8 @@ from datetime import datetime
 
 from bot.digest.data import format_left
 from core.findings import code_zh
-from bot.outbox import enqueue
-from config.outgoing import OutgoingSettings
+from core.outbox import enqueue
+from config.settings import OutgoingSettings
 from core.register import ProvinceRow, build_register
 from core.services import Services
 from models.chat import ChatBinding

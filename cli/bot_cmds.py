@@ -14,7 +14,7 @@ def _who(p) -> None:
 
 def register(sub) -> None:
     p = sub.add_parser("bot", help="run the chat adapters that are configured (Telegram, WeCom) and the scheduler")
-    p.set_defaults(func=cmd_bot)
+    p.set_defaults(func=cmd_bot, daemon=True)
     p = sub.add_parser("chat", help="chat with the bot in the terminal")
     _who(p)
     p.set_defaults(func=cmd_chat)

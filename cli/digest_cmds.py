@@ -52,12 +52,11 @@ def _at(services: Services, raw: str | None) -> datetime:
 def email_senders(services: Services):
     from bot.mail import EmailOutboxSender, SmtpRelay
     from bot.outbox import Senders
-    from config.outgoing import load_outgoing
 
     relay = SmtpRelay.from_settings(services.settings)
     if relay is None:
         return Senders()
-    out = load_outgoing(services.settings)
+    out = services.settings.outgoing
     return Senders(email=EmailOutboxSender(relay, mail_from=out.mail_from, archive=services.archive,
                                            clock=services.clock))
 
@@ -65,9 +64,8 @@ def email_senders(services: Services):
 async def cmd_digest(args, services: Services) -> int:
     from bot.digest.job import collect_digest, queue_digest, render_all, write_files
     from bot.outbox import drain
-    from config.outgoing import load_outgoing
 
-    out = load_outgoing(services.settings)
+    out = services.settings.outgoing
     at = _at(services, args.at)
     if args.send:
         slot = f"manual:{services.call.to_local(at).isoformat(timespec='seconds')}"

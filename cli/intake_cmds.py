@@ -11,7 +11,7 @@ from core.services import Services
 
 def register(sub) -> None:
     p = sub.add_parser("intake", help="run the intake daemon: IMAP watchers, SMTP intake, worker")
-    p.set_defaults(func=cmd_intake, no_db=True)
+    p.set_defaults(func=cmd_intake, daemon=True, no_db=True)
 
     p = sub.add_parser("ingest", help="import raw .eml files into a mailbox's receipts")
     p.add_argument("files", nargs="+", type=Path)

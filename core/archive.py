@@ -5,7 +5,9 @@ import hashlib
 import os
 from pathlib import Path
 
-from intake.errors import StorageUnavailable
+
+class StorageUnavailable(Exception):
+    """The archive or database could not make a receipt durable; the sender must retry (SMTP 451)."""
 
 
 class Archive:

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.mail import email_payload
-from bot.outbox import enqueue
-from config.outgoing import OutgoingSettings
+from core.outbox import email_payload, enqueue
+from config.settings import OutgoingSettings
 
 
 async def notify_officers(out: OutgoingSettings, *, key: str, now: datetime, text: str, subject: str,

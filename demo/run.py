@@ -162,7 +162,6 @@ async def sample_chat(services: Services, say: Callable[[str], None]) -> None:
 
 async def run_demo(opts: DemoOptions, say: Callable[[str], None] = print) -> DemoResult:
     from bot.digest.job import collect_digest, render_all, write_files
-    from config.outgoing import load_outgoing
     from cli.register_cmds import format_register
     from core.register import build_register
     from demo.samples.scenarios import build_scenarios
@@ -197,12 +196,12 @@ async def run_demo(opts: DemoOptions, say: Callable[[str], None] = print) -> Dem
         try:
             res.imap = imap is not None
             await _run_intake(services, clock, scenarios, imap, why_not, p, res, opts)
-            now = call.deadline + load_outgoing(settings).final_delay
+            now = call.deadline + settings.outgoing.final_delay
             clock.set(now)
             reg = await build_register(call, now)
             say("\n" + "=" * 30 + " 收件登记 " + "=" * 30)
             say(format_register(reg, services))
-            d = await collect_digest(services, load_outgoing(settings), now, kind="final")
+            d = await collect_digest(services, settings.outgoing, now, kind="final")
             res.digest_paths = await write_files(services, d, render_all(d))
             say("\n汇总（截止后最终登记）已写入：\n" + "\n".join(f"  {x}" for x in res.digest_paths))
             if opts.chat:

@@ -1,4 +1,4 @@
-"""atheris target: the page counter (intake/files/pdf.py pdf_geometry, intake/files/geometry.py).
+"""atheris target: the page counter (precheck/files/pdf.py pdf_geometry, precheck/files/geometry.py).
 
 Contract: pdf_geometry returns a page summary or raises PdfUnreadable (a readable reason for people); any
 other exception is a bug. Page sizes and A4 equivalents are finite and positive; arithmetic adds up.

@@ -1,4 +1,4 @@
-"""atheris target: the attachment sniffer and the zip unpacker (intake/files/sniff.py, intake/files/unpack.py).
+"""atheris target: the attachment sniffer and the zip unpacker (precheck/files/sniff.py, precheck/files/unpack.py).
 
 Contract: ``sniff`` never raises (it runs in the intake process); ``unpack_zip`` either raises (the sandboxed
 worker turns any exception into a readable error) or returns members whose names are relative, without '..',

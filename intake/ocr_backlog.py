@@ -9,7 +9,7 @@ from core.dossier import refresh_dossier
 from core.services import Services
 from models.submission import Document
 
-log = logging.getLogger("shenbao.ocr")
+log = logging.getLogger("shenbao.intake.ocr")
 PRIORITY = {"cover_letter": 0, "budget": 1, "plan": 2, "performance_targets": 3, "other": 4}
 
 

@@ -9,7 +9,7 @@ from aiosmtpd.smtp import SMTP
 from config.call import CallConfig
 from config.clock import Clock
 from intake.envelope import RawMail
-from intake.errors import StorageUnavailable
+from core.archive import StorageUnavailable
 from intake.receiver import Receiver
 from core.vocabulary import Source, TimeSource
 

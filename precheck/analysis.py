@@ -5,7 +5,7 @@
     result.findings                  # submission-level FindingSpecs (link_only_attachment)
 
 Every file is parsed in a sandboxed child (``precheck.sandbox``): a bomb, a hang or a crash becomes an
-``unreadable_attachment`` finding on that document. OCR is not done here; ``intake.ocr`` does it later.
+``unreadable_attachment`` finding on that document. OCR is not done here: ``ocr_document`` is called later by the background step (``intake.ocr_backlog``).
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from core.findings import FindingSpec
 from precheck import checks
 from precheck.checks.context import DocumentContext, MessageContext
 
-log = logging.getLogger("shenbao.analysis")
+log = logging.getLogger("shenbao.precheck.analysis")
 
 MAX_DOCUMENTS = 300
 
@@ -198,7 +198,7 @@ def document_fields(d: AnalysedDocument) -> dict:
 
 
 async def analyse_for_pipeline(parsed, call: CallConfig) -> tuple[list[dict], list[FindingSpec]]:
-    """The shape ``intake.documents.analyse`` expects: one dict per document (``parent`` an index into the
+    """The shape ``intake.documents.store_documents`` expects: one dict per document (``parent`` an index into the
     list, ``data`` the bytes to archive, ``findings`` its FindingSpecs) and the submission-level findings."""
     res = await analyse_attachments(parsed.attachments, html_body=parsed.html_body, call=call)
     items = []

@@ -20,7 +20,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Callable
 
-log = logging.getLogger("shenbao.sandbox")
+log = logging.getLogger("shenbao.precheck.sandbox")
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MEM = 1 << 30

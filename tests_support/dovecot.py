@@ -1,4 +1,4 @@
-"""The local Dovecot (intake/localimap.py) with what tests need besides: kill -9, doveadm, a fixture."""
+"""The local Dovecot (demo/localimap.py) with what tests need besides: kill -9, doveadm, a fixture."""
 from __future__ import annotations
 
 import contextlib

@@ -14,7 +14,7 @@ from bot.digest.text import render_chat, render_text, split_chat
 from bot.digest.xlsx import XLSX_TYPE, build_workbook, workbook_name
 from bot.health import mailbox_health
 from core.notify import notify_officers
-from config.outgoing import OutgoingSettings
+from config.settings import OutgoingSettings
 from core.register import build_register
 from core.services import Services
 from core.vocabulary import ReceiptStatus
