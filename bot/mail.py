@@ -13,12 +13,12 @@ import hashlib
 import logging
 import smtplib
 import ssl
-from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 
 from bot.outbox import SendError
 from core.archive import Archive
+from config.settings import RelaySettings
 from core.outbox import new_message_id
 from models.outbox import OutboxMessage
 
@@ -65,33 +65,29 @@ def build_email(row: OutboxMessage, *, mail_from: str, archive: Archive, date) -
     return msg
 
 
-@dataclass
 class SmtpRelay:
-    host: str
-    port: int = 25
-    user: str = ""
-    password: str = field(default="", repr=False)
-    security: str = "auto"                     # auto / starttls / ssl / none
-    timeout: float = 30.0
+    """The relay for outgoing mail (``config.settings.RelaySettings``), one blocking session per message."""
+
+    def __init__(self, conf: RelaySettings, timeout: float = 30.0):
+        self.conf, self.timeout = conf, timeout
 
     @classmethod
     def from_settings(cls, settings) -> "SmtpRelay | None":
-        r = settings.relay
-        return cls(r.host, r.port, r.user, r.password, r.security) if r else None
+        return cls(settings.relay) if settings.relay else None
 
     def send_blocking(self, msg: EmailMessage, from_addr: str, to_addrs: list[str]) -> None:
-        ctx = ssl.create_default_context()
-        if self.security == "ssl":
-            client = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=ctx)
+        c, ctx = self.conf, ssl.create_default_context()
+        if c.security == "ssl":
+            client = smtplib.SMTP_SSL(c.host, c.port, timeout=self.timeout, context=ctx)
         else:
-            client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            client = smtplib.SMTP(c.host, c.port, timeout=self.timeout)
         try:
             client.ehlo()
-            if self.security == "starttls" or (self.security == "auto" and client.has_extn("starttls")):
+            if c.security == "starttls" or (c.security == "auto" and client.has_extn("starttls")):
                 client.starttls(context=ctx)
                 client.ehlo()
-            if self.user:
-                client.login(self.user, self.password)
+            if c.user:
+                client.login(c.user, c.password)
             client.send_message(msg, from_addr=from_addr, to_addrs=to_addrs)
         finally:
             try:

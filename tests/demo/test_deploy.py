@@ -11,7 +11,7 @@ from config.call import load_call
 
 from tests.demo.helpers import REPO, clean_env, shenbao
 
-CODE_DIRS = ("bot", "cli", "config", "intake", "models", "scripts")
+CODE_DIRS = ("bot", "cli", "config", "core", "demo", "intake", "models", "precheck", "scripts")
 FULL = re.compile(r"\b(SHENBAO_[A-Z0-9_]*[A-Z0-9]|DATABASE_URL)(?![A-Z0-9_{*])")
 TEMPLATE = re.compile(r"\b(SHENBAO_[A-Z0-9_]*)\{(\w+)\}([A-Z0-9_]*)")
 

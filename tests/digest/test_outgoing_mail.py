@@ -8,6 +8,7 @@ import openpyxl
 
 from bot.digest.job import queue_digest
 from bot.mail import EmailOutboxSender, SmtpRelay
+from config.settings import RelaySettings
 from bot.outbox import Senders, drain
 from core.vocabulary import OutboxStatus
 from models.outbox import OutboxMessage
@@ -19,7 +20,7 @@ MORNING = datetime.fromisoformat("2023-03-26T08:30:00+08:00")
 
 def email_only(s, host, port):
     out = s.settings.outgoing
-    return Senders(email=EmailOutboxSender(SmtpRelay(host, port, security="none"), mail_from=out.mail_from,
+    return Senders(email=EmailOutboxSender(SmtpRelay(RelaySettings(host, port, security="none")), mail_from=out.mail_from,
                                            archive=s.archive, clock=s.clock))
 
 
