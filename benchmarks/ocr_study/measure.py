@@ -10,6 +10,9 @@ whitening ruled lines), rapid3 (rapidocr 3.x, PP-OCRv6 small models shipped in i
 Every page image is first wrapped in a PDF (img2pdf, at the page's own dpi, as a scanner would) and rendered
 back with pypdfium2 under the pixel budget (long side <= budget px, at most 300 dpi), so what is measured is what
 the background OCR would see. Each ``run`` is one warm worker process: results go to stdout as JSON.
+Study-only extras (not project dependencies): ``rapidocr-onnxruntime==1.4.4`` for rapid14 (it pulls opencv-python,
+which shares the cv2 folder with rapidocr's opencv-python-headless: use a separate venv for anything but this
+study), ``rapidfuzz`` for a fast edit distance (a pure-Python one is used without it).
 """
 from __future__ import annotations
 
@@ -178,9 +181,22 @@ def ocr_text(lines: list, kind: str) -> str:
     return "".join(norm(l.text) for l in reading_order(ls))
 
 
+def levenshtein(a: str, b: str) -> int:
+    try:
+        from rapidfuzz.distance import Levenshtein
+        return Levenshtein.distance(a, b)
+    except ImportError:                            # pure Python: fine for a page (~1 s for 1500 x 1500)
+        prev = list(range(len(b) + 1))
+        for i, ca in enumerate(a, 1):
+            cur = [i]
+            for j, cb in enumerate(b, 1):
+                cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+            prev = cur
+        return prev[-1]
+
+
 def cer(ref: str, hyp: str) -> float:
-    from rapidfuzz.distance import Levenshtein
-    return Levenshtein.distance(ref, hyp) / max(1, len(ref))
+    return levenshtein(ref, hyp) / max(1, len(ref))
 
 
 def bag_err(ref: str, hyp: str) -> float:
@@ -193,6 +209,8 @@ def bag_err(ref: str, hyp: str) -> float:
 # ---------------------------------------------------------------- commands
 
 def cmd_run(args) -> dict:
+    if args.cap_mib:                               # the whole warm worker under the cap, as the sandbox would set it
+        resource.setrlimit(resource.RLIMIT_AS, (args.cap_mib << 20, resource.RLIM_INFINITY))
     entries = json.loads((CORPUS / "truth.json").read_text(encoding="utf-8"))
     if args.pages:
         want = args.pages.split(",")
@@ -219,7 +237,7 @@ def cmd_run(args) -> dict:
               file=sys.stderr)
     tess_child_rss = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     return {"engine": args.engine, "budget": args.budget, "max_side": args.max_side, "threads": args.threads,
-            "det_limit": args.det_limit,
+            "det_limit": args.det_limit, "cap_mib": args.cap_mib,
             "before": before, "load": load, "end": status_mib(), "child_maxrss_mib": tess_child_rss, "pages": pages}
 
 
@@ -229,7 +247,7 @@ def cmd_cold(args) -> dict:
         resource.setrlimit(resource.RLIMIT_AS, (args.cap_mib << 20, resource.RLIM_INFINITY))
     entries = {e["id"]: e for e in json.loads((CORPUS / "truth.json").read_text(encoding="utf-8"))}
     e = entries[args.page]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu_self()
     try:
         eng = make_engine(args)
         eng.load()
@@ -241,6 +259,7 @@ def cmd_cold(args) -> dict:
         ok, err, lines, t_load = False, f"{type(exc).__name__}: {str(exc)[:200]}", [], 0.0
     return {"engine": args.engine, "page": args.page, "cap_mib": args.cap_mib, "ok": ok, "error": err,
             "lines": len(lines), "load_s": round(t_load, 2), "total_s": round(time.perf_counter() - t0, 2),
+            "total_cpu_s": round(cpu_self() - c0 + cpu_children(), 2),
             "child_maxrss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
             **status_mib()}
 

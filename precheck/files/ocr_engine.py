@@ -2,7 +2,7 @@
 the three ONNX models shipped inside the ``rapidocr`` wheel) on onnxruntime's CPU provider.
 
     lines = ocr_page(image)            # [Line(text, box=(x0, y0, x1, y1), score, quad), ...] in reading order
-    image = render_pdf_page(pdf_bytes, 0)   # pypdfium2 under a pixel budget (long side <= 3500 px, <= 300 dpi)
+    image = render_pdf_page(pdf_bytes, 0)   # pypdfium2 under a pixel budget (long side <= 3508 px, <= 300 dpi)
 
 The engine is built once per process, on first use, from explicit model paths: with a model path given, rapidocr
 takes no download code path and the recogniser's dictionary comes from the model's own metadata, so it starts with
@@ -18,9 +18,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-MAX_LONG_PX = 3500          # pixel budget of a rendered page: A4 at 300 dpi is 2480 x 3508
+MAX_LONG_PX = 3508          # pixel budget of a rendered page's long side: A4 at 300 dpi is 2480 x 3508
 MAX_DPI = 300.0             # never render finer than this, whatever the budget allows
-DET_LONG_PX = 2000          # the detector sees the page at most this long; recognition crops keep full resolution
+DET_LONG_PX = 1760          # the detector sees the page at most this long (A4 at ~150 dpi); crops keep the budget's
 THREADS = int(os.environ.get("SHENBAO_OCR_THREADS", "1"))   # onnxruntime intra-op threads per worker
 MODELS = {"det": "PP-OCRv6_det_small.onnx", "cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
           "rec": "PP-OCRv6_rec_small.onnx"}
