@@ -8,7 +8,7 @@ page, a gridded budget table with thin rules and merged cells, a performance-tar
 scanned at 150/200/300 dpi; degradations (heavy noise, skew 1–3°, JPEG q30, grayscale, 1-bit) at 200 dpi; and phone
 photos (perspective, lighting, blur, 4032 px long side, saved as 72 dpi). Ground truth is a list of lines (text pages)
 or cells (tables) with their boxes in millimetres, so a reader's output can be compared in reading order.
-Independent of ``intake/samples`` on purpose: it is a measuring instrument, not a demo generator.
+Independent of the demo's sample generators (``demo/samples``) on purpose: it is a measuring instrument, not a demo generator.
 """
 from __future__ import annotations
 

@@ -4,7 +4,7 @@
     python -m benchmarks.ocr_study.measure cold ENGINE PAGE_ID --budget 3508 [--cap-mib 1536]
     python -m benchmarks.ocr_study.measure render PAGE_ID --dpi 300            # memory of rendering alone
 
-ENGINE: tess (tesseract chi_sim --psm 6 exactly as intake/files/render.py calls it), tess_rules (the same after
+ENGINE: tess (tesseract chi_sim --psm 6 exactly as precheck/files/page_images.py calls it), tess_rules (the same after
 whitening ruled lines), rapid3 (rapidocr 3.x, PP-OCRv6 small models shipped in its wheel), rapid14
 (rapidocr-onnxruntime 1.4.x, PP-OCRv4 mobile models shipped in its wheel).
 Every page image is first wrapped in a PDF (img2pdf, at the page's own dpi, as a scanner would) and rendered
@@ -70,7 +70,7 @@ class Tess:
 
     def __init__(self, args):
         sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-        from intake.files.render import ocr_image
+        from precheck.files.page_images import ocr_image
         self.ocr_image = ocr_image
         self.whiten = args.engine == "tess_rules"
 

@@ -12,7 +12,6 @@ docs/ocr-engine.md.
 from __future__ import annotations
 
 import math
-import os
 import statistics
 import threading
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from pathlib import Path
 MAX_LONG_PX = 3508          # pixel budget of a rendered page's long side: A4 at 300 dpi is 2480 x 3508
 MAX_DPI = 300.0             # never render finer than this, whatever the budget allows
 DET_LONG_PX = 1760          # the detector sees the page at most this long (A4 at ~150 dpi); crops keep the budget's
-THREADS = int(os.environ.get("SHENBAO_OCR_THREADS", "1"))   # onnxruntime intra-op threads per worker
+THREADS = 1                 # onnxruntime intra-op threads per worker: a 2nd spins on a shared 2-core machine
 MODELS = {"det": "PP-OCRv6_det_small.onnx", "cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
           "rec": "PP-OCRv6_rec_small.onnx"}
 
