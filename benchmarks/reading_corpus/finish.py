@@ -96,6 +96,13 @@ def normalise_pdf(path: Path, when: str, meta: dict | None) -> None:
             info[f"/{k}"] = v
         if "/Metadata" in pdf.Root:
             del pdf.Root["/Metadata"]
+        for page in pdf.pages:  # reportlab names image forms by a digest of the temporary file's path
+            xo = page.obj.get("/Resources", pikepdf.Dictionary()).get("/XObject")
+            if xo is not None and any(len(str(k)) > 24 for k in xo.keys()):
+                _fixed_names(page, {k for k in xo.keys() if len(str(k)) <= 24}, "/Scan")
+        for key in ("/ID", "/DocChecksum"):  # qpdf keeps an existing first ID element; LibreOffice adds a
+            if key in pdf.trailer:           # time-based checksum: drop both so the ID comes from content
+                del pdf.trailer[key]
         pdf.save(path, deterministic_id=True)
 
 
@@ -109,7 +116,22 @@ def declare_fonts(path: Path) -> None:
             if res is None:
                 res = page.obj["/Resources"] = pikepdf.Dictionary()
             res["/Font"] = pikepdf.Dictionary(F1=font)
-        pdf.save(path, deterministic_id=True)
+        pdf.save(path)
+
+
+def _fixed_names(page, before: set, prefix: str) -> None:
+    """pikepdf names an overlay's form XObject at random; give it a fixed name so output is reproducible."""
+    xo = page.obj.Resources.XObject
+    contents = page.obj.Contents
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    for j, key in enumerate(sorted(k for k in xo.keys() if k not in before)):
+        name = f"{prefix}{j}"
+        xo[name] = xo[key]
+        del xo[key]
+        for st in streams:
+            data = st.read_bytes()
+            if key.encode() in data:
+                st.write(data.replace(key.encode() + b" Do", name.encode() + b" Do"))
 
 
 def _jpeg(img: Image.Image, path: Path, q: int, dpi: int) -> None:
@@ -157,7 +179,7 @@ def _overlay_pdf(jpegs: list[Path], dpi: int, src: Path, mats: list[np.ndarray],
     from reportlab.pdfgen import canvas
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     lines = _text_lines(src)
-    c = canvas.Canvas(str(out))
+    c = canvas.Canvas(str(out), invariant=1)
     for jp, (w, h, lns), m in zip(jpegs, lines, mats):
         c.setPageSize((w, h))
         c.drawImage(str(jp), 0, 0, w, h)
@@ -186,7 +208,7 @@ def _stamp_text_pdf(jpegs: list[Path], dpi: int, sizes: list[tuple[int, int]], h
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    c = canvas.Canvas(str(out))
+    c = canvas.Canvas(str(out), invariant=1)
     n = len(jpegs)
     for i, (jp, (pw, ph)) in enumerate(zip(jpegs, sizes)):
         w, h = pw / dpi * 72, ph / dpi * 72
@@ -250,7 +272,7 @@ def finish(job: dict) -> dict:
             with pikepdf.open(src) as pdf:
                 sizes = [(float(p.mediabox[2]), float(p.mediabox[3])) for p in pdf.pages]
             ov = tmp / "overlay.pdf"
-            c = canvas.Canvas(str(ov))
+            c = canvas.Canvas(str(ov), invariant=1)
             for pi, (w, h) in enumerate(sizes):
                 c.setPageSize((w, h))
                 for spi, x, y, name in spots:
@@ -263,7 +285,10 @@ def finish(job: dict) -> dict:
             c.save()
             with pikepdf.open(src) as pdf, pikepdf.open(ov) as o:
                 for pi, page in enumerate(pdf.pages):
+                    res = page.obj.get("/Resources", pikepdf.Dictionary())
+                    before = set(res.get("/XObject", pikepdf.Dictionary()).keys())
                     page.add_overlay(o.pages[pi])
+                    _fixed_names(page, before, f"/Seal{pi}_")
                 pdf.save(out)
             normalise_pdf(out, job["when"], spec.get("meta"))
         else:
@@ -348,5 +373,6 @@ def finish(job: dict) -> dict:
             else:
                 raise ValueError(mode)
     data = out.read_bytes()
-    info.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data), seconds=round(time.monotonic() - t0, 2))
+    info.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
+    info["_seconds"] = round(time.monotonic() - t0, 2)
     return info

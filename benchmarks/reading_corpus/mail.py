@@ -52,6 +52,24 @@ def _encoded_words(text: str, charset: str) -> str:
     return " ".join(f"=?{cs}?B?{base64.b64encode(w.encode(charset)).decode()}?=" for w in words)
 
 
+def _rfc2231(name: str, width: int = 60) -> str:
+    """filename*0*=utf-8''…; filename*1*=… continuations, as Outlook writes a long non-ASCII name."""
+    from urllib.parse import quote
+    pct = quote(name.encode("utf-8"), safe="")
+    chunks, cur = [], ""
+    i = 0
+    while i < len(pct):
+        tok = pct[i:i + 3] if pct[i] == "%" else pct[i]
+        if len(cur) + len(tok) > width:
+            chunks.append(cur)
+            cur = ""
+        cur += tok
+        i += len(tok)
+    chunks.append(cur)
+    parts = [f"filename*{k}*={'utf-8' + chr(39) * 2 if k == 0 else ''}{c}" for k, c in enumerate(chunks)]
+    return "attachment;\n " + ";\n ".join(parts)
+
+
 def _dt(iso: str) -> dt.datetime:
     return dt.datetime.fromisoformat(iso)
 
@@ -74,7 +92,6 @@ def build(filing: dict, mail: dict, attachments: list[tuple[str, bytes]], seed: 
     msg["Date"] = format_datetime(_dt(filing["date_header"]))
     msg["Message-ID"] = f"<{key[:16]}.{key[16:24]}@{domain}>"
     msg["X-Mailer"] = mail["mailer"]
-    msg["MIME-Version"] = "1.0"
     body = (f"财政部社会保障司、人力资源社会保障部就业促进司：\n\n"
             f"    现将{filing['province']}2023年公共就业服务能力提升示范项目申报材料（正式盖章版扫描件）发送给你们，纸质版已同步寄送，请查收。\n\n"
             f"{mail['sender']}\n{filing['arrival'][:10]}\n")
@@ -91,13 +108,26 @@ def build(filing: dict, mail: dict, attachments: list[tuple[str, bytes]], seed: 
         part = MIMEBase(maintype, subtype)
         part.set_payload(data)
         encoders.encode_base64(part)
+        del part["MIME-Version"]
+        del part["Content-Type"]
         if mail["names"] == "rfc2231":
-            part.set_param("name", name, charset="utf-8")
-            part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
+            # Outlook: RFC 2047 words in Content-Type's name, RFC 2231 continuations in the disposition
+            part["Content-Type"] = f'{maintype}/{subtype}; name="{_encoded_words(name, "utf-8")}"'
+            part["Content-Disposition"] = _rfc2231(name)
         else:
             enc = _encoded_words(name, "gb18030" if cs == "gb18030" else "utf-8")
-            del part["Content-Type"]
             part["Content-Type"] = f'{maintype}/{subtype}; name="{enc}"'
             part["Content-Disposition"] = f'attachment; filename="{enc}"'
         msg.attach(part)
+    for sub in (alt, *alt.get_payload()):
+        del sub["MIME-Version"]
+    # header order as a receiving server stores the message: its own lines first
+    order = ["Received", "X-CM-TRANSID", "From", "To", "Subject", "Date", "Message-ID", "X-Mailer", "MIME-Version", "Content-Type"]
+    saved = [(k, v) for k, v in msg.items()]
+    for k in {k for k, _ in saved}:
+        del msg[k]
+    for k in order:
+        for kk, v in saved:
+            if kk == k:
+                msg[kk] = v
     return msg.as_bytes()

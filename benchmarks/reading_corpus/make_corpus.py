@@ -156,13 +156,16 @@ def main(argv: list[str] | None = None) -> int:
                      "_cost": doc["physical_pages"] * (r["out"].get("dpi", 250) ** 2 if r["out"]["mode"] != "pdf" else 1000)
                               * (8 if r["out"].get("producer") == "tesseract" else 1)})
     results: dict[str, dict] = {}
+    seconds: dict[str, float] = {}
     order = sorted(range(len(jobs)), key=lambda k: -jobs[k]["_cost"])
     done = 0
     with ProcessPoolExecutor(max_workers=a.workers) as ex:
         futs = {ex.submit(F.finish, jobs[k]): k for k in order}
         for fut in as_completed(futs):
             k = futs[fut]
-            results[jobs[k]["key"]] = fut.result()
+            res = fut.result()
+            seconds[jobs[k]["key"]] = res.pop("_seconds")
+            results[jobs[k]["key"]] = res
             done += 1
             if done % 10 == 0 or done == len(jobs):
                 print(f"[{time.monotonic() - t0:6.1f}s] {done}/{len(jobs)} attachments made")
@@ -191,9 +194,20 @@ def main(argv: list[str] | None = None) -> int:
                            "central_page": stated.central_page, "period_page": stated.period_page, "joint": stated.joint},
                 "pages_built": stated.pages or doc["physical_pages"]})
         manifest["filings"].append(entry)
-    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    mpath = out / "manifest.json"
+    if a.only and mpath.exists():  # a partial run keeps the other filings' entries
+        old = json.loads(mpath.read_text(encoding="utf-8"))
+        if old.get("seed") == a.seed:
+            mine = {e["eml"] for e in manifest["filings"]}
+            keep = [e for e in old["filings"] if e["eml"] not in mine]
+            order = [f["eml"] for f in truth["filings"]]
+            manifest["filings"] = sorted(keep + manifest["filings"], key=lambda e: order.index(e["eml"]))
+    mpath.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     if not a.keep_work:
         shutil.rmtree(work)
+    slow = sorted(seconds.items(), key=lambda kv: -kv[1])[:5]
+    print(f"[{time.monotonic() - t0:6.1f}s] attachment CPU time {sum(seconds.values()):.0f} s; slowest: "
+          + ", ".join(f"{k.split('/', 1)[1][:24]} {v:.0f}s" for k, v in slow))
     total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file() and ".work" not in p.parts)
     eml = sum(p.stat().st_size for p in (out / "eml").glob("*.eml"))
     print(f"[{time.monotonic() - t0:6.1f}s] done: {len(filings)} filings, {len(items)} documents, "

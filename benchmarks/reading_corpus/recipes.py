@@ -84,11 +84,11 @@ FILINGS: dict[str, dict] = {
             "南阳市公共就业服务能力提升示范项目实施方案.pdf":
                 {"src": "plan", "city": "南阳市", "rec": {"pages": 5, "period": "range", "period_lead": "项目实施周期为", "money": "wan"}, "out": PDF},
             "洛阳市资金预算表.pdf":
-                {"src": "budget_docx", "city": "洛阳市", "rec": {"layout": "years", "fmt": "wan", "seal_by": "fin"}, "out": scan(200, skew=0.7)},
+                {"src": "budget_docx", "city": "洛阳市", "rec": {"layout": "years", "fmt": "wan", "seal_by": "fin"}, "out": scan(200, skew=0.7, producer="pillow")},
             "南阳市资金预算表.pdf":
                 {"src": "budget_docx", "city": "南阳市", "rec": {"layout": "single", "fmt": "wan2", "seal_by": "hr"}, "out": scan(200, skew=-1.4)},
             "洛阳市绩效目标表.pdf":
-                {"src": "targets", "city": "洛阳市", "rec": {"pages": 1, "period": "dash_range"}, "out": scan(200, skew=0.9)},
+                {"src": "targets", "city": "洛阳市", "rec": {"pages": 1, "period": "dash_range"}, "out": scan(200, skew=0.9, producer="magick")},
             "南阳市绩效目标表.pdf":
                 {"src": "targets", "city": "南阳市", "rec": {"pages": 1, "period": "range"}, "out": scan(200, skew=-0.6)},
             "佐证材料.pdf":
@@ -191,13 +191,13 @@ FILINGS: dict[str, dict] = {
                  "mailer": "Microsoft Outlook 16.0", "names": "rfc2047", "charset": "utf-8", "subject_charset": "utf-8"},
         "docs": {
             "湘财社〔2023〕9号关于报送2023年公共就业服务能力提升示范项目申报材料的请示.pdf":
-                {"src": "cover", "rec": {"money": "cn_upper", "period": "cn年"}, "out": scan(200, skew=-1.6, light=0.16)},
+                {"src": "cover", "rec": {"money": "cn_upper", "period": "cn年"}, "out": scan(200, skew=-1.6, light=0.16, producer="magick")},
             "附件1：株洲市公共就业服务能力提升示范项目实施方案.pdf":
                 {"src": "plan", "rec": {"pages": 8, "period": "cn年", "period_lead": "项目实施周期为", "money": "wan"}, "out": PDF},
             "附件2：株洲市资金预算表（A3）.pdf":
                 {"src": "budget_xlsx", "rec": {"fmt": "wan2", "paper": "A3", "seal_by": "fin"}, "out": scan(200, skew=0.5, q=65)},
             "附件3：株洲市绩效目标表.pdf":
-                {"src": "targets", "rec": {"pages": 2, "period": "dash_range"}, "out": scan(200, skew=-0.8)},
+                {"src": "targets", "rec": {"pages": 2, "period": "dash_range"}, "out": scan(200, skew=-0.8, producer="pillow")},
         },
     },
     "f09_hebei.eml": {
@@ -213,7 +213,7 @@ FILINGS: dict[str, dict] = {
                 {"src": "plan", "rec": {"pages": 10, "period": "n年", "period_page": 8, "money_page": 8}, "out": PDF},
             "附件2：保定市资金预算表.pdf":
                 {"src": "budget_docx", "rec": {"layout": "single", "fmt": "wan", "unit_in_header": False, "seal_by": "fin"},
-                 "out": scan(200, skew=-0.7)},
+                 "out": scan(200, skew=-0.7, producer="magick")},
             "附件3：保定市绩效目标表.pdf":
                 {"src": "targets", "rec": {"pages": 2, "period": "dash_range"}, "out": scan(200, skew=0.6, q=40)},
             "附件4：佐证材料.pdf":
@@ -235,11 +235,11 @@ FILINGS: dict[str, dict] = {
                 {"src": "plan", "rec": {"pages": 7, "period": "n个月+range", "period_page": 5, "money": "wan_comma"},
                  "out": scan(150, skew=-0.9, q=60)},
             "附件2：天水市资金预算表.pdf":
-                {"src": "budget_docx", "rec": {"layout": "years", "fmt": "wan2", "seal_by": "fin"}, "out": scan(200, skew=1.9, light=0.2)},
+                {"src": "budget_docx", "rec": {"layout": "years", "fmt": "wan2", "seal_by": "fin"}, "out": scan(200, skew=1.9, light=0.2, producer="magick")},
             "附件3：绩效目标表.pdf":
                 {"src": "targets", "rec": {"pages": 2, "period": "range"}, "out": scan(200, skew=-1.2)},
             "附件4：佐证材料.pdf":
-                {"src": "evidence", "rec": {"pages": ["gov_letter", "stats", "photos"]}, "out": scan(150, skew=0.8, q=60)},
+                {"src": "evidence", "rec": {"pages": ["gov_letter", "stats", "photos"]}, "out": scan(150, skew=0.8, q=60, producer="pillow")},
             "附件5：甘肃省2022年公共就业服务能力提升示范项目执行情况报告.docx":
                 {"src": "prior", "rec": {"prior_city": "张掖市"}, "out": OFFICE},
         },
@@ -290,7 +290,7 @@ FILINGS: dict[str, dict] = {
             "附件1：赣州市公共就业服务能力提升示范项目实施方案.pdf":
                 {"src": "plan", "rec": {"pages": 7, "period": "cn个月", "period_lead": "项目实施周期为"}, "out": PDF},
             "附件2：赣州市资金预算表.pdf":
-                {"src": "budget_docx", "rec": {"layout": "years", "fmt": "wan", "seal_by": "fin"}, "out": scan(200, skew=0.9)},
+                {"src": "budget_docx", "rec": {"layout": "years", "fmt": "wan", "seal_by": "fin"}, "out": scan(200, skew=0.9, producer="pillow")},
             "附件3：赣州市绩效目标表.pdf":
                 {"src": "targets", "rec": {"pages": 1, "period": "dash_range"}, "out": scan(200, skew=-1.1)},
             "附件4：佐证材料.pdf":
@@ -327,9 +327,9 @@ FILINGS: dict[str, dict] = {
             "长治市资金预算表.png":
                 {"src": "budget_docx", "rec": {"layout": "single", "fmt": "yuan2", "seal_by": "fin"}, "out": {"mode": "png", "dpi": 200, "skew": -0.8}},
             "附件3：绩效目标表.pdf":
-                {"src": "targets", "rec": {"pages": 2, "period": "dash_range"}, "out": scan(200, skew=0.5)},
+                {"src": "targets", "rec": {"pages": 2, "period": "dash_range"}, "out": scan(200, skew=0.5, producer="pillow")},
             "附件4：佐证材料.pdf":
-                {"src": "evidence", "rec": {"pages": ["stats", "honor"]}, "out": scan(150, skew=-0.9, q=60)},
+                {"src": "evidence", "rec": {"pages": ["stats", "honor"]}, "out": scan(150, skew=-0.9, q=60, producer="magick")},
         },
     },
     "f16_liaoning.eml": {
@@ -339,13 +339,13 @@ FILINGS: dict[str, dict] = {
                  "mailer": "Microsoft Outlook 16.0", "names": "rfc2231", "charset": "utf-8", "subject_charset": "utf-8"},
         "docs": {
             "辽财社〔2023〕30号.pdf":
-                {"src": "cover", "rec": {}, "out": scan(200, skew=-0.8)},
+                {"src": "cover", "rec": {}, "out": scan(200, skew=-0.8, producer="pillow", meta={"Producer": "EPSON Scan", "Creator": "EPSON Scan"})},
             "附件1：大连市公共就业服务能力提升示范项目实施方案.pdf":
                 {"src": "plan", "rec": {"pages": 6, "period": "n年+range", "money": "wan"}, "out": PDF},
             "附件2：大连市资金预算表.pdf":
                 {"src": "budget_docx", "rec": {"layout": "single", "fmt": "wan2", "seal_by": "fin"}, "out": scan(200, skew=1.2, q=45)},
             "附件3：大连市绩效目标表.pdf":
-                {"src": "targets", "rec": {"pages": 1, "period": "dash_range"}, "out": scan(200, skew=-0.7)},
+                {"src": "targets", "rec": {"pages": 1, "period": "dash_range"}, "out": scan(200, skew=-0.7, producer="magick")},
             "附件4：佐证材料.pdf":
                 {"src": "evidence", "rec": {"pages": ["stats", "policies"]}, "out": PDF},
         },

@@ -72,8 +72,12 @@ def to_bw(f: np.ndarray, threshold: int | None = None) -> Image.Image:
 
 
 def to_bw_dither(f: np.ndarray) -> Image.Image:
-    """1-bit by Floyd–Steinberg error diffusion (a scanner's 'photo' B/W mode)."""
-    return Image.fromarray(to_gray(f)).convert("1")
+    """1-bit by Floyd–Steinberg error diffusion (a scanner's 'photo' B/W mode): paper first clipped to
+    white, as the scanner's white point does, so only ink and seals are dithered."""
+    g = to_gray(f).astype(np.float32)
+    g = np.clip((g - 20) * (255 / 205.0), 0, 255)
+    g[g > 228] = 255
+    return Image.fromarray(g.astype(np.uint8)).convert("1")
 
 
 def header_line(img: Image.Image, text: str, dpi: int, rng: np.random.Generator) -> Image.Image:
