@@ -46,6 +46,7 @@ class DocumentRow:
     kind: str | None
     pages: int | None
     submission: str
+    page_detail: dict | None = None      # the A4 arithmetic (sheets, non-A4 pages): precheck.files.geometry
 
 
 @dataclass
@@ -56,6 +57,7 @@ class SubmissionRow:
     first_received_at: datetime
     on_time: bool
     receipts: list[ReceiptRow] = field(default_factory=list)
+    date_sent: datetime | None = None    # the sender's Date: header (UTC), as parsed
 
 
 @dataclass
@@ -165,8 +167,10 @@ async def build_register(call: CallConfig, now: datetime, province: str | None =
         rows.append(ProvinceRow(
             province=name, status=status.value, status_zh=PROVINCE_STATUS_ZH[status], first_on_time=first,
             submissions=[SubmissionRow(s.ref, s.subject or "", s.sender, s.first_received_at, s.on_time,
-                                       [_receipt_row(r, call) for r in by_sub.get(s.id, [])]) for s in psubs],
-            documents=[DocumentRow(x.id, x.filename, x.kind, x.pages, sub_ref.get(x.submission_id, "")) for x in current],
+                                       [_receipt_row(r, call) for r in by_sub.get(s.id, [])], s.date_sent)
+                         for s in psubs],
+            documents=[DocumentRow(x.id, x.filename, x.kind, x.pages, sub_ref.get(x.submission_id, ""), x.page_detail)
+                       for x in current],
             findings=frows, pages_total=sum(pages) if pages else None,
             cities=list((d.cities or []) if d else []), paper_copy_date=str(d.paper_copy_date) if d and d.paper_copy_date else None,
             paper_copy_tracking=d.paper_copy_tracking if d else None, override_reason=d.override_reason if d else None))
