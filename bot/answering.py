@@ -44,11 +44,53 @@ class Answerer:
             _remember(state, r, ans)
         return out[0] if len(out) == 1 else A.MultiAnswer(out)
 
+    def _as(self, r: Reading, intent: str, why: str) -> Reading:
+        r.intent, r.spec, r.why = intent, self.u.data.intent(intent), r.why + "; " + why
+        return r
+
+    def route(self, r: Reading, ident: Identity, unsure: bool) -> tuple[Reading, bool]:
+        """Who asks changes what a reading means: an officer naming a province asks about its record, an officer's
+        data-changing verb is an action, a bound contact checking a limit without numbers asks about its own
+        filing, an unbound asker without 我们 or a province cannot mean own data."""
+        data, sl, t = self.u.data, r.slots, r.text
+        spec = r.spec
+        best_own = next((i for i, _ in r.ranked if data.intent(i).answer == "own"), "own_status")
+        if ident.role == OFFICER:
+            cue = next((k for k, words in (data.action_cues or {}).items() if any(w in t for w in words)), None)
+            target = sl.provinces or sl.refs or any(w in t for w in ("那封", "未识别", "张伟", "它", "他们"))
+            if cue and target and spec.answer != "action":
+                return self._as(r, {"assign": "action_assign", "paper_copy": "action_paper"}.get(cue, "action_override"),
+                                "officer verb"), False
+            if spec.answer == "action" and not cue:
+                r = self._as(r, best_own if sl.provinces else "officer_overview", "a question, not an action")
+                spec = r.spec
+            if sl.provinces and spec.answer != "own" and spec.answer != "action" and (
+                    unsure or spec.answer in ("abstain", "scope", "help", "officer") or (
+                    spec.verdict and not _stated(sl)) or (spec.answer == "open" and any(
+                        data.intent(i).answer == "own" for i, _ in r.ranked[:3]))):
+                if not (spec.answer == "open" and _OPEN_ASK.search(t)):
+                    return self._as(r, best_own, "officer: a province's record"), False
+        if ident.role == CONTACT and spec.verdict and spec.family in ("pages", "money", "period") and not _stated(sl) \
+                and (sl.own or ident.province in sl.provinces or _CHECKING.search(t)):
+            return self._as(r, "own_pages" if spec.family == "pages" else "own_problems", "contact: own filing"), False
+        if ident.role == CONTACT and spec.answer in ("rule", "open") and sl.own and _OWN_FACT.search(t):
+            return self._as(r, best_own, "contact: own record"), False
+        if ident.role == PUBLIC and spec.answer == "own" and not sl.own and not sl.provinces:
+            alt = next((i for i, sc in r.ranked if data.intent(i).answer in ("rule", "open") and sc >= 0.08), None)
+            if alt:
+                return self._as(r, alt, "unbound, no 我们: not own data"), unsure
+        if spec.answer == "rule" and not spec.verdict and any(c in t for c in data.abstain_cues):
+            return self._as(r, "abstain", f"the notice says nothing about this ({spec.id} related)"), False
+        if unsure and spec.answer == "open":
+            return r, False
+        return r, unsure
+
     async def one(self, r: Reading, caller: Caller, ident: Identity, state: ChatState, ctx: "_Ctx"):
+        unsure = not r.followup and (r.confidence < MIN_CONFIDENCE or (r.margin < MIN_MARGIN and r.confidence < 0.5))
+        r, unsure = self.route(r, ident, unsure)
         spec = r.spec
         if spec.answer == "help":
             return A.Help(ident.role, ident.province)
-        unsure = not r.followup and (r.confidence < MIN_CONFIDENCE or (r.margin < MIN_MARGIN and r.confidence < 0.5))
         if spec.answer == "scope" or (unsure and not _about_call(r)):
             return A.ScopeAnswer(ident.role, ident.province)
         if unsure or spec.answer == "abstain":
@@ -85,17 +127,15 @@ class Answerer:
             opens = [r.spec.id]
             related = [compose.rule_item(call, x) for x in r.spec.rules]
         else:
-            for lab, score in r.ranked[1:4]:
+            sc = self.u.model.score(r.slots.canon)
+            order = sorted(zip(sc.labels, sc.bm25), key=lambda x: -x[1])
+            for lab, b in order:
                 spec = self.u.data.intent(lab)
-                if spec.is_rule and score >= 0.02:
-                    related.append(compose.rule_item(call, spec.id))
+                if spec.rules and spec.answer in ("rule", "open") and b > 0:
+                    related.append(compose.rule_item(call, spec.rules[0]))
+                    if spec.answer == "open":
+                        opens.append(spec.id)
                     break
-            else:
-                for lab, _ in r.ranked:
-                    spec = self.u.data.intent(lab)
-                    if spec.rules and spec.answer == "rule":
-                        related.append(compose.rule_item(call, spec.rules[0]))
-                        break
         topic = r.spec.topic_zh if r.spec.id.startswith("O") else _topic(r.text)
         return A.AbstainAnswer(topic, compose.contacts(call), related, opens, unsure=unsure)
 
@@ -133,8 +173,14 @@ class Answerer:
             v = verdicts.cap(call, sl.amount_wan)
         elif spec.verdict == "period":
             v = verdicts.period(call, sl.months)
-        if iid == "R12" and "页" in r.text and sl.pages.total is not None:
-            items.append(compose.rule_item(call, "R14"))
+        if spec.family == "pages" and v is None:
+            items = [compose.rule_item(call, x) for x in dict.fromkeys([*spec.rules, "R12", "R13", "R14"])]
+        top = r.ranked[0][1] if r.ranked else 0
+        for lab, sc in r.ranked[1:3]:
+            other = self.u.data.intent(lab)
+            if other.is_rule and other.family == spec.family and sc >= 0.4 * top and v is None \
+                    and all(i.id != other.id for i in items):
+                items.append(compose.rule_item(call, other.id))
         return A.RuleAnswer(items, verdict=v, topic=spec.topic_zh)
 
     def _deadline(self, r: Reading, now: datetime):
@@ -210,7 +256,7 @@ class Answerer:
             return A.AskBack(f"您说共 {count} 个市，但列出的是 {len(cities)} 个（{'、'.join(cities)}）。请确认到底报哪几个市？",
                              f"{prov or ''}：{'、'.join(cities)}", ["R15", "R16"])
         if not prov:
-            if count or cities:
+            if (count and count > call.limits.quota_per_province) or cities:
                 state.ask_back = "quota"
                 return A.AskBack("请问是哪个省申报？名额按省计算（每省1个，含计划单列市的省申报计划单列市可再加1个）。",
                                  f"{count or len(cities)} 个市", ["R15", "R16"])
@@ -218,13 +264,17 @@ class Answerer:
             v = None
             if "不报" in r.text and "单列" in r.text:
                 v = A.Verdict(False, "不申报计划单列市的，不能增加名额（只有申报计划单列市才可再增加1个）")
-            return A.QuotaAnswer(None, None, [], None, None, [], items, v)
+            cps = "、".join(f"{cp.city}（{cp.province}）" for cp in call.cp_cities)
+            return A.QuotaAnswer(None, cps, [], None, None, [], items, v)
         state.ask_back = None
         pv = call.province(prov)
         v = verdicts.quota(call, prov, cities, None if cities else count)
         prev = verdicts.previously_selected(call, cities)
-        if prev:
+        later = [(c, rnd.year) for rnd in call.selected for c, _ in rnd.cities if c in cities and (c, rnd.year) not in prev]
+        if prev or later:
             items.append(compose.rule_item(call, "R17"))
+        if later and v is not None:
+            v.lines.append("；".join(f"{c}在{y}年入选（晚于本次申报），不属于“已被评为示范项目”，不影响本次申报" for c, y in later))
         q = verdicts.quota_limit(call, prov, cities)[0] if cities else None
         if v is not None and v.ok is not None and not cities:
             pass
@@ -340,6 +390,15 @@ def state_unit(state: ChatState, city: str) -> str | None:
     if r is not None and city in getattr(r.slots, "city_units", {}):
         return r.slots.city_units[city]
     return None
+
+
+_CHECKING = re.compile(r"超了|超没超|超过了|合规|合格|有没有超|是不是超")
+_OWN_FACT = re.compile(r"收到|到了|几点|哪天|登记|系统|记录|状态|算我们|判我们|报了")
+_OPEN_ASK = re.compile(r"可以吗|能不能|行不行|可不可以|能否|行吗|能报|可以报")
+
+
+def _stated(sl) -> bool:
+    return sl.pages.any or sl.amount_wan is not None or sl.months is not None
 
 
 def _topic(text: str) -> str:

@@ -25,7 +25,8 @@ MIN_CONFIDENCE = 0.30
 MIN_MARGIN = 0.06
 SPLIT_PENALTY = 0.45
 _HARD = re.compile(r"[?!;\n]+|(?:顺便问一下|顺便问下|还有个问题|再问一下|再问个|还想问|另问)")
-_ASKS = re.compile(r"[吗呢么嘛吧?]|什么|啥|几|多少|多久|多长|哪|谁|怎么|咋|是否|能不能|能否|可不可以|可以不|行不行|有没有|"
+_CONTINUE = ("还是", "或者", "而且", "并且", "那", "是不是", "是否", "因为", "所以", "但是", "不过")
+_ASKS = re.compile(r"[吗呢么嘛吧?]|还是|什么|啥|几|多少|多久|多长|哪|谁|怎么|咋|是否|能不能|能否|可不可以|可以不|行不行|有没有|"
                    r"要不要|算不算|是不是|会不会|够不够|超没超|超了没|对不对|如何|有无|可以|行|能报")
 _NUMBERED = re.compile(r"(?:(?<=\s)|^)(?:\d|[①②③④⑤])(?=[\u4e00-\u9fff])")
 _SOFT = re.compile(r"[\s,.]+|(?=另外)|(?=顺便)")
@@ -34,7 +35,8 @@ _FILLER = re.compile(r"那么|那要是|要是|如果|假如|那|呢|吗|吧|啊
                      r"的话|的|了|再|加上|加|一个|换成|改成|不报|报|推|是|我们|申请|写|做|压到|改|怎么样|情况|咋样|如何|"
                      r"怎么说|又|还|也|都|就|只|这个|那个|呢|哦|嗯|好|对|说错了|是不是")
 _GREETING = re.compile(r"^(?:老师|您好|你好|老师好|请问|请教|请教下|请教一下|打扰一下|打扰了|麻烦问下|麻烦问一下|麻烦|问一下|"
-                       r"问下|处长让我问一下|领导让我问|hi|hello|在吗|谢谢|谢谢老师)+$")
+                       r"问下|处长让我问一下|领导让我问|hi|hello|在吗|谢谢|谢谢老师|[一二两三四五六七八九\d]个问题|几个问题|"
+                       r"问几个问题|有几个问题)+$")
 
 
 @dataclass
@@ -118,13 +120,16 @@ class Understander:
                 lab, conf = self.score(slots.canon)[0]
                 spec = self.data.intent(lab)
                 asks = bool(_ASKS.search(t))
+                standalone = _topical(t) or bool(slots.provinces or slots.cities or slots.refs) or t.endswith("呢")
+                continues = t.startswith(_CONTINUE) and i > 0
                 valued = bool(spec.verdict) and (slots.pages.any or slots.amount_wan is not None
                                                  or slots.months is not None)
                 if _GREETING.match(t.replace(" ", "")):
                     lab, conf = "hello", 0.0
-                elif asks and _is_elliptic(t, slots) and j - i == 1:
+                elif t.endswith("呢") and _is_elliptic(t, slots) and j - i == 1:
                     lab, conf = "~" + lab, max(conf, 0.8)      # a follow-up inside the message ("总共呢")
-                memo[(i, j)] = (lab, conf, spec.family, asks, asks or valued)
+                ok = (asks or valued) and (standalone or i == 0) and not continues
+                memo[(i, j)] = (lab, conf, spec.family, asks, ok, spec.answer == "open")
             return memo[(i, j)]
 
         best, best_score = [(0, n)], group(0, n)[1]
@@ -135,7 +140,8 @@ class Understander:
                 content = [g for g in groups if g[0] != "hello"]
                 if len(content) < 2 or any(g[1] < 0.5 or not g[4] for g in content):
                     continue
-                if any(a[0] == b[0] or (a[2] == b[2] and not (a[3] and b[3])) for a, b in zip(content, content[1:])):
+                if any(a[0] == b[0] or (a[2] == b[2] and not (a[3] and b[3])) or (a[2] == b[2] and (a[5] or b[5]))
+                       for a, b in zip(content, content[1:])):
                     continue
                 score = sum(g[1] for g in content) - SPLIT_PENALTY * (len(content) - 1)
                 if score > best_score + 1e-9:
@@ -166,10 +172,41 @@ class Understander:
                     within = [(i, s) for i, s in ranked if i in members]
                     lab, why = within[0][0], f"follow-up within {fam}"
                 conf, follow = max(conf, 0.6), True
+        if follow and (slots.cities or slots.count) and self.data.intent(lab).family != "quota" and prev.spec.answer != "own":
+            lab, why = "R15", why + "; cities → quota"
+        lab, why = self._by_slots(lab, conf, ranked, slots, t, why)
         spec = self.data.intent(lab)
-        lab, why = self._open_outranks(lab, spec, ranked, slots, t, why)
+        new, why = self._open_outranks(lab, spec, ranked, slots, t, why)
+        if new != lab and "open:" in why:
+            conf = max(conf, 0.8)                    # the open question's subject is in the slots
+        lab = new
         spec = self.data.intent(lab)
         return Reading(lab, spec, conf, conf - second, slots, t, ranked[:5], follow, why)
+
+    def _by_slots(self, lab: str, conf: float, ranked, slots: Slots, t: str, why: str):
+        """Typed slots decide between intents of a family: a stated period is the period rule, a stated central
+        amount the cap, page counts the page limits; when the classifier is unsure, a stated time to send is
+        the deadline. Own-data intents need no numbers from the asker: numbers make it a rule question."""
+        spec = self.data.intent(lab)
+        valued = {"period": slots.months is not None, "money": slots.amount_wan is not None,
+                  "pages": slots.pages.any}
+        fam_of_slot = next((f for f, v in valued.items() if v), None)
+        target = {"period": "R19", "money": "R18", "pages": "R13" if slots.pages.plan is not None and
+                  slots.pages.total is None else "R14"}
+        if spec.answer == "own" and fam_of_slot == "pages" and spec.id == "own_pages":
+            return target["pages"], why + "; stated pages → page limits"
+        if spec.family in valued and not spec.verdict and valued.get(spec.family):
+            return target[spec.family], why + f"; stated {spec.family} → verdict"
+        if spec.family == "deadline" and fam_of_slot == "period" and _RANGE_WORDS.search(t):
+            return "R19", why + "; a period, not a time to send"
+        if conf < 0.5 and spec.answer not in ("own", "officer", "action"):
+            if fam_of_slot:
+                return target[fam_of_slot], why + f"; unsure, stated {fam_of_slot}"
+            if _SEND.search(t) and _WHEN_WORDS.search(slots.arabic):
+                return "R05", why + "; unsure, a time to send"
+            if slots.cities and ("报" in t or slots.count):
+                return "R15", why + "; unsure, cities to apply with"
+        return lab, why
 
     def _open_outranks(self, lab: str, spec: IntentSpec, ranked, slots: Slots, t: str, why: str):
         """Open questions outrank computed verdicts: when the slots show an open question's subject (兵团, a
@@ -184,18 +221,23 @@ class Understander:
             if any(types.get(p) == "直辖市" for p in slots.provinces) and (
                     slots.counties or re.search(r"[区县](?!别)", t.replace("地区", ""))):
                 return "O3", why + "; open: 直辖市的区县"
-        if fam == "pages" or spec.id in ("R12", "R13", "R14") or spec.answer == "own" and spec.id == "own_pages":
-            if slots.pages.a3 and spec.answer != "own":
+        if spec.answer != "own" and (fam in ("pages", "materials") or spec.id in ("R12", "R13", "R14", "R20")):
+            if slots.pages.a3 and fam == "pages":
                 return "O5", why + "; open: 非A4页面"
-            if slots.pages.prior_report and spec.id in ("R14", "R12") and spec.answer != "own":
+            if slots.pages.prior_report and ("页" in t) and spec.id != "O5":
                 return "O2", why + "; open: 执行情况报告与30页"
         if spec.verdict or spec.is_rule:
             top = ranked[0][1]
             for i, s in ranked[1:3]:
                 other = self.data.intent(i)
-                if other.answer == "open" and other.family == fam and s >= 0.6 * top:
+                if other.answer == "open" and other.family == fam and s >= 0.85 * top and fam != "quota":
                     return i, why + f"; open {i} close to the top"
         return lab, why
+
+
+_SEND = re.compile(r"发|交|报送|寄|送|提交|传")
+_WHEN_WORDS = re.compile(r"今天|今晚|明天|明早|明晚|后天|周|星期|礼拜|点|:|小时|分钟|号|上午|下午|晚上|早上|现在|下班")
+_RANGE_WORDS = re.compile(r"到|至|干到|做到")
 
 
 def _norm(t: str) -> str:
@@ -238,7 +280,9 @@ def _only_slots(t: str, slots: Slots) -> bool:
 
 
 _TOPICAL = ("页", "邮箱", "截止", "纸质", "名额", "补助", "实施期", "期限", "方案", "预算", "绩效", "佐证", "联系",
-            "电话", "地址", "a3", "执行情况", "链接", "附件", "逾期", "状态", "收到", "缺", "问题", "城市", "市")
+            "电话", "地址", "a3", "执行情况", "链接", "附件", "逾期", "状态", "缺", "城市", "市", "盖章", "扫描", "word",
+            "材料", "评审", "专家", "模板", "格式", "结果", "公布", "资金", "钱", "报告", "行文", "政府", "邮件", "错误",
+            "警告", "截至", "deadline", "天气", "笑话")
 
 
 def _topical(t: str) -> bool:

@@ -46,6 +46,8 @@ class Understanding:
     intents: tuple[IntentSpec, ...]
     finding_rules: dict[str, tuple[str, ...]]
     digest: str                        # sha256 of the file and the call file: the cache key of trained models
+    abstain_cues: tuple[str, ...] = ()
+    action_cues: dict[str, tuple[str, ...]] = None    # intent (assign / paper_copy / override) → verbs
 
     def intent(self, intent_id: str) -> IntentSpec:
         for i in self.intents:
@@ -117,4 +119,6 @@ def load_understanding(call: CallConfig, path: Path | None = None) -> Understand
     h = hashlib.sha256(raw)
     if call.source and call.source.is_file():
         h.update(call.source.read_bytes())
-    return Understanding(tuple(intents), fr, h.hexdigest()[:16])
+    cues = tuple(data.get("abstain", {}).get("cues", ()))
+    actions = {k: tuple(v) for k, v in data.get("actions", {}).items()}
+    return Understanding(tuple(intents), fr, h.hexdigest()[:16], cues, actions)
