@@ -58,6 +58,8 @@ class Answerer:
         if ident.role == OFFICER:
             cue = next((k for k, words in (data.action_cues or {}).items() if any(w in t for w in words)), None)
             target = sl.provinces or sl.refs or any(w in t for w in ("那封", "未识别", "张伟", "它", "他们"))
+            if not cue and sl.refs and sl.provinces and re.search(r"是.{0,12}的", t):
+                cue = "assign"
             if cue and target and spec.answer != "action":
                 return self._as(r, {"assign": "action_assign", "paper_copy": "action_paper"}.get(cue, "action_override"),
                                 "officer verb"), False
@@ -65,16 +67,29 @@ class Answerer:
                 r = self._as(r, best_own if sl.provinces else "officer_overview", "a question, not an action")
                 spec = r.spec
             if sl.provinces and spec.answer != "own" and spec.answer != "action" and (
-                    unsure or spec.answer in ("abstain", "scope", "help", "officer") or (
-                    spec.verdict and not _stated(sl)) or (spec.answer == "open" and any(
-                        data.intent(i).answer == "own" for i, _ in r.ranked[:3]))):
-                if not (spec.answer == "open" and _OPEN_ASK.search(t)):
+                    unsure or spec.answer in ("abstain", "scope", "help", "officer", "open") or spec.verdict):
+                if not (spec.answer in ("open", "rule") and (_OPEN_ASK.search(t) or _QUOTA_ASK.search(t))):
                     return self._as(r, best_own, "officer: a province's record"), False
+            if spec.answer == "own" and (sl.provinces or state_has_province(r)):
+                return r, False
         if ident.role == CONTACT and spec.verdict and spec.family in ("pages", "money", "period") and not _stated(sl) \
                 and (sl.own or ident.province in sl.provinces or _CHECKING.search(t)):
             return self._as(r, "own_pages" if spec.family == "pages" else "own_problems", "contact: own filing"), False
-        if ident.role == CONTACT and spec.answer in ("rule", "open") and sl.own and _OWN_FACT.search(t):
+        if ident.role == CONTACT and spec.answer in ("rule", "open", "abstain") and (sl.own or not sl.provinces) \
+                and _OWN_FACT.search(t) and not _OPEN_ASK.search(t):
             return self._as(r, best_own, "contact: own record"), False
+        if ident.role != OFFICER and sl.provinces and spec.answer in ("rule", "open", "abstain") and _OWN_FACT.search(t) \
+                and not _OPEN_ASK.search(t) and not (ident.role == CONTACT and sl.provinces == [ident.province]):
+            return self._as(r, best_own, "a province's record"), False
+        if ident.role != OFFICER and spec.answer == "officer" and _OPEN_ASK.search(t):
+            alt = next((i for i, sc in r.ranked if self.u.data.intent(i).answer == "rule"), None)
+            if alt:
+                return self._as(r, alt, "a rule question, not officer data"), unsure
+        if ident.role != CONTACT and spec.answer == "own" and spec.id == "own_pages" and _stated(sl):
+            alt = "R13" if sl.pages.plan is not None and sl.pages.total is None else "R14"
+            return self._as(r, alt, "stated pages → page limits"), False
+        if ident.role == CONTACT and spec.answer == "own":
+            unsure = False
         if ident.role == PUBLIC and spec.answer == "own" and not sl.own and not sl.provinces:
             alt = next((i for i, sc in r.ranked if data.intent(i).answer in ("rule", "open") and sc >= 0.08), None)
             if alt:
@@ -127,22 +142,35 @@ class Answerer:
             opens = [r.spec.id]
             related = [compose.rule_item(call, x) for x in r.spec.rules]
         else:
-            sc = self.u.model.score(r.slots.canon)
-            order = sorted(zip(sc.labels, sc.bm25), key=lambda x: -x[1])
-            for lab, b in order:
-                spec = self.u.data.intent(lab)
-                if spec.rules and spec.answer in ("rule", "open") and b > 0:
-                    related.append(compose.rule_item(call, spec.rules[0]))
-                    if spec.answer == "open":
-                        opens.append(spec.id)
-                    break
+            rid = self._related_rule(r.text)
+            if rid:
+                related.append(compose.rule_item(call, rid))
         topic = r.spec.topic_zh if r.spec.id.startswith("O") else _topic(r.text)
         return A.AbstainAnswer(topic, compose.contacts(call), related, opens, unsure=unsure)
+
+    def _related_rule(self, text: str) -> str | None:
+        """The rule nearest to what was asked, once the words for what the notice lacks (模板, 什么时候 …) are
+        taken out: offered as related, never as the answer."""
+        t = text
+        for c in sorted(self.u.data.abstain_cues, key=len, reverse=True):
+            t = t.replace(c, " ")
+        t = re.sub(r"什么时候|哪天|多久|有没有|能不能|能否|要不要|一份|发我|给我|是不是|吗|呢|啊", " ", t)
+        if sum(1 for ch in t if "\u4e00" <= ch <= "\u9fff") >= 2:
+            from bot.slots import extract
+
+            for lab, sc in self.u.score(extract(t, self.call).canon):
+                spec = self.u.data.intent(lab)
+                if spec.answer in ("rule", "open") and spec.rules:
+                    return spec.rules[0]
+        return _nearest_rule(self.call, text)
 
     def _open(self, r: Reading) -> A.OpenAnswer:
         call = self.call
         o = next(x for x in call.open_questions if x.id == r.spec.id)
-        related = [compose.rule_item(call, x) for x in r.spec.rules]
+        ids = list(r.spec.rules)
+        if r.spec.family == "pages" and (r.slots.pages.any or "30" in r.text or "超" in r.text):
+            ids += ["R14"]
+        related = [compose.rule_item(call, x) for x in dict.fromkeys(ids)]
         return A.OpenAnswer(o.id, o.text_zh or o.text, o.practice_zh, compose.contacts(call), related)
 
     def _rule(self, r: Reading, ident: Identity, state: ChatState):
@@ -164,10 +192,17 @@ class Answerer:
         items = [compose.rule_item(call, x) for x in spec.rules]
         v = None
         if spec.verdict in ("plan_pages", "total_pages"):
-            v = verdicts.pages(call, sl.pages)
-            if v is not None and sl.pages.total is not None and "R14" not in spec.rules:
+            pages = sl.pages
+            if iid == "R13" and pages.plan is None and pages.total_stated is not None and not pages.parts:
+                from bot.numbers import Pages
+
+                pages = Pages({"plan": pages.total_stated}, None, pages.a3, pages.prior_report)
+            v = verdicts.pages(call, pages)
+            if iid == "R14":
+                items.insert(0, compose.rule_item(call, "R12"))
+            if v is not None and pages.total is not None and "R14" not in spec.rules:
                 items.append(compose.rule_item(call, "R14"))
-            if v is not None and sl.pages.plan is not None and "R13" not in spec.rules:
+            if v is not None and pages.plan is not None and "R13" not in spec.rules:
                 items.insert(0, compose.rule_item(call, "R13"))
         elif spec.verdict == "cap":
             v = verdicts.cap(call, sl.amount_wan)
@@ -255,6 +290,8 @@ class Answerer:
             state.ask_back = "quota"
             return A.AskBack(f"您说共 {count} 个市，但列出的是 {len(cities)} 个（{'、'.join(cities)}）。请确认到底报哪几个市？",
                              f"{prov or ''}：{'、'.join(cities)}", ["R15", "R16"])
+        if re.search(r"哪(?:几)?个省|哪些省", r.text):
+            prov, cities, count = None, [], None
         if not prov:
             if (count and count > call.limits.quota_per_province) or cities:
                 state.ask_back = "quota"
@@ -275,7 +312,8 @@ class Answerer:
             items.append(compose.rule_item(call, "R17"))
         if later and v is not None:
             v.lines.append("；".join(f"{c}在{y}年入选（晚于本次申报），不属于“已被评为示范项目”，不影响本次申报" for c, y in later))
-        q = verdicts.quota_limit(call, prov, cities)[0] if cities else None
+        q = verdicts.quota_limit(call, prov, cities)[0] if cities else (
+            call.limits.quota_per_province + (call.limits.quota_extra_if_applying_for_cp_city if pv.cp_city else 0))
         if v is not None and v.ok is not None and not cities:
             pass
         return A.QuotaAnswer(prov, pv.cp_city, cities, q, v.ok if v else None, prev, items, v)
@@ -393,8 +431,44 @@ def state_unit(state: ChatState, city: str) -> str | None:
 
 
 _CHECKING = re.compile(r"超了|超没超|超过了|合规|合格|有没有超|是不是超")
-_OWN_FACT = re.compile(r"收到|到了|几点|哪天|登记|系统|记录|状态|算我们|判我们|报了")
+_OWN_FACT = re.compile(r"收到|到了|几点|哪天|登记|系统|记录|状态|算我们|判我们|(?<!不)报了|交了|补上|晚了|逾期了|超了|几次")
 _OPEN_ASK = re.compile(r"可以吗|能不能|行不行|可不可以|能否|行吗|能报|可以报")
+_QUOTA_ASK = re.compile(r"名额|报几个|能报|可以报|几个市|算一个省")
+
+
+def state_has_province(r) -> bool:
+    return bool(r.followup)
+
+
+def _bigrams(t: str) -> set[str]:
+    cs = [c for c in t if "\u4e00" <= c <= "\u9fff"]
+    return {a + b for a, b in zip(cs, cs[1:])}
+
+
+_RULE_GRAMS: dict[str, tuple] = {}
+
+
+def _nearest_rule(call, text: str) -> str | None:
+    """The rule whose own words (the notice's clause and its Chinese summary) share the most rare character
+    pairs with the question: what an abstain answer offers as related, never as the answer."""
+    import math
+
+    key = call.id
+    if key not in _RULE_GRAMS:
+        grams = {r.id: _bigrams(f"{r.clause} {r.text_zh}") for r in call.rules if r.id != "R35"}
+        df: dict[str, int] = {}
+        for g in grams.values():
+            for b in g:
+                df[b] = df.get(b, 0) + 1
+        _RULE_GRAMS[key] = (grams, {b: math.log(1 + len(grams) / n) for b, n in df.items()})
+    grams, idf = _RULE_GRAMS[key]
+    q = _bigrams(text)
+    best, score = None, 0.0
+    for rid, g in grams.items():
+        sc = sum(idf[b] for b in q & g)
+        if sc > score:
+            best, score = rid, sc
+    return best
 
 
 def _stated(sl) -> bool:

@@ -11,6 +11,7 @@ import re
 
 from core.textnorm import is_cjk
 
+VERSION = 2                 # part of the model cache key: bump when features change
 PROVINCE_MARK, CITY_MARK, COUNTY_MARK, REF_MARK = "\ue000", "\ue001", "\ue002", "\ue003"
 _CHUNK = re.compile(r"[\s,.?!:;()\"'~\-、]+")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")

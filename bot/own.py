@@ -22,7 +22,7 @@ from bot import verdicts
 from bot.compose import beijing, dossier_from_register, remaining, rule_item
 
 FOCUS_RULES = {"own_pages": ("R12", "R13", "R14"), "own_late": ("R05", "R06"), "own_cities": ("R15", "R16"),
-               "own_paper": ("R07",)}
+               "own_paper": ("R07",), "own_arrival": ("R04",)}
 _MENTIONED = (("执行情况", "R20"), ("纸质", "R07"), ("纸件", "R07"), ("预算", "R09"), ("绩效", "R10"),
               ("佐证", "R11"), ("补助", "R18"), ("金额", "R18"), ("实施期", "R19"), ("期限", "R19"),
               ("盖章", "R03"), ("联合", "R01"))
@@ -105,9 +105,11 @@ def _lead(call: CallConfig, row: ProvinceRow, focus: str, text: str, und: Unders
             lead.append("A3等非A4页面按面积折算（A3计2页）：这是本系统的做法，通知只写“以A4单版面计算”，未明确如何折算，"
                         "如有异议请联系部里联系人。")
         vs = []
-        if plan is not None:
+        whole = any(w in text for w in ("总", "一共", "全部", "合计", "加起来", "30", "整个"))
+        only_plan = "方案" in text and not whole
+        if plan is not None and not (whole and "方案" not in text):
             vs.append(verdicts.plan_pages(call, _pages(plan=plan)))
-        if row.pages_total is not None:
+        if row.pages_total is not None and not only_plan:
             vs.append(verdicts.total_pages(call, _pages(total=row.pages_total)))
         vs = [v for v in vs if v]
         if vs:
@@ -136,7 +138,7 @@ def _lead(call: CallConfig, row: ProvinceRow, focus: str, text: str, und: Unders
         if "paper_copy_missing" in codes:
             lead.append("下一步：按通知同时报送纸质版文件（纸质版尚未登记收到）。")
         lead.extend(f"· {x}" for x in todo[:6] if "纸质" not in x)
-    if focus == "own_cities":
+    if focus == "own_cities" or (row.cities and any(w in text for w in ("超额", "名额", "两个市", "几个市"))):
         lead.append("登记的申报城市：" + ("、".join(row.cities) if row.cities else "（未识别出城市）"))
         if row.cities:
             verdict = verdicts.quota(call, row.province, row.cities, None)
@@ -174,9 +176,7 @@ def dossier_answer(call: CallConfig, und: Understanding, reg: Register, province
         a.focus = "all"
     a.lead, a.verdict = _lead(call, row, focus, text, und)
     a.submissions = submission_lines(call, row)
-    rules, opens = _rules_of(und, {f.code for f in row.findings if f.severity in ("error", "warning")}
-                             if focus not in ("own_arrival", "own_refs", "own_versions", "own_cities", "own_files")
-                             else set())
+    rules, opens = _rules_of(und, {f.code for f in row.findings if f.severity in ("error", "warning")})
     rules = list(FOCUS_RULES.get(focus, ())) + rules
     rules += [r for w, r in _MENTIONED if w in text]
     if focus == "own_pages" and _non_a4(row):

@@ -195,7 +195,8 @@ def extract(text: str, call: CallConfig, *, want_cities: bool = True) -> Slots:
     tr = TRACKING_RE.search(text)
     s.tracking = tr.group(1).upper() if tr and not REF_RE.fullmatch(tr.group(1)) else None
     s.day = find_date(a)
-    marks = [_Mark(m.start, m.end, m.level) for m in ms]
+    special = {p.name for p in call.provinces if p.type == "兵团"}
+    marks = [_Mark(m.start, m.end, m.level) for m in ms if m.name not in special]
     s.canon = canonical(mark_places(text, marks))
     return s
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from config.call import CallConfig
 from config.understanding import IntentSpec, Understanding, load_understanding
 
+from bot.features import VERSION as FEATURES_VERSION
 from bot.model import Model, Scores, load_or_train
 from bot.slots import Slots, extract
 
@@ -29,7 +30,7 @@ _CONTINUE = ("还是", "或者", "而且", "并且", "那", "是不是", "是否
 _ASKS = re.compile(r"[吗呢么嘛吧?]|还是|什么|啥|几|多少|多久|多长|哪|谁|怎么|咋|是否|能不能|能否|可不可以|可以不|行不行|有没有|"
                    r"要不要|算不算|是不是|会不会|够不够|超没超|超了没|对不对|如何|有无|可以|行|能报")
 _NUMBERED = re.compile(r"(?:(?<=\s)|^)(?:\d|[①②③④⑤])(?=[\u4e00-\u9fff])")
-_SOFT = re.compile(r"[\s,.]+|(?=另外)|(?=顺便)")
+_SOFT = re.compile(r"[\s,]+|(?<!\d)\.+|\.+(?!\d)|(?=另外)|(?=顺便)")
 _FOLLOW_HEAD = ("那", "那么", "那要是", "要是", "如果", "再", "换成", "改成", "假如", "那如果", "还有")
 _FILLER = re.compile(r"那么|那要是|要是|如果|假如|那|呢|吗|吧|啊|呀|么|行不行|行吗|可以吗|可不可以|可以不|能不能|行|可以|能|"
                      r"的话|的|了|再|加上|加|一个|换成|改成|不报|报|推|是|我们|申请|写|做|压到|改|怎么样|情况|咋样|如何|"
@@ -62,7 +63,7 @@ class Understander:
     @property
     def model(self) -> Model:
         if self._model is None:
-            self._model = load_or_train(self.cache_dir, self.data.digest, self._corpus)
+            self._model = load_or_train(self.cache_dir, f"{self.data.digest}-{FEATURES_VERSION}", self._corpus)
         return self._model
 
     def _corpus(self):
@@ -93,6 +94,8 @@ class Understander:
     def read(self, text: str, state=None) -> list[Reading]:
         """The questions in normalised ``text``, in order (at least one)."""
         segments = [g for g in _hard_split(text) if g.strip()]
+        if len(segments) > 1:
+            segments = [g for g in segments if not _GREETING.match(g.replace(" ", ""))] or segments
         readings: list[Reading] = []
         for seg in segments:
             for part in self._partition(seg):
@@ -119,9 +122,11 @@ class Understander:
                 slots = extract(t, self.call)
                 lab, conf = self.score(slots.canon)[0]
                 spec = self.data.intent(lab)
-                asks = bool(_ASKS.search(t))
+                asks = bool(_ASKS.search(t.replace("还是", "")))
+                if not asks and "还是" in t and i == 0:
+                    asks = True
                 standalone = _topical(t) or bool(slots.provinces or slots.cities or slots.refs) or t.endswith("呢")
-                continues = t.startswith(_CONTINUE) and i > 0
+                continues = i > 0 and (t.startswith(_CONTINUE) or ("还是" in t and not _ASKS.search(t.replace("还是", ""))))
                 valued = bool(spec.verdict) and (slots.pages.any or slots.amount_wan is not None
                                                  or slots.months is not None)
                 if _GREETING.match(t.replace(" ", "")):
@@ -129,7 +134,9 @@ class Understander:
                 elif t.endswith("呢") and _is_elliptic(t, slots) and j - i == 1:
                     lab, conf = "~" + lab, max(conf, 0.8)      # a follow-up inside the message ("总共呢")
                 ok = (asks or valued) and (standalone or i == 0) and not continues
-                memo[(i, j)] = (lab, conf, spec.family, asks, ok, spec.answer == "open")
+                kinds = frozenset(k for k, v in (("pages", slots.pages.any), ("amount", slots.amount_wan is not None),
+                                                 ("months", slots.months is not None)) if v)
+                memo[(i, j)] = (lab, conf, spec.family, asks, ok, spec.answer == "open", kinds)
             return memo[(i, j)]
 
         best, best_score = [(0, n)], group(0, n)[1]
@@ -141,7 +148,7 @@ class Understander:
                 if len(content) < 2 or any(g[1] < 0.5 or not g[4] for g in content):
                     continue
                 if any(a[0] == b[0] or (a[2] == b[2] and not (a[3] and b[3])) or (a[2] == b[2] and (a[5] or b[5]))
-                       for a, b in zip(content, content[1:])):
+                       or (a[6] & b[6]) for a, b in zip(content, content[1:])):
                     continue
                 score = sum(g[1] for g in content) - SPLIT_PENALTY * (len(content) - 1)
                 if score > best_score + 1e-9:
@@ -172,9 +179,12 @@ class Understander:
                     within = [(i, s) for i, s in ranked if i in members]
                     lab, why = within[0][0], f"follow-up within {fam}"
                 conf, follow = max(conf, 0.6), True
-        if follow and (slots.cities or slots.count) and self.data.intent(lab).family != "quota" and prev.spec.answer != "own":
+        if follow and (slots.cities or slots.count) and self.data.intent(lab).family != "quota":
             lab, why = "R15", why + "; cities → quota"
-        lab, why = self._by_slots(lab, conf, ranked, slots, t, why)
+        new, why = self._by_slots(lab, conf, ranked, slots, t, why)
+        if new != lab:
+            conf = max(conf, 0.6)                    # typed slots decided it
+        lab = new
         spec = self.data.intent(lab)
         new, why = self._open_outranks(lab, spec, ranked, slots, t, why)
         if new != lab and "open:" in why:
@@ -193,13 +203,13 @@ class Understander:
         fam_of_slot = next((f for f, v in valued.items() if v), None)
         target = {"period": "R19", "money": "R18", "pages": "R13" if slots.pages.plan is not None and
                   slots.pages.total is None else "R14"}
-        if spec.answer == "own" and fam_of_slot == "pages" and spec.id == "own_pages":
-            return target["pages"], why + "; stated pages → page limits"
         if spec.family in valued and not spec.verdict and valued.get(spec.family):
             return target[spec.family], why + f"; stated {spec.family} → verdict"
         if spec.family == "deadline" and fam_of_slot == "period" and _RANGE_WORDS.search(t):
             return "R19", why + "; a period, not a time to send"
-        if conf < 0.5 and spec.answer not in ("own", "officer", "action"):
+        if not spec.verdict and fam_of_slot and _ASKS.search(t) and spec.family in ("materials", "pages", "plan"):
+            return target[fam_of_slot], why + f"; stated {fam_of_slot} → verdict"
+        if (conf < 0.5 or spec.answer in ("scope", "help", "abstain")) and spec.answer not in ("own", "officer", "action"):
             if fam_of_slot:
                 return target[fam_of_slot], why + f"; unsure, stated {fam_of_slot}"
             if _SEND.search(t) and _WHEN_WORDS.search(slots.arabic):
@@ -214,6 +224,9 @@ class Understander:
         scores close to the top, the open question answers."""
         call = self.call
         fam = spec.family
+        cps = {cp.city for cp in call.cp_cities}
+        if (fam == "quota" or spec.id in ("R01", "R26")) and any(c in cps for c in slots.cities) and _ON_ITS_OWN.search(t):
+            return "O4", why + "; open: 计划单列市单独报送"
         if fam == "quota" or spec.id in ("R15", "R16"):
             types = {p.name: p.type for p in call.provinces}
             if any(types.get(p) == "兵团" for p in slots.provinces) or "兵团" in t:
@@ -235,6 +248,7 @@ class Understander:
         return lab, why
 
 
+_ON_ITS_OWN = re.compile(r"自己|单独|直接|独立|不走|绕开|绕过|自行|单列.{0,4}名额|自己的名额")
 _SEND = re.compile(r"发|交|报送|寄|送|提交|传")
 _WHEN_WORDS = re.compile(r"今天|今晚|明天|明早|明晚|后天|周|星期|礼拜|点|:|小时|分钟|号|上午|下午|晚上|早上|现在|下班")
 _RANGE_WORDS = re.compile(r"到|至|干到|做到")
@@ -282,7 +296,7 @@ def _only_slots(t: str, slots: Slots) -> bool:
 _TOPICAL = ("页", "邮箱", "截止", "纸质", "名额", "补助", "实施期", "期限", "方案", "预算", "绩效", "佐证", "联系",
             "电话", "地址", "a3", "执行情况", "链接", "附件", "逾期", "状态", "缺", "城市", "市", "盖章", "扫描", "word",
             "材料", "评审", "专家", "模板", "格式", "结果", "公布", "资金", "钱", "报告", "行文", "政府", "邮件", "错误",
-            "警告", "截至", "deadline", "天气", "笑话")
+            "警告", "截至", "deadline", "天气", "笑话", "省", "审", "名单", "入选", "报告", "几号", "几点")
 
 
 def _topical(t: str) -> bool:
