@@ -31,6 +31,9 @@ class Answerer:
 
     # --- entry -------------------------------------------------------------------------------------
     async def answer(self, caller: Caller, ident: Identity, text: str, state: ChatState):
+        self._status_lines = {}
+        if ident.role == CONTACT:
+            self._status_lines[ident.province] = await compose.status_line(self.s, ident.province)
         if ident.role == OFFICER and state.action is not None:
             done = await self._pending(caller, text, state)
             if done is not None:
@@ -88,7 +91,8 @@ class Answerer:
         if ident.role != CONTACT and spec.answer == "own" and spec.id == "own_pages" and _stated(sl):
             alt = "R13" if sl.pages.plan is not None and sl.pages.total is None else "R14"
             return self._as(r, alt, "stated pages → page limits"), False
-        if ident.role == CONTACT and spec.answer == "own":
+        if ident.role == CONTACT and spec.answer == "own" and (sl.own or sl.provinces or _OWN_FACT.search(t)
+                                                              or _about_call(r)):
             unsure = False
         if ident.role == PUBLIC and spec.answer == "own" and not sl.own and not sl.provinces:
             alt = next((i for i, sc in r.ranked if data.intent(i).answer in ("rule", "open") and sc >= 0.08), None)
@@ -180,7 +184,7 @@ class Answerer:
         if spec.verdict == "quota" or iid == "R17":
             return self._quota(r, ident, state)
         if iid in ("R05", "R06", "countdown"):
-            return self._deadline(r, now)
+            return self._deadline(r, now, ident)
         if iid == "R04":
             return compose.mailboxes(call)
         if iid == "R35":
@@ -218,11 +222,11 @@ class Answerer:
                 items.append(compose.rule_item(call, other.id))
         return A.RuleAnswer(items, verdict=v, topic=spec.topic_zh)
 
-    def _deadline(self, r: Reading, now: datetime):
+    def _deadline(self, r: Reading, now: datetime, ident: Identity):
         call = self.call
         local_now = call.to_local(now)
         when = when_in(r.slots.arabic, local_now)
-        own_status = None
+        own_status = self._status_lines.get(ident.province) if ident.role == CONTACT else None
         ans = compose.deadline(call, now, own_status)
         ans.weekday = "星期" + verdicts.WEEKDAYS[call.to_local(call.deadline).__sub__(_SECOND).weekday()]
         ans.late_clause = compose.rule_item(call, "R06").clause
@@ -325,7 +329,7 @@ class Answerer:
         asked = list(sl.provinces)
         for c in sl.cities:
             u = sl.city_units.get(c)
-            if u and u not in asked and c not in {cp.city for cp in call.cp_cities}:
+            if u and u not in asked:
                 asked.append(u)
         if ident.role == CONTACT:
             other = next((p for p in asked if p != ident.province), None)

@@ -137,8 +137,19 @@ def _load(npz: Path, meta: Path) -> Model:
                  arrays["doc_label"])
 
 
+_LOADED: dict[str, Model] = {}
+
+
 def load_or_train(cache_dir: Path | None, digest: str, make_corpus: Callable[[], tuple[list, list]]) -> Model:
-    """The cached model for ``digest``, or train it now (and write the cache when there is a cache dir)."""
+    """The model for ``digest``: already in this process, else from the cache dir, else trained now (and written
+    to the cache dir when there is one). Training happens at most once per process and digest."""
+    if digest in _LOADED:
+        return _LOADED[digest]
+    _LOADED[digest] = m = _load_or_train(cache_dir, digest, make_corpus)
+    return m
+
+
+def _load_or_train(cache_dir: Path | None, digest: str, make_corpus) -> Model:
     if cache_dir is not None:
         npz, meta = _paths(cache_dir, digest)
         if npz.is_file() and meta.is_file():

@@ -303,11 +303,16 @@ def _topical(t: str) -> bool:
     return any(w in t for w in _TOPICAL)
 
 
+def _has_slots(slots: Slots) -> bool:
+    return bool(slots.provinces or slots.cities or slots.count or slots.pages.any or slots.amount_wan is not None
+                or slots.months is not None or slots.mailboxes or slots.refs)
+
+
 def _is_elliptic(t: str, slots: Slots) -> bool:
     s = t.strip()
-    if len(s.replace(" ", "")) > 14:
+    if len(s.replace(" ", "")) > 14 or _GREETING.match(s.replace(" ", "")):
         return False
-    return s.endswith("呢") or s.startswith(_FOLLOW_HEAD) or _only_slots(s, slots)
+    return s.endswith("呢") or s.startswith(_FOLLOW_HEAD) or (_has_slots(slots) and _only_slots(s, slots))
 
 
 def _dedupe(readings: list[Reading]) -> list[Reading]:
