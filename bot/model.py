@@ -3,9 +3,9 @@ into a confidence by a softmax) and BM25 over the paraphrases (``bm25s``), train
 data and cached in the cache directory.
 
 Training needs scikit-learn and bm25s (about 2 s, once per change of the understanding data or the call file:
-the cache key is their digest). Answering needs only numpy: the cache holds the learned weights and bm25s's
-precomputed per-term document scores, and ``Model`` applies them (the same arithmetic the libraries do), so a
-cold ``shenbao ask`` never imports scikit-learn, scipy or bm25s.
+the cache key is their digest). Answering needs neither: the cache holds the learned weights and bm25s's
+precomputed per-term document scores, and ``Model`` applies them in pure Python (the same arithmetic), so a
+cold ``shenbao ask`` never imports scikit-learn, scipy, bm25s or even numpy.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from typing import Callable
 from bot.features import bm25_tokens, char_ngrams
 
 log = logging.getLogger("shenbao.bot.model")
-FORMAT = 4
+FORMAT = 5
 TEMPERATURE = 6.0          # decision values of the linear SVM → softmax confidences
 
 
@@ -37,45 +37,55 @@ class Scores:
 
 
 class Model:
-    def __init__(self, labels, vocab, idf, coef, intercept, bm_vocab, bm_data, bm_indices, bm_indptr, doc_label):
-        import numpy as np
+    """Applies the trained weights in pure Python (``array`` of float32, no numpy): about a thousand
+    multiply-adds per message, and nothing heavy to import in a cold process."""
 
-        self.np = np
+    def __init__(self, labels, vocab, idf, coef, intercept, bm_vocab, bm_data, bm_indices, bm_indptr, doc_label):
         self.labels = list(labels)
         self.vocab = {t: i for i, t in enumerate(vocab)}
-        self.idf, self.coef, self.intercept = idf, coef, intercept
+        self.n_features = len(vocab)
+        self.idf, self.coef, self.intercept = idf, coef, intercept        # coef: classes × features, row-major
         self.bm_vocab = {t: i for i, t in enumerate(bm_vocab)}
         self.bm_data, self.bm_indices, self.bm_indptr = bm_data, bm_indices, bm_indptr
         self.doc_label = doc_label
 
     def score(self, canon: str) -> Scores:
-        np = self.np
         counts = Counter(f for f in char_ngrams(canon) if f in self.vocab)
-        if counts:
-            idx = np.fromiter((self.vocab[f] for f in counts), dtype=np.int64, count=len(counts))
-            tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64, count=len(counts))
-            x = tf * self.idf[idx]
-            x /= np.linalg.norm(x) or 1.0
-            logits = (self.coef[:, idx] @ x + self.intercept) * TEMPERATURE
-        else:
-            logits = self.intercept.astype(np.float64) * TEMPERATURE
-        e = np.exp(logits - logits.max())
-        probs = e / e.sum()
-        doc_scores = np.zeros(len(self.doc_label), dtype=np.float64)
+        k, F = len(self.labels), self.n_features
+        feats = [(self.vocab[f], (1.0 + math.log(c)) * self.idf[self.vocab[f]]) for f, c in counts.items()]
+        norm = math.sqrt(sum(v * v for _, v in feats)) or 1.0
+        coef = self.coef
+        logits = []
+        for c in range(k):
+            base = c * F
+            logits.append((sum(coef[base + j] * v for j, v in feats) / norm + self.intercept[c]) * TEMPERATURE)
+        top = max(logits)
+        e = [math.exp(x - top) for x in logits]
+        z = sum(e)
+        probs = [x / z for x in e]
+        doc_scores: dict[int, float] = {}
         for t in set(bm25_tokens(canon)):
             j = self.bm_vocab.get(t)
             if j is None:
                 continue
-            a, b = self.bm_indptr[j], self.bm_indptr[j + 1]
-            doc_scores[self.bm_indices[a:b]] += self.bm_data[a:b]
-        best = np.zeros(len(self.labels), dtype=np.float64)
-        np.maximum.at(best, self.doc_label, doc_scores)
-        return Scores(self.labels, probs.tolist(), best.tolist())
+            for p in range(self.bm_indptr[j], self.bm_indptr[j + 1]):
+                d = self.bm_indices[p]
+                doc_scores[d] = doc_scores.get(d, 0.0) + self.bm_data[p]
+        best = [0.0] * k
+        for d, sc in doc_scores.items():
+            lab = self.doc_label[d]
+            if sc > best[lab]:
+                best[lab] = sc
+        return Scores(self.labels, probs, best)
+
+
+_ARRAYS = (("idf", "d"), ("coef", "f"), ("intercept", "d"), ("bm_data", "f"), ("bm_indices", "i"),
+           ("bm_indptr", "q"), ("doc_label", "i"))
 
 
 def _paths(cache_dir: Path, digest: str) -> tuple[Path, Path]:
     stem = Path(cache_dir) / f"nlu-{FORMAT}-{digest}"
-    return stem.with_suffix(".npz"), stem.with_suffix(".json")
+    return stem.with_suffix(".bin"), stem.with_suffix(".json")
 
 
 def train(corpus: list[tuple[str, str]], labels: list[str]):
@@ -106,32 +116,42 @@ def train(corpus: list[tuple[str, str]], labels: list[str]):
     for t, i in retriever.vocab_dict.items():
         bm_vocab[i] = t
     s = retriever.scores
-    return dict(labels=labels, vocab=vocab, idf=vec.idf_.astype(np.float64), coef=coef, intercept=intercept,
-                bm_vocab=bm_vocab, bm_data=np.asarray(s["data"], dtype=np.float32),
-                bm_indices=np.asarray(s["indices"], dtype=np.int32), bm_indptr=np.asarray(s["indptr"], dtype=np.int64),
-                doc_label=np.asarray(y, dtype=np.int32))
+    from array import array
+
+    return dict(labels=labels, vocab=vocab, idf=array("d", vec.idf_.astype(np.float64).tolist()),
+                coef=array("f", coef.ravel().tolist()), intercept=array("d", intercept.astype(np.float64).tolist()),
+                bm_vocab=bm_vocab, bm_data=array("f", np.asarray(s["data"], dtype=np.float32).tolist()),
+                bm_indices=array("i", np.asarray(s["indices"]).astype(np.int64).tolist()),
+                bm_indptr=array("q", np.asarray(s["indptr"]).astype(np.int64).tolist()),
+                doc_label=array("i", y))
 
 
-def _save(parts: dict, npz: Path, meta: Path) -> None:
-    import numpy as np
-
-    npz.parent.mkdir(parents=True, exist_ok=True)
-    tmp = npz.with_name(f".{npz.name}.{os.getpid()}.tmp.npz")
-    np.savez(tmp, **{k: parts[k] for k in ("idf", "coef", "intercept", "bm_data", "bm_indices", "bm_indptr",
-                                            "doc_label")})
-    os.replace(tmp, npz)
+def _save(parts: dict, binf: Path, meta: Path) -> None:
+    binf.parent.mkdir(parents=True, exist_ok=True)
+    sizes = {}
+    tmp = binf.with_name(f".{binf.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        for name, _ in _ARRAYS:
+            parts[name].tofile(f)
+            sizes[name] = len(parts[name])
+    os.replace(tmp, binf)
     tmpj = meta.with_name(f".{meta.name}.{os.getpid()}.tmp")
     tmpj.write_text(json.dumps({"labels": parts["labels"], "vocab": "\n".join(parts["vocab"]),
-                                "bm_vocab": "\n".join(parts["bm_vocab"])}, ensure_ascii=False), encoding="utf-8")
+                                "bm_vocab": "\n".join(parts["bm_vocab"]), "sizes": sizes}, ensure_ascii=False),
+                    encoding="utf-8")
     os.replace(tmpj, meta)
 
 
-def _load(npz: Path, meta: Path) -> Model:
-    import numpy as np
+def _load(binf: Path, meta: Path) -> Model:
+    from array import array
 
     m = json.loads(meta.read_text(encoding="utf-8"))
-    with np.load(npz) as z:
-        arrays = {k: z[k] for k in z.files}
+    arrays = {}
+    with open(binf, "rb") as f:
+        for name, code in _ARRAYS:
+            a = array(code)
+            a.fromfile(f, m["sizes"][name])
+            arrays[name] = a
     return Model(m["labels"], m["vocab"].split("\n"), arrays["idf"], arrays["coef"], arrays["intercept"],
                  m["bm_vocab"].split("\n"), arrays["bm_data"], arrays["bm_indices"], arrays["bm_indptr"],
                  arrays["doc_label"])
