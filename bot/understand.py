@@ -181,8 +181,9 @@ class Understander:
                 conf, follow = max(conf, 0.6), True
         if follow and (slots.cities or slots.count) and self.data.intent(lab).family != "quota":
             lab, why = "R15", why + "; cities → quota"
+        before = why
         new, why = self._by_slots(lab, conf, ranked, slots, t, why)
-        if new != lab:
+        if why != before:
             conf = max(conf, 0.6)                    # typed slots decided it
         lab = new
         spec = self.data.intent(lab)
