@@ -31,9 +31,6 @@ class Answerer:
 
     # --- entry -------------------------------------------------------------------------------------
     async def answer(self, caller: Caller, ident: Identity, text: str, state: ChatState):
-        self._status_lines = {}
-        if ident.role == CONTACT:
-            self._status_lines[ident.province] = await compose.status_line(self.s, ident.province)
         if ident.role == OFFICER and state.action is not None:
             done = await self._pending(caller, text, state)
             if done is not None:
@@ -117,7 +114,7 @@ class Answerer:
         if spec.answer == "open":
             return self._open(r)
         if spec.answer == "rule":
-            return self._rule(r, ident, state)
+            return await self._rule(r, ident, state)
         if spec.answer == "own":
             return await self._own(r, ident, state, ctx)
         if spec.answer == "officer":
@@ -177,14 +174,15 @@ class Answerer:
         related = [compose.rule_item(call, x) for x in dict.fromkeys(ids)]
         return A.OpenAnswer(o.id, o.text_zh or o.text, o.practice_zh, compose.contacts(call), related)
 
-    def _rule(self, r: Reading, ident: Identity, state: ChatState):
+    async def _rule(self, r: Reading, ident: Identity, state: ChatState):
         call, spec, sl = self.call, r.spec, r.slots
         now = self.s.clock.now()
         iid = spec.id
         if spec.verdict == "quota" or iid == "R17":
             return self._quota(r, ident, state)
         if iid in ("R05", "R06", "countdown"):
-            return self._deadline(r, now, ident)
+            status = await compose.status_line(self.s, ident.province) if ident.role == CONTACT else None
+            return self._deadline(r, now, status)
         if iid == "R04":
             return compose.mailboxes(call)
         if iid == "R35":
@@ -222,11 +220,10 @@ class Answerer:
                 items.append(compose.rule_item(call, other.id))
         return A.RuleAnswer(items, verdict=v, topic=spec.topic_zh)
 
-    def _deadline(self, r: Reading, now: datetime, ident: Identity):
+    def _deadline(self, r: Reading, now: datetime, own_status: str | None):
         call = self.call
         local_now = call.to_local(now)
         when = when_in(r.slots.arabic, local_now)
-        own_status = self._status_lines.get(ident.province) if ident.role == CONTACT else None
         ans = compose.deadline(call, now, own_status)
         ans.weekday = "星期" + verdicts.WEEKDAYS[call.to_local(call.deadline).__sub__(_SECOND).weekday()]
         ans.late_clause = compose.rule_item(call, "R06").clause
@@ -336,12 +333,12 @@ class Answerer:
             if other:
                 log.info("refused: contact of %s asked for %s", ident.province, other)
                 return A.Refusal("other_province", asked=other, own=ident.province)
-            reg = await ctx.register(self.s)
+            reg = await ctx.register(self.s, ident.province)
             return own.dossier_answer(call, self.u.data, reg, ident.province, self.s.clock.now(), r.spec.id, r.text)
         prov = asked[0] if asked else None
         if prov is None and (r.followup or "它" in r.text or "他们" in r.text) and state.province:
             prov = state.province
-        reg = await ctx.register(self.s)
+        reg = await ctx.register(self.s, prov)
         if prov is None:
             if any(w in r.text for w in ("张伟", "未识别", "不明", "无主", "没认领")):
                 return own.unidentified_answer(call, reg)
@@ -507,9 +504,12 @@ class _Ctx:
     """What one message needs once: the register is built at most once per message."""
 
     def __init__(self):
-        self._reg = None
+        self._regs: dict = {}
 
-    async def register(self, services: Services):
-        if self._reg is None:
-            self._reg = await own.register(services)
-        return self._reg
+    async def register(self, services: Services, province: str | None = None):
+        """The whole register (officers' views) or one province's row; the whole one serves both."""
+        if None in self._regs:
+            return self._regs[None]
+        if province not in self._regs:
+            self._regs[province] = await own.register(services, province)
+        return self._regs[province]

@@ -22,7 +22,7 @@ from typing import Callable
 from bot.features import bm25_tokens, char_ngrams
 
 log = logging.getLogger("shenbao.bot.model")
-FORMAT = 5
+FORMAT = 6
 TEMPERATURE = 6.0          # decision values of the linear SVM → softmax confidences
 
 
@@ -44,7 +44,7 @@ class Model:
         self.labels = list(labels)
         self.vocab = {t: i for i, t in enumerate(vocab)}
         self.n_features = len(vocab)
-        self.idf, self.coef, self.intercept = idf, coef, intercept        # coef: classes × features, row-major
+        self.idf, self.coef, self.intercept = idf, coef, intercept        # coef: features × classes (one row a feature)
         self.bm_vocab = {t: i for i, t in enumerate(bm_vocab)}
         self.bm_data, self.bm_indices, self.bm_indptr = bm_data, bm_indices, bm_indptr
         self.doc_label = doc_label
@@ -55,10 +55,10 @@ class Model:
         feats = [(self.vocab[f], (1.0 + math.log(c)) * self.idf[self.vocab[f]]) for f, c in counts.items()]
         norm = math.sqrt(sum(v * v for _, v in feats)) or 1.0
         coef = self.coef
-        logits = []
-        for c in range(k):
-            base = c * F
-            logits.append((sum(coef[base + j] * v for j, v in feats) / norm + self.intercept[c]) * TEMPERATURE)
+        acc = [0.0] * k
+        for j, v in feats:
+            acc = [a + v * b for a, b in zip(acc, coef[j * k:(j + 1) * k])]
+        logits = [(a / norm + b) * TEMPERATURE for a, b in zip(acc, self.intercept)]
         top = max(logits)
         e = [math.exp(x - top) for x in logits]
         z = sum(e)
@@ -119,7 +119,7 @@ def train(corpus: list[tuple[str, str]], labels: list[str]):
     from array import array
 
     return dict(labels=labels, vocab=vocab, idf=array("d", vec.idf_.astype(np.float64).tolist()),
-                coef=array("f", coef.ravel().tolist()), intercept=array("d", intercept.astype(np.float64).tolist()),
+                coef=array("f", coef.T.ravel().tolist()), intercept=array("d", intercept.astype(np.float64).tolist()),
                 bm_vocab=bm_vocab, bm_data=array("f", np.asarray(s["data"], dtype=np.float32).tolist()),
                 bm_indices=array("i", np.asarray(s["indices"]).astype(np.int64).tolist()),
                 bm_indptr=array("q", np.asarray(s["indptr"]).astype(np.int64).tolist()),
