@@ -127,15 +127,23 @@ def _receipt_row(r: Receipt, call: CallConfig) -> ReceiptRow:
 
 async def build_register(call: CallConfig, now: datetime, province: str | None = None) -> Register:
     """Read the register from the database (all units, or one ``province``)."""
-    subs = await Submission.filter(call_id=call.id).order_by("first_received_at", "id")
+    q = Submission.filter(call_id=call.id)
+    if province:                                   # one unit: read only its rows
+        q = q.filter(province=province)
+    subs = await q.order_by("first_received_at", "id")
     receipts = await Receipt.filter(submission_id__in=[s.id for s in subs]).order_by("received_at", "id") \
         if subs else []
     by_sub: dict[int, list[Receipt]] = {}
     for r in receipts:
         by_sub.setdefault(r.submission_id, []).append(r)
-    dossiers = {d.province: d for d in await Dossier.filter(call_id=call.id)}
-    findings = await Finding.filter(province__not_isnull=True).order_by("id")
-    doc_findings = await Finding.filter(scope="document").order_by("id")
+    dq = Dossier.filter(call_id=call.id)
+    dossiers = {d.province: d for d in await (dq.filter(province=province) if province else dq)}
+    fq = Finding.filter(province=province) if province else Finding.filter(province__not_isnull=True)
+    findings = await fq.order_by("id")
+    dfq = Finding.filter(scope="document")
+    if province:
+        dfq = dfq.filter(submission_id__in=[s.id for s in subs]) if subs else None
+    doc_findings = await dfq.order_by("id") if dfq is not None else []
     names = [province] if province else list(call.province_names())
     rows = []
     for name in names:
