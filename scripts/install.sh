@@ -8,7 +8,7 @@ want_test=0
 
 RUNTIME_DEBS=(python3-venv tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui
               p7zip-full libarchive-tools poppler-utils)
-TEST_DEBS=(dovecot-imapd postgresql procps)
+TEST_DEBS=(dovecot-imapd postgresql procps zip)   # zip: split-zip (.z01) test archives
 debs=("${RUNTIME_DEBS[@]}")
 [ $want_test = 1 ] && debs+=("${TEST_DEBS[@]}")
 

@@ -324,9 +324,14 @@ def _deltas(spec: str, n: int) -> list[float]:
 
 
 def _white_to_clear(img):
-    rgba = img.convert("RGBA")
-    px = [(r, g, b, 0 if r > 245 and g > 245 and b > 245 else 255) for r, g, b, _a in rgba.getdata()]
-    rgba.putdata(px)
+    """A seal picture's white background made transparent, so the page under it shows."""
+    from PIL import ImageChops
+
+    rgb = img.convert("RGB")
+    r, g, b = rgb.split()
+    alpha = ImageChops.darker(ImageChops.darker(r, g), b).point(lambda v: 0 if v > 245 else 255)
+    rgba = rgb.copy()
+    rgba.putalpha(alpha)
     return rgba
 
 

@@ -31,6 +31,10 @@ def unpack_tnef(data: bytes, limits: UnpackLimits | None = None) -> dict:
         import tnefparse
 
         t = tnefparse.TNEF(data)
+        if not t.attachments and not (getattr(t, "body", None) or getattr(t, "htmlbody", None)
+                                      or getattr(t, "rtfbody", None)):
+            return _fatal(Problem("corrupt", "winmail.dat（Outlook 格式邮件内容）中没有可读取的附件或正文，文件可能已损坏",
+                                  f"TNEF with {len(getattr(t, 'objects', []) or [])} objects"), "tnefparse")
         col = _Collector(limits, len(data))
         col.count(len(t.attachments))
         col.declared(sum(len(a.data or b"") for a in t.attachments))
