@@ -74,3 +74,42 @@ def test_user_unit():
     assert user_unit(pdf.pages[0].obj) == 2.0
     pdf.pages[0].obj["/UserUnit"] = pikepdf.Name("/Bad")
     assert user_unit(pdf.pages[0].obj) == 1.0
+
+
+def big_stream_pdf(decoded_mib: int) -> bytes:
+    """One page whose content stream decodes to ``decoded_mib`` MiB of line segments (compressed ~0.25 %)."""
+    import zlib
+
+    unit = b"0 0 m 100 100 l S\n" * 4096
+    c = zlib.compressobj(6)
+    parts = [c.compress(unit) for _ in range((decoded_mib << 20) // len(unit))] + [c.flush()]
+    stream = b"".join(parts)
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    out, offs = io.BytesIO(), []
+    out.write(b"%PDF-1.4\n")
+    for i, o in enumerate(objs, 1):
+        offs.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + o + b"\nendobj\n")
+    x = out.tell()
+    out.write(b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offs))
+    out.write(b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % x)
+    return out.getvalue()
+
+
+def test_heavy_content_stream_is_measured_without_expanding_it():
+    import resource
+    import time
+
+    from precheck.files.pdf_budget import PAGE_CONTENT_CAP, heavy_pages
+
+    data = big_stream_pdf(48)
+    assert len(data) < 1 << 20
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.monotonic()
+    heavy = heavy_pages(data, [0])
+    assert heavy == {0: PAGE_CONTENT_CAP + 1}
+    assert time.monotonic() - t0 < 5
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 48 * 1024     # KiB: far below 48 MiB
+    assert heavy_pages(real("pypdf__jpeg.pdf"), [0]) == {}
