@@ -28,7 +28,7 @@ from intake.files.unpack import LimitExceeded, UnpackLimits, safe_name
 from precheck.files import zipread
 from precheck.files.headers import ArchiveFacts, archive_facts
 from precheck.files.problems import FileProblem, Problem, explain, scrub
-from precheck.files.volumes import VolumeSet, expected_name, joined
+from precheck.files.volumes import VolumeSet, expected_name, joined, volume_name
 
 FORMATS = ("zip", "7z", "rar", "tar", "gz", "bz2", "xz")
 FMT_ZH = {"zip": "ZIP 压缩包", "7z": "7z 压缩包", "rar": "RAR 压缩包", "tar": "tar 归档", "gz": "gzip 压缩文件",
@@ -137,9 +137,17 @@ def _header_problem(facts: ArchiveFacts, fmt: str, filename: str) -> Problem | N
     if facts.names_encrypted:
         return Problem("encrypted", f"{zh}已加密，连文件名也已加密（需要密码），无法查看其中有哪些文件",
                        f"{fmt} header encryption")
+    if facts.volume and facts.fmt == "7z" and volume_name(filename) is None:
+        want = facts.expected_size or 0
+        return Problem("incomplete", f"7z 压缩包不完整（压缩包头记录的大小为 {_mb(want)}，收到的文件更小），"
+                       "可能是分卷压缩包的第一卷，或传输中被截断", f"7z expected {want} bytes")
     if facts.volume:
         return Problem("volume_missing", single_volume_message(facts, filename), f"{fmt} volume")
     return None
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1 << 20):.1f} MB" if n >= 1 << 20 else f"{max(1, n // 1024)} KB"
 
 
 def single_volume_message(facts: ArchiveFacts, filename: str) -> str:

@@ -193,3 +193,9 @@ def test_damaged_archives_say_so_in_chinese():
                       ("rar", b"Rar!\x1a\x07\x01\x00" + b"\x00" * 30)):
         res = unpack(blob, fmt)
         assert res["fatal"] is not None and is_clean(res["fatal"]["message"]), (fmt, res["fatal"])
+
+
+def test_truncated_7z_not_named_as_a_volume_is_incomplete():
+    whole = _seven_z({"a.pdf": bytes(range(256)) * 400})
+    res = unpack(whole[: len(whole) // 2], "7z", filename="资料.7z")
+    assert res["fatal"]["kind"] == "incomplete" and "可能是分卷压缩包的第一卷，或传输中被截断" in res["fatal"]["message"]
