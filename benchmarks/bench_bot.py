@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from config.call import load_call  # noqa: E402
 from config.clock import FixedClock  # noqa: E402
 from config.settings import load_settings  # noqa: E402
-from intake.archive import Archive  # noqa: E402
-from intake.services import Services  # noqa: E402
+from core.archive import Archive  # noqa: E402
+from core.services import Services  # noqa: E402
 
 N = 200
 STATUS_QS = ["我们的材料收到了吗？", "哪里有问题？", "还差什么？", "/status"]

@@ -19,11 +19,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from config.call import load_call  # noqa: E402
-from intake.analysis import analyse_attachments, ocr_document  # noqa: E402
-from intake.checks import DossierContext  # noqa: E402
-from intake.checks.registry import EXTRA_CHECKS  # noqa: E402
-from intake.files import worker  # noqa: E402
-from intake.parse import AttachmentPart, parse_mail  # noqa: E402
+from precheck.analysis import analyse_attachments, ocr_document  # noqa: E402
+from precheck.checks import DossierContext  # noqa: E402
+from precheck.checks.registry import EXTRA_CHECKS  # noqa: E402
+from precheck.files import worker  # noqa: E402
+from precheck.parse import AttachmentPart, parse_mail  # noqa: E402
 from tests.checks import builders as b  # noqa: E402
 
 

@@ -22,7 +22,7 @@ from aioimaplib import aioimaplib  # noqa: E402
 from config.call import load_call  # noqa: E402
 from config.clock import SystemClock  # noqa: E402
 from config.settings import ImapAccount  # noqa: E402
-from intake.archive import Archive  # noqa: E402
+from core.archive import Archive  # noqa: E402
 from intake.imap import MailboxWatcher  # noqa: E402
 from intake.receiver import Receiver  # noqa: E402
 from models import close_db, init_db  # noqa: E402

@@ -156,8 +156,8 @@ async def chat_probe(db_url: str, stop: asyncio.Event, out: list[tuple[str, floa
     """The chat engine in its own process role (as the bot runs), answering while the intake works."""
     from config.clock import SystemClock
     from config.settings import load_settings
-    from intake.archive import Archive
-    from intake.services import Services
+    from core.archive import Archive
+    from core.services import Services
     from models import close_db, init_db
 
     from bot.access import Caller

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from intake.services import Services
+from core.services import Services
 from models import audit_log
 from models.chat import BindingCode, ChatAttempt, ChatBinding
 
@@ -45,12 +45,10 @@ class BindingError(ValueError):
 
 
 def officer_ids(services: Services) -> dict[str, set[str]]:
-    """Officers from settings: SHENBAO_OFFICERS_TELEGRAM (user ids), SHENBAO_OFFICERS_WECOM (userids)."""
-    out = {}
-    for channel, var in (("telegram", "SHENBAO_OFFICERS_TELEGRAM"), ("wecom", "SHENBAO_OFFICERS_WECOM")):
-        raw = services.settings.get(var, "")
-        out[channel] = {x.strip() for x in raw.replace("，", ",").split(",") if x.strip()}
-    return out
+    """Officers from settings (SHENBAO_OFFICERS_TELEGRAM user ids, SHENBAO_OFFICERS_WECOM userids): the same
+    list the outbox notifies, parsed once by ``config.settings``."""
+    out = services.settings.outgoing
+    return {"telegram": set(out.officers_telegram), "wecom": set(out.officers_wecom)}
 
 
 async def identify(services: Services, caller: Caller, officers: dict[str, set[str]]) -> Identity:

@@ -1,21 +1,23 @@
 """The ``bot`` process: runs the configured chat adapters (Telegram, WeCom) and, if present, the scheduler.
 
 ``send_chat(channel, chat_id, text)`` is what the outbox/scheduler uses to deliver chat messages through
-whichever adapter is running. Secrets come from ``settings.require_secret`` (placeholders are refused).
+whichever adapter is running. Secrets come from ``config.settings`` (placeholders are refused at load).
 """
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import logging
 import signal
 from typing import Awaitable, Callable
 
 from aiohttp import web
 
-from intake.services import Services
+from core.services import Services
 
 from bot.engine import Engine
+from bot.mail import EmailOutboxSender, SmtpRelay
+from bot.outbox import Senders
+from bot.scheduler import start_scheduler
 
 log = logging.getLogger("shenbao.bot.daemon")
 Sender = Callable[[str, str], Awaitable[None]]
@@ -35,32 +37,20 @@ async def send_chat(channel: str, chat_id: str, text: str) -> None:
 
 def build_senders(services: Services):
     """The outbox's ``Senders``: chat through ``send_chat`` for the running adapters, e-mail via the relay."""
-    from bot.outbox import Senders
-
     email = None
-    try:
-        from bot.mail import EmailOutboxSender, SmtpRelay
-        from bot.outgoing_settings import load_outgoing
-
-        relay = SmtpRelay.from_settings(services.settings)
-        if relay is not None:
-            email = EmailOutboxSender(relay, mail_from=load_outgoing(services.settings).mail_from,
-                                      archive=services.archive, clock=services.clock)
-    except ImportError:
-        pass
+    relay = SmtpRelay.from_settings(services.settings)
+    if relay is not None:
+        email = EmailOutboxSender(relay, mail_from=services.settings.outgoing.mail_from,
+                                  archive=services.archive, clock=services.clock)
     return Senders(email=email, chat=send_chat, chat_channels=frozenset(SENDERS))
 
 
 async def start_telegram(services: Services, engine: Engine):
     from bot import telegram as tg
 
-    s = services.settings
-    token = s.require_secret("SHENBAO_TELEGRAM_TOKEN")
-    app = tg.build_application(engine, token, base_url=s.get("SHENBAO_TELEGRAM_BASE_URL") or None)
-    webhook = s.get("SHENBAO_TELEGRAM_WEBHOOK_URL")
-    secret = s.require_secret("SHENBAO_TELEGRAM_WEBHOOK_SECRET") if webhook else None
-    await tg.start(app, webhook_url=webhook or None, secret_token=secret,
-                   listen=s.get("SHENBAO_TELEGRAM_LISTEN", "127.0.0.1"), port=int(s.get("SHENBAO_TELEGRAM_PORT", "8443")))
+    s = services.settings.telegram
+    app = tg.build_application(engine, s.token, base_url=s.base_url)
+    await tg.start(app, webhook_url=s.webhook_url, secret_token=s.webhook_secret, listen=s.listen, port=s.port)
 
     async def send(chat_id: str, text: str) -> None:
         for part in tg.split_message(text):
@@ -73,18 +63,17 @@ async def start_wecom(services: Services, engine: Engine):
     from bot.wecom import WeComCallback, WeComSender
     from bot.wecom_crypto import WeComCrypto
 
-    s = services.settings
-    corp = s.require_secret("SHENBAO_WECOM_CORP_ID")
-    crypto = WeComCrypto(s.require_secret("SHENBAO_WECOM_TOKEN"), s.require_secret("SHENBAO_WECOM_AES_KEY"), corp)
+    s = services.settings.wecom
+    crypto = WeComCrypto(s.token, s.aes_key, s.corp_id)
     sender = None
-    if s.get("SHENBAO_WECOM_SECRET"):
-        ws = WeComSender(corp, s.require_secret("SHENBAO_WECOM_SECRET"), s.get("SHENBAO_WECOM_AGENT_ID", "0"))
+    if s.secret:
+        ws = WeComSender(s.corp_id, s.secret, s.agent_id)
         sender = ws.send
         SENDERS["wecom"] = ws.send
     cb = WeComCallback(engine, crypto, services.clock, late_sender=sender)
     runner = web.AppRunner(cb.app())
     await runner.setup()
-    site = web.TCPSite(runner, s.get("SHENBAO_WECOM_LISTEN", "127.0.0.1"), int(s.get("SHENBAO_WECOM_PORT", "8088")))
+    site = web.TCPSite(runner, s.listen, s.port)
     await site.start()
     log.info("wecom callback listening on %s", site.name)
     return runner.cleanup
@@ -95,17 +84,13 @@ async def run_daemon(services: Services, stop_event: asyncio.Event | None = None
     engine.warm()
     s = services.settings
     stoppers = []
-    if s.get("SHENBAO_TELEGRAM_TOKEN"):
+    if s.telegram:
         stoppers.append(await start_telegram(services, engine))
-    if s.get("SHENBAO_WECOM_CORP_ID") or s.get("SHENBAO_WECOM_TOKEN"):
+    if s.wecom:
         stoppers.append(await start_wecom(services, engine))
     if not stoppers:
         log.warning("no chat adapter configured (SHENBAO_TELEGRAM_TOKEN / SHENBAO_WECOM_*); running the scheduler only")
-    sched = None
-    if importlib.util.find_spec("bot.scheduler") is not None:
-        from bot.scheduler import start_scheduler
-
-        sched = await start_scheduler(services, build_senders(services))
+    sched = await start_scheduler(services, build_senders(services))
     stop_event = stop_event or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -114,8 +99,7 @@ async def run_daemon(services: Services, stop_event: asyncio.Event | None = None
         except (NotImplementedError, RuntimeError):
             pass
     await stop_event.wait()
-    if sched is not None and hasattr(sched, "shutdown"):
-        sched.shutdown(wait=False)
+    sched.shutdown(wait=False)
     for stop in reversed(stoppers):
         try:
             await stop()

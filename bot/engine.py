@@ -5,12 +5,14 @@ Adapters call ``await engine.handle(caller, text)``; nothing channel-specific ha
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 
-from intake.services import Services
+from core.services import Services
 
-from bot import answers as A
-from bot import officer_cmds, queries
+from bot import answer_types as A
+from bot import officer_cmds
+from bot import compose as queries
 from bot.access import CONTACT, OFFICER, PUBLIC, BindingError, Caller, Identity, identify, officer_ids, redeem
 from bot.intents import DATA_INTENTS, OFFICER_INTENTS, Intent, classify
 from bot.render import render
@@ -26,6 +28,11 @@ class Reply:
     role: str
 
 
+def incident_ref() -> str:
+    """A short reference that ties an apology in chat to the traceback in the log."""
+    return uuid.uuid4().hex[:8].upper()
+
+
 class Engine:
     def __init__(self, services: Services):
         self.services = services
@@ -37,10 +44,23 @@ class Engine:
         classify("山东能报青岛和济南两个吗？實施方案幾頁", self.call)
 
     async def handle(self, caller: Caller, text: str) -> Reply:
-        ident = await identify(self.services, caller, self.officers)
-        intent = classify(text, self.call)
-        answer = await self.answer(caller, ident, intent)
-        return Reply(render(answer), answer, intent.name, ident.role)
+        """Answer one message. Never raises: a failure is logged with its incident reference and the asker
+        gets a Chinese apology quoting that reference (the error boundary every adapter relies on)."""
+        try:
+            ident = await identify(self.services, caller, self.officers)
+            intent = classify(text, self.call)
+            answer = await self.answer(caller, ident, intent)
+            return Reply(render(answer), answer, intent.name, ident.role)
+        except Exception:
+            ref = incident_ref()
+            log.exception("chat %s:%s: answer failed (incident %s)", caller.channel, caller.user_id, ref)
+            return Reply(self.apology(ref), None, "error", "")
+
+    def apology(self, ref: str) -> str:
+        """What the asker reads when an answer failed: the incident reference and both contacts."""
+        contacts = "；".join(f"{c.org} {c.name} {c.phone}" for c in self.call.contacts)
+        return (f"抱歉，系统处理您的消息时出错，已记录（错误编号 {ref}）。请稍后再试；"
+                f"如急需答复，请联系：{contacts}。")
 
     async def answer(self, caller: Caller, ident: Identity, it: Intent):
         s, call = self.services, self.call

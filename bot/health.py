@@ -8,9 +8,9 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 
 from bot.digest.data import MailboxHealth
-from bot.officers import notify_officers
-from bot.outgoing_settings import OutgoingSettings
-from intake.services import Services
+from core.notify import notify_officers
+from config.settings import OutgoingSettings
+from core.services import Services
 from models.receipt import MailboxCursor
 from models.schedule import ScheduledRun
 

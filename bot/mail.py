@@ -13,28 +13,18 @@ import hashlib
 import logging
 import smtplib
 import ssl
-from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 
 from bot.outbox import SendError
-from intake.archive import Archive
+from core.archive import Archive
+from config.settings import RelaySettings
+from core.outbox import new_message_id
 from models.outbox import OutboxMessage
 
 log = logging.getLogger("shenbao.bot.mail")
 # RCPT-level refusals retrying cannot fix; anything else (4xx, auth, connection) is an outage: retry.
 PERMANENT_CODES = frozenset({550, 551, 553, 501})
-
-
-def new_message_id(key: str, mail_from: str) -> str:
-    domain = email.utils.parseaddr(mail_from)[1].rpartition("@")[2] or "localhost"
-    return f"<shenbao.{hashlib.sha256(key.encode()).hexdigest()[:24]}@{domain}>"
-
-
-def email_payload(*, key: str, mail_from: str, html: str | None = None, attachments: list[dict] | None = None,
-                  in_reply_to: str | None = None, auto_submitted: str = "auto-generated") -> dict:
-    return {"message_id": new_message_id(key, mail_from), "html": html, "attachments": attachments or [],
-            "in_reply_to": in_reply_to, "auto_submitted": auto_submitted}
 
 
 def _address(text: str) -> Address | str:
@@ -75,39 +65,29 @@ def build_email(row: OutboxMessage, *, mail_from: str, archive: Archive, date) -
     return msg
 
 
-@dataclass
 class SmtpRelay:
-    host: str
-    port: int = 25
-    user: str = ""
-    password: str = field(default="", repr=False)
-    security: str = "auto"                     # auto / starttls / ssl / none
-    timeout: float = 30.0
+    """The relay for outgoing mail (``config.settings.RelaySettings``), one blocking session per message."""
+
+    def __init__(self, conf: RelaySettings, timeout: float = 30.0):
+        self.conf, self.timeout = conf, timeout
 
     @classmethod
     def from_settings(cls, settings) -> "SmtpRelay | None":
-        host = settings.get("SHENBAO_SMTP_RELAY_HOST", "")
-        if not host:
-            return None
-        user = settings.get("SHENBAO_SMTP_RELAY_USER", "")
-        password = settings.require_secret("SHENBAO_SMTP_RELAY_PASSWORD") if user else ""
-        security = (settings.get("SHENBAO_SMTP_RELAY_SECURITY", "auto") or "auto").lower()
-        port = int(settings.get("SHENBAO_SMTP_RELAY_PORT", "") or (465 if security == "ssl" else 25))
-        return cls(host, port, user, password, security)
+        return cls(settings.relay) if settings.relay else None
 
     def send_blocking(self, msg: EmailMessage, from_addr: str, to_addrs: list[str]) -> None:
-        ctx = ssl.create_default_context()
-        if self.security == "ssl":
-            client = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=ctx)
+        c, ctx = self.conf, ssl.create_default_context()
+        if c.security == "ssl":
+            client = smtplib.SMTP_SSL(c.host, c.port, timeout=self.timeout, context=ctx)
         else:
-            client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            client = smtplib.SMTP(c.host, c.port, timeout=self.timeout)
         try:
             client.ehlo()
-            if self.security == "starttls" or (self.security == "auto" and client.has_extn("starttls")):
+            if c.security == "starttls" or (c.security == "auto" and client.has_extn("starttls")):
                 client.starttls(context=ctx)
                 client.ehlo()
-            if self.user:
-                client.login(self.user, self.password)
+            if c.user:
+                client.login(c.user, c.password)
             client.send_message(msg, from_addr=from_addr, to_addrs=to_addrs)
         finally:
             try:

@@ -1,14 +1,14 @@
-"""Officer commands from chat: thin calls into intake.officer / intake.checks.corrections / bot.access."""
+"""Officer commands from chat: thin calls into core.officer / bot.access."""
 from __future__ import annotations
 
 from datetime import date
 
-from intake.services import Services
+from core.services import Services
 from models.chat import ChatBinding
 
-from bot import answers as A
+from bot import answer_types as A
 from bot.access import issue_code, revoke
-from bot.queries import beijing
+from bot.compose import beijing
 from bot.slots import find_date
 
 KIND_WORDS = {"申报文件": "cover_letter", "请示": "cover_letter", "实施方案": "plan", "方案": "plan",
@@ -45,19 +45,18 @@ def _province(services: Services, word: str) -> str:
 
 async def run(services: Services, intent: str, args: list[str], actor: str):
     """Run one officer command; return an answer. Errors become ActionFailed with the usage line."""
-    from intake.checks.corrections import CorrectionError
-    from intake.officer import OfficerError
+    from core.officer import OfficerError
 
     try:
         return await _run(services, intent, args, actor)
-    except (Usage, OfficerError, CorrectionError, IndexError) as exc:
+    except (Usage, OfficerError, IndexError) as exc:
         msg = str(exc) if not isinstance(exc, IndexError) else "参数不全"
         return A.ActionFailed(msg, USAGE.get(intent, ""))
 
 
 async def _run(services: Services, intent: str, args: list[str], actor: str):
-    from intake import officer
-    from intake.checks.corrections import set_cities, set_document_kind
+    from core import officer
+    from core.officer import set_cities, set_document_kind
 
     if intent == "assign":
         if len(args) < 3:

@@ -1,8 +1,7 @@
-"""Outbox: every outgoing message is a row first, then sent at least once, with retries and backoff.
+"""Outbox drain: every outgoing message is a row first (``core.outbox.enqueue``), then sent at least once.
 
-``enqueue`` is idempotent by ``key`` (a digest slot, a receipt's submission, a reminder slot + recipient).
-``drain`` claims due rows one at a time (a lease, so a crashed sender's row comes back), sends them through
-``Senders`` and marks them sent. A Telegram 429 (``retry_after``) or an SMTP outage only delays a row; a
+``drain`` claims due rows one at a time (a lease, so a crashed sender's row comes back), sends them
+through ``Senders`` and marks them sent. A Telegram 429 (``retry_after``) or an SMTP outage only delays a row; a
 permanent refusal (unknown recipient) marks it ``failed``, which stays listed and can be re-queued
 (``shenbao outbox --retry-failed``). Messages to one recipient go out in order.
 """
@@ -13,9 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from tortoise.exceptions import IntegrityError
-
-from models.enums import OutboxStatus
+from core.vocabulary import OutboxStatus
 from models.outbox import OutboxMessage
 from models.retry import with_retry
 
@@ -71,35 +68,12 @@ class Senders:
             await self.chat(msg.channel, msg.recipient, msg.body)
 
 
-async def enqueue(*, key: str, channel: str, recipient: str, body: str, now: datetime, subject: str | None = None,
-                  payload: dict | None = None) -> tuple[OutboxMessage, bool]:
-    """Queue one message unless a row with ``key`` exists; return ``(row, created)``."""
-    if not key or len(key) > 255:
-        raise ValueError(f"outbox key must be 1..255 characters: {key!r}")
-
-    async def once():
-        existing = await OutboxMessage.filter(key=key).first()
-        if existing:
-            return existing, False
-        try:
-            row = await OutboxMessage.create(key=key, channel=channel, recipient=recipient, subject=subject,
-                                             body=body, payload=payload, status=OutboxStatus.PENDING, attempts=0,
-                                             next_attempt_at=now, created_at=now)
-            return row, True
-        except IntegrityError:
-            return await OutboxMessage.get(key=key), False
-    row, created = await with_retry(once, what="outbox enqueue")
-    if created:
-        log.info("outbox %s: queued %s to %s", key, channel, recipient)
-    return row, created
-
-
 def backoff(attempts: int) -> timedelta:
     """30 s, 60 s, 120 s, … capped at 30 min (``attempts`` counts tries made so far, ≥ 1)."""
     return min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(0, attempts - 1)))
 
 
-def classify(exc: BaseException) -> tuple[bool, float | None]:
+def classify_send_error(exc: BaseException) -> tuple[bool, float | None]:
     """``(permanent, retry_after_seconds)`` for an exception a sender raised."""
     if isinstance(exc, SendError):
         return exc.permanent, exc.retry_after
@@ -152,7 +126,7 @@ async def drain(senders: Senders, clock, *, limit: int = 200) -> DrainResult:
         try:
             await senders.send(row)
         except Exception as exc:  # noqa: BLE001 - every sender failure is recorded on the row
-            permanent, retry_after = classify(exc)
+            permanent, retry_after = classify_send_error(exc)
             err = f"{type(exc).__name__}: {exc}"[:2000]
             now = clock.now()
             blocked.add(who)

@@ -8,11 +8,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.digest.data import code_zh, format_left
-from bot.outbox import enqueue
-from bot.outgoing_settings import OutgoingSettings
-from intake.register import ProvinceRow, build_register
-from intake.services import Services
+from bot.digest.data import format_left
+from core.findings import code_zh
+from core.outbox import enqueue
+from config.settings import OutgoingSettings
+from core.register import ProvinceRow, build_register
+from core.services import Services
 from models.chat import ChatBinding
 
 log = logging.getLogger("shenbao.bot.reminders")

@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from string import Template
 
-from bot import answers as A
+from bot import answer_types as A
 
 TEMPLATES = Path(__file__).parent / "templates"
 

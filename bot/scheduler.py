@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
 
-from bot.outgoing_settings import OutgoingSettings, load_outgoing
+from config.settings import OutgoingSettings
 from config.call import CallConfig
 from models.schedule import ScheduledRun
 
@@ -129,7 +129,7 @@ async def run_due(services, out: OutgoingSettings, now: datetime) -> list[str]:
 
 async def tick(services, out: OutgoingSettings) -> list[str]:
     """One scheduler tick: due digests and reminders, then receipts for new submissions."""
-    from bot.receipts import queue_receipts
+    from bot.acknowledgements import queue_receipts
 
     now = services.clock.now()
     names = await run_due(services, out, now)
@@ -154,7 +154,7 @@ async def start_scheduler(services, senders, *, tick_seconds: int = 30):
     from bot.health import check_health
     from bot.outbox import drain
 
-    out = load_outgoing(services.settings)
+    out = services.settings.outgoing
     sched = AsyncIOScheduler(timezone=SH, job_defaults={"coalesce": True, "max_instances": 1,
                                                         "misfire_grace_time": 60})
     first = datetime.now(SH)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from config.call import CallConfig
-from intake.attribution import find_provinces
+from precheck.attribution import find_provinces
 
 from bot.normalize import is_cjk
 
@@ -44,7 +44,7 @@ def _lone_abbreviations(text: str, call: CallConfig, taken: str) -> dict[str, li
 
 
 def provinces_in(text: str, call: CallConfig) -> dict[str, list[str]]:
-    """Provinces named in normalised ``text``: full names and aliases (via intake.attribution), then lone 粤-style
+    """Provinces named in normalised ``text``: full names and aliases (via precheck.attribution), then lone 粤-style
     abbreviations that are not ambiguous (青/宁/新 never count)."""
     found = find_provinces(text, call)
     mask = list(" " * len(text))

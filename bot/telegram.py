@@ -12,7 +12,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandl
 
 from bot.chunks import split_lines
 from bot.access import Caller
-from bot.engine import Engine
+from bot.engine import Engine, incident_ref
 
 log = logging.getLogger("shenbao.bot.telegram")
 LIMIT = 4096
@@ -69,7 +69,20 @@ def build_application(engine: Engine, token: str, *, base_url: str | None = None
         for part in split_message(reply.text):
             await context.bot.send_message(chat_id=msg.chat_id, text=part)
 
+    async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log a failed update with an incident reference and tell the asker, instead of silence."""
+        ref = incident_ref()
+        msg = update.effective_message if isinstance(update, Update) else None
+        log.error("telegram update failed (incident %s, chat %s)", ref, getattr(msg, "chat_id", None),
+                  exc_info=context.error)
+        if msg is not None:
+            try:
+                await context.bot.send_message(chat_id=msg.chat_id, text=engine.apology(ref))
+            except Exception:
+                log.exception("telegram apology for incident %s could not be sent", ref)
+
     app.add_handler(MessageHandler(filters.TEXT, on_text))
+    app.add_error_handler(on_error)
     return app
 
 

@@ -19,7 +19,7 @@ from config.clock import Clock
 from models.chat import InboundMessage
 
 from bot.access import Caller
-from bot.engine import Engine
+from bot.engine import Engine, incident_ref
 from bot.wecom_crypto import WeComCrypto, WeComCryptoError
 
 log = logging.getLogger("shenbao.bot.wecom")
@@ -86,6 +86,15 @@ class WeComCallback:
             log.warning("wecom callback rejected: %s", exc)
             raise web.HTTPForbidden(text="rejected") from None
         self._check_replay(sig, ts, nonce)
+        try:
+            return await self._answer(inner, nonce)
+        except Exception:
+            ref = incident_ref()
+            log.exception("wecom callback failed (incident %s)", ref)
+            user = inner.findtext("FromUserName") or ""
+            return self._passive(user, self.engine.apology(ref), nonce) if user else web.Response(text="")
+
+    async def _answer(self, inner: ET.Element, nonce: str) -> web.Response:
         msg_type = inner.findtext("MsgType") or ""
         user = inner.findtext("FromUserName") or ""
         msg_id = inner.findtext("MsgId")
@@ -107,15 +116,24 @@ class WeComCallback:
             return web.Response(text="")
         if msg_id:
             await InboundMessage.filter(channel="wecom", message_id=msg_id).update(reply=reply)
+        return self._passive(user, reply, nonce)
+
+    def _passive(self, user: str, text: str, nonce: str) -> web.Response:
+        """The encrypted passive reply to ``user``."""
         out_ts = str(int(self.clock.now().timestamp()))
         body = (f"<xml><ToUserName>{_cdata(user)}</ToUserName><FromUserName>{_cdata(self.crypto.receive_id.decode())}"
                 f"</FromUserName><CreateTime>{out_ts}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-                f"<Content>{_cdata(reply)}</Content></xml>")
+                f"<Content>{_cdata(text)}</Content></xml>")
         return web.Response(text=self.crypto.reply_xml(body, out_ts, nonce), content_type="application/xml")
 
     def _later(self, task: asyncio.Task, user: str, msg_id: str | None) -> None:
         async def send() -> None:
-            reply = (await task).text
+            try:
+                reply = (await task).text
+            except Exception:                 # the engine answers every error itself; this is a last guard
+                ref = incident_ref()
+                log.exception("wecom late reply failed (incident %s)", ref)
+                reply = self.engine.apology(ref)
             if msg_id:
                 await InboundMessage.filter(channel="wecom", message_id=msg_id).update(reply=reply)
             if self.late_sender:

@@ -1,7 +1,7 @@
 """CLI: ``audit verify`` and ``audit list`` — the hash-chained audit log."""
 from __future__ import annotations
 
-from intake.services import Services
+from core.services import Services
 from models import audit_log
 from models.audit import AuditEntry
 

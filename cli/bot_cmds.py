@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from intake.services import Services
+from core.services import Services
 
 
 def _who(p) -> None:
@@ -14,7 +14,7 @@ def _who(p) -> None:
 
 def register(sub) -> None:
     p = sub.add_parser("bot", help="run the chat adapters that are configured (Telegram, WeCom) and the scheduler")
-    p.set_defaults(func=cmd_bot)
+    p.set_defaults(func=cmd_bot, daemon=True)
     p = sub.add_parser("chat", help="chat with the bot in the terminal")
     _who(p)
     p.set_defaults(func=cmd_chat)
@@ -52,7 +52,7 @@ async def cmd_ask(args, services: Services) -> int:
 
 async def cmd_bind_code(args, services: Services) -> int:
     from bot.access import issue_code
-    from bot.queries import beijing
+    from bot.compose import beijing
 
     code, row = await issue_code(services, args.province, actor=args.actor)
     print(f"{row.province} 绑定码：{code}（有效期至 {beijing(services.call, row.expires_at)[:16]}，仅可使用一次）")

@@ -153,7 +153,7 @@ def cmd_call_check(args, services=None) -> int:
 # --- samples ------------------------------------------------------------------------------------
 def write_samples(call: CallConfig, outdir: Path, scenarios: list | None = None) -> tuple[list, float]:
     """Write each scenario as ``NN-name.eml`` (as delivered to its first mailbox) plus its files."""
-    from intake.samples.scenarios import build_scenarios
+    from demo.samples.scenarios import build_scenarios
 
     t = time.perf_counter()
     scenarios = scenarios if scenarios is not None else build_scenarios(call)

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from pathlib import Path
 
-from intake.checks.common import KIND_ZH
-from intake.findings import SEVERITY_ZH
-from intake.services import Services
+from core.vocabulary import kind_zh
+from core.vocabulary import SEVERITY_ZH
+from core.services import Services
 
 
 def register(sub) -> None:
@@ -41,24 +41,24 @@ def register(sub) -> None:
 
 
 async def cmd_doc_kind(args, services: Services) -> int:
-    from intake.checks.corrections import CorrectionError, set_document_kind
+    from core.officer import OfficerError, set_document_kind
 
     try:
         doc = await set_document_kind(services, args.doc_id, args.kind, reason=args.reason, actor=args.actor)
-    except CorrectionError as exc:
+    except OfficerError as exc:
         print(f"未更正：{exc}")
         return 1
-    print(f"文件 {doc.id}「{doc.filename}」类型已更正为 {KIND_ZH.get(doc.kind, doc.kind)}（{doc.kind}），已记入审计日志")
+    print(f"文件 {doc.id}「{doc.filename}」类型已更正为 {kind_zh(doc.kind)}（{doc.kind}），已记入审计日志")
     return 0
 
 
 async def cmd_cities(args, services: Services) -> int:
-    from intake.checks.corrections import CorrectionError, set_cities
+    from core.officer import OfficerError, set_cities
 
     cities = [c for c in args.cities.replace("，", ",").replace("、", ",").split(",")]
     try:
         d = await set_cities(services, args.province, cities, reason=args.reason, actor=args.actor)
-    except CorrectionError as exc:
+    except OfficerError as exc:
         print(f"未更正：{exc}")
         return 1
     shown = "、".join(d.cities or []) or "（已清除，按申报材料识别）"
@@ -67,11 +67,15 @@ async def cmd_cities(args, services: Services) -> int:
 
 
 async def cmd_ocr(args, services: Services) -> int:
-    from intake.files.background import run_background_ocr
+    from intake.ocr_backlog import run_background_ocr
 
     done = await run_background_ocr(services, pages=args.pages, limit=args.limit)
     print(f"已完成 {len(done)} 个扫描件的文字识别" + (f"：{', '.join(map(str, done))}" if done else ""))
     return 0
+
+
+# local files were not sent: nothing to say about mailboxes or the paper copy
+LOCAL_FILES_SKIP = frozenset({"one_mailbox_only", "paper_copy_missing"})
 
 
 @dataclass
@@ -104,10 +108,11 @@ class _Dossier:
 
 
 async def cmd_analyse(args, services: Services) -> int:
-    from intake.analysis import analyse_attachments, ocr_document
-    from intake.checks import DossierContext
-    from intake.checks.registry import EXTRA_CHECKS
-    from intake.parse import AttachmentPart
+    from precheck.analysis import analyse_attachments, ocr_document
+    from core.dossier import current_documents
+    from precheck import checks
+    from precheck.checks import DossierContext
+    from precheck.parse import AttachmentPart
 
     call = services.call
     parts = []
@@ -127,7 +132,7 @@ async def cmd_analyse(args, services: Services) -> int:
         indent = "  " * _depth(res.documents, d)
         pd = d.page_detail or {}
         pages = f"{pd.get('arithmetic')}" if pd else "—"
-        print(f"{indent}[{i}] {d.filename}: {KIND_ZH.get(d.kind, d.kind)}（{d.kind_source}，置信度 {d.kind_confidence:.2f}）"
+        print(f"{indent}[{i}] {d.filename}: {kind_zh(d.kind)}（{d.kind_source}，置信度 {d.kind_confidence:.2f}）"
               f" 页数 {pages}")
         a = d.analysis
         facts = [f"扫描件" if a.get("is_scan") else "", "有红章" if (a.get("seal") or {}).get("found") else "",
@@ -141,12 +146,14 @@ async def cmd_analyse(args, services: Services) -> int:
             print(f"{indent}    [{SEVERITY_ZH[f.severity]}] {f.code}: {f.message}")
         if not (a.get("container")):
             rows.append(_Row(i, d.filename, d.sha256, d.kind, d.pages, d.page_detail, a, kind_source=d.kind_source))
+    sub = _Sub()
     ctx = DossierContext(call=call, province=args.province or "", now=services.clock.now(),
-                         submissions=[_Sub()], documents=_latest(rows), all_documents=rows, dossier=_Dossier())
+                         submissions=[sub], documents=current_documents([sub], rows), all_documents=rows,
+                         dossier=_Dossier())
     print("—— 申报材料检查 ——")
     n = 0
-    for f in res.findings + [f for c in EXTRA_CHECKS for f in c.check(ctx)]:
-        if f.code == "missing_prior_report" and not args.province:
+    for f in res.findings + checks.run("dossier", ctx):
+        if f.code in LOCAL_FILES_SKIP or (f.code == "missing_prior_report" and not args.province):
             continue
         n += 1
         print(f"[{SEVERITY_ZH[f.severity]}] {f.code}: {f.message}\n    依据：{f.section or ''} {f.clause or ''}")
@@ -160,10 +167,3 @@ def _depth(docs, d) -> int:
     while d.parent is not None and n < 10:
         d, n = docs[d.parent], n + 1
     return n
-
-
-def _latest(rows: list[_Row]) -> list[_Row]:
-    latest: dict[str, _Row] = {}
-    for r in rows:
-        latest[r.kind if r.kind != "other" else f"other:{r.id}"] = r
-    return list(latest.values())

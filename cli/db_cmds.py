@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from intake.services import Services
+from core.services import Services
 
 
 def register(sub) -> None:

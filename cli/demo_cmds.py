@@ -7,7 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from intake.services import Services
+from core.services import Services
 
 DEFAULT_DIR = "./data/demo"
 
@@ -41,8 +41,8 @@ def _quiet_logs(data_dir: Path, verbose: bool) -> Path:
 
 
 async def cmd_demo(args, services: Services) -> int:
-    from intake.demo.run import DemoOptions, run_demo
-    from intake.demo.setup import DemoError, prepare_data_dir
+    from demo.run import DemoOptions, run_demo
+    from demo.setup import DemoError, prepare_data_dir
 
     raw = args.demo_dir or args.data_dir or DEFAULT_DIR
     data_dir = Path(raw).expanduser().resolve()

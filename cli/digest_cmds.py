@@ -16,7 +16,7 @@ import asyncio
 from datetime import datetime
 from pathlib import Path
 
-from intake.services import Services
+from core.services import Services
 
 
 def register(sub) -> None:
@@ -52,12 +52,11 @@ def _at(services: Services, raw: str | None) -> datetime:
 def email_senders(services: Services):
     from bot.mail import EmailOutboxSender, SmtpRelay
     from bot.outbox import Senders
-    from bot.outgoing_settings import load_outgoing
 
     relay = SmtpRelay.from_settings(services.settings)
     if relay is None:
         return Senders()
-    out = load_outgoing(services.settings)
+    out = services.settings.outgoing
     return Senders(email=EmailOutboxSender(relay, mail_from=out.mail_from, archive=services.archive,
                                            clock=services.clock))
 
@@ -65,9 +64,8 @@ def email_senders(services: Services):
 async def cmd_digest(args, services: Services) -> int:
     from bot.digest.job import collect_digest, queue_digest, render_all, write_files
     from bot.outbox import drain
-    from bot.outgoing_settings import load_outgoing
 
-    out = load_outgoing(services.settings)
+    out = services.settings.outgoing
     at = _at(services, args.at)
     if args.send:
         slot = f"manual:{services.call.to_local(at).isoformat(timespec='seconds')}"
@@ -88,7 +86,7 @@ async def cmd_digest(args, services: Services) -> int:
 
 async def cmd_outbox(args, services: Services) -> int:
     from bot.outbox import drain, retry_failed
-    from models.enums import OutboxStatus
+    from core.vocabulary import OutboxStatus
     from models.outbox import OutboxMessage
 
     if args.retry_failed:
@@ -108,7 +106,7 @@ async def cmd_outbox(args, services: Services) -> int:
 
 
 async def cmd_evidence(args, services: Services) -> int:
-    from bot.evidence import export_evidence
+    from core.evidence import export_evidence
 
     try:
         services.call.province(args.province)
@@ -124,7 +122,7 @@ async def cmd_evidence(args, services: Services) -> int:
 
 
 async def cmd_evidence_verify(args, services: Services) -> int:
-    from bot.evidence import verify_against_db, verify_zip
+    from core.evidence import verify_against_db, verify_zip
 
     v = verify_zip(await asyncio.to_thread(Path(args.file).read_bytes))
     if v.ok:

@@ -6,12 +6,12 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from intake.services import Services
+from core.services import Services
 
 
 def register(sub) -> None:
     p = sub.add_parser("intake", help="run the intake daemon: IMAP watchers, SMTP intake, worker")
-    p.set_defaults(func=cmd_intake, no_db=True)
+    p.set_defaults(func=cmd_intake, daemon=True, no_db=True)
 
     p = sub.add_parser("ingest", help="import raw .eml files into a mailbox's receipts")
     p.add_argument("files", nargs="+", type=Path)
@@ -78,7 +78,7 @@ async def cmd_ingest(args, services: Services) -> int:
 
 
 async def cmd_shunted(args, services: Services) -> int:
-    from models.enums import ReceiptStatus
+    from core.vocabulary import ReceiptStatus
     from models.receipt import Receipt
 
     rows = await Receipt.filter(status=ReceiptStatus.SHUNTED).order_by("id")
@@ -91,7 +91,7 @@ async def cmd_shunted(args, services: Services) -> int:
 
 
 async def _receipt_ids(refs: list[str]) -> list[int]:
-    from models.enums import ReceiptStatus
+    from core.vocabulary import ReceiptStatus
     from models.receipt import Receipt
 
     ids: list[int] = []
@@ -126,7 +126,7 @@ async def cmd_replay(args, services: Services) -> int:
 
 
 async def cmd_assign(args, services: Services) -> int:
-    from intake.officer import OfficerError, assign
+    from core.officer import OfficerError, assign
 
     try:
         msg = await assign(services, args.ref, args.province, reason=args.reason, actor=f"cli:{args.actor}",

@@ -13,8 +13,6 @@ COMMAND_MODULES = (
     "cli.register_cmds",
     "cli.audit_cmds",
     "cli.db_cmds",
-)
-OPTIONAL_COMMAND_MODULES = (
     "cli.checks_cmds",
     "cli.bot_cmds",
     "cli.digest_cmds",
@@ -30,22 +28,22 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
-    for name in OPTIONAL_COMMAND_MODULES:
-        try:
-            mod = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        mod.register(sub)
     return p
+
+
+def configure_logging(*, verbose: bool, daemon: bool) -> None:
+    """Quiet output for people: a plain command shows warnings only (no library INFO such as tortoise's
+    "shutdown"); a daemon also logs shenbao's own INFO lines; ``-v`` shows everything at DEBUG."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+    if daemon and not verbose:
+        logging.getLogger("shenbao").setLevel(logging.INFO)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(verbose=args.verbose, daemon=getattr(args, "daemon", False))
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 
-from intake.register import Register, build_register
-from intake.services import Services
+from core.register import Register, build_register
+from core.services import Services
 
 
 def register(sub) -> None:

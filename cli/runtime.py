@@ -10,8 +10,8 @@ from typing import Mapping
 from config.call import CallConfigError, load_call
 from config.clock import SystemClock
 from config.settings import SettingsError, load_settings
-from intake.archive import Archive
-from intake.services import Services
+from core.archive import Archive
+from core.services import Services
 
 log = logging.getLogger("shenbao.cli")
 

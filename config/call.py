@@ -166,7 +166,15 @@ class CallConfig:
         return next((d for d in self.documents if d.kind == kind), None)
 
     def rule(self, rule_id: str) -> Rule:
-        return next(r for r in self.rules if r.id == rule_id)
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    def clause(self, rule_id: str) -> tuple[str, str]:
+        """(the notice's own words, section such as 二（三）) of a rule: the one clause resolver."""
+        r = self.rule(rule_id)
+        return r.clause, r.section
 
     def to_local(self, when: datetime) -> datetime:
         return when.astimezone(self.tz)
@@ -243,7 +251,7 @@ def parse_call(data: dict, source: Path | None = None) -> CallConfig:
         programme=c.get("programme", ""), issuers=tuple(c.get("issuers", ())),
         signed=c.get("signed"), published=c.get("published"), tz=tz,
         deadline=_deadline(_req(c, "deadline", "call"), tz), deadline_text=c.get("deadline_text", ""),
-        deadline_clause=c.get("deadline_clause", ""), deadline_section=c.get("deadline_section", ""),
+        deadline_clause=_req(c, "deadline_clause", "call"), deadline_section=c.get("deadline_section", ""),
         late_outcome=c.get("late_outcome", "视为未申报"), paper_copy_required=bool(c.get("paper_copy_required", False)),
         paper_copy_address=c.get("paper_copy_address", ""), limits=limits, mailboxes=mailboxes,
         contacts=tuple(Contact(x["org"], x["name"], x["phone"], x["email"]) for x in data.get("contacts", ())),
@@ -251,12 +259,28 @@ def parse_call(data: dict, source: Path | None = None) -> CallConfig:
         prior_report_rounds=tuple(int(y) for y in data.get("prior_report", {}).get("required_from_provinces_selected_in", ())),
         hrss_variants=tuple(nm.get("hrss_variants", ("人力资源和社会保障", "人力资源社会保障", "人社"))),
         ambiguous_abbr=tuple(nm.get("ambiguous_abbr", ())),
-        rules=tuple(Rule(r["id"], r["text"], r.get("check", ""), r.get("section", ""), r.get("clause", ""),
-                         r.get("text_zh", "")) for r in data.get("rules", ())),
+        rules=_rules(data),
         open_questions=tuple(OpenQuestion(o["id"], o["text"], o.get("text_zh", ""), o.get("practice_zh", ""))
                              for o in data.get("open_questions", ())),
         source=source,
     )
+
+
+def _rules(data: dict) -> tuple[Rule, ...]:
+    """Rules with their clause as the notice's own words (no quotation marks, no "same as …" pointers)."""
+    rules = []
+    for i, r in enumerate(data.get("rules", ())):
+        where = f"rules[{i}] ({r.get('id', '?')})"
+        clause = str(r.get("clause", "")).strip()
+        if '"' in clause or clause.lower().startswith("same as"):
+            raise CallConfigError(f"{where}.clause must be the notice's own words, without quotation marks or "
+                                  f"'same as' pointers; got {clause[:40]!r}")
+        rules.append(Rule(_req(r, "id", where), r.get("text", ""), r.get("check", ""),
+                          str(r.get("section", "")).replace("(", "（").replace(")", "）"), clause, r.get("text_zh", "")))
+    ids = [r.id for r in rules]
+    if len(set(ids)) != len(ids):
+        raise CallConfigError("rules: duplicate rule ids")
+    return tuple(rules)
 
 
 def load_call(path_or_id: str | Path | None = None) -> CallConfig:

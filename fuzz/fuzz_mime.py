@@ -1,4 +1,4 @@
-"""atheris target: MIME parsing and name decoding (intake.parse.parse_mail, intake.mailtext).
+"""atheris target: MIME parsing and name decoding (precheck.parse.parse_mail, precheck.mailtext).
 
 Contract: parse_mail never raises, whatever the bytes; decoded names never contain a path separator or a
 control character, and never start with a dot (they are shown to people and used as labels, never as paths).
@@ -9,8 +9,8 @@ import _common  # noqa: F401  (sys.path)
 import atheris
 
 with atheris.instrument_imports(include=["intake"]):
-    from intake.mailtext import decode_header_text, decode_param, safe_filename
-    from intake.parse import parse_mail
+    from precheck.mailtext import decode_header_text, decode_param, safe_filename
+    from precheck.parse import parse_mail
 
 
 def check_name(name: str) -> None:

@@ -1,4 +1,4 @@
-"""atheris target: the page counter (intake/files/pdf.py pdf_geometry, intake/files/geometry.py).
+"""atheris target: the page counter (precheck/files/pdf.py pdf_geometry, precheck/files/geometry.py).
 
 Contract: pdf_geometry returns a page summary or raises PdfUnreadable (a readable reason for people); any
 other exception is a bug. Page sizes and A4 equivalents are finite and positive; arithmetic adds up.
@@ -10,9 +10,9 @@ import _common  # noqa: F401
 import atheris
 
 with atheris.instrument_imports(include=["intake"]):
-    from intake.files.geometry import page_entry, summarise
-    from intake.files.pdf import pdf_geometry
-    from intake.files import pdf as pdfmod
+    from precheck.files.geometry import page_entry, summarise
+    from precheck.files.pdf import pdf_geometry
+    from precheck.files import pdf as pdfmod
 
 
 def one(data: bytes) -> None:

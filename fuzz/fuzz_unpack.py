@@ -1,4 +1,4 @@
-"""atheris target: the attachment sniffer and the zip unpacker (intake/files/sniff.py, intake/files/unpack.py).
+"""atheris target: the attachment sniffer and the zip unpacker (precheck/files/sniff.py, precheck/files/unpack.py).
 
 Contract: ``sniff`` never raises (it runs in the intake process); ``unpack_zip`` either raises (the sandboxed
 worker turns any exception into a readable error) or returns members whose names are relative, without '..',
@@ -12,8 +12,8 @@ import _common  # noqa: F401
 import atheris
 
 with atheris.instrument_imports(include=["intake"]):
-    from intake.files.sniff import sniff
-    from intake.files.unpack import UnpackLimits, safe_name, unpack_zip
+    from precheck.files.sniff import sniff
+    from precheck.files.unpack import UnpackLimits, safe_name, unpack_zip
 
 LIMITS = UnpackLimits(max_total=4 << 20, max_member=2 << 20, max_files=50, max_ratio=200.0)
 

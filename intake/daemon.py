@@ -7,7 +7,7 @@ import signal
 
 from intake.imap import MailboxWatcher
 from intake.receiver import Receiver
-from intake.services import Services
+from core.services import Services
 from intake.smtp import IntakeHandler, start_smtp_server
 from intake.worker import Worker
 
@@ -16,13 +16,12 @@ log = logging.getLogger("shenbao.intake")
 
 async def alert(services: Services, kind: str, text: str, detail: dict) -> None:
     """Queue an operational alert to every officer chat and the staff list (the bot process sends it)."""
-    from bot.officers import notify_officers
-    from bot.outgoing_settings import load_outgoing
+    from core.notify import notify_officers
 
     now = services.clock.now()
     key = f"alert:{kind}:{detail.get('account', '')}:{detail.get('new', now.isoformat())}"
     try:
-        await notify_officers(load_outgoing(services.settings), key=key, now=now, text=text,
+        await notify_officers(services.settings.outgoing, key=key, now=now, text=text,
                               subject=f"shenbao 告警：{kind}")
     except Exception:
         log.exception("could not queue alert %s (it is in the log above)", key)
@@ -53,15 +52,15 @@ class IntakeDaemon:
             self.smtp_server = await start_smtp_server(handler, s.smtp_host, s.smtp_port, max_size=s.smtp_max_size)
         self.tasks = [asyncio.create_task(self.worker.run(), name="worker")]
         self.tasks += [asyncio.create_task(w.run(), name=f"imap:{w.account.mailbox}") for w in self.watchers]
-        if s.get("SHENBAO_OCR", "on").lower() not in ("0", "off", "false", "no"):
-            self.tasks.append(asyncio.create_task(self.ocr_loop(float(s.get("SHENBAO_OCR_INTERVAL", "20"))),
+        if s.ocr:
+            self.tasks.append(asyncio.create_task(self.ocr_loop(s.ocr_interval),
                                                   name="ocr"))
         if not self.watchers:
             log.info("no IMAP accounts configured (SHENBAO_IMAP_MOF_HOST / SHENBAO_IMAP_MOHRSS_HOST)")
 
     async def ocr_loop(self, interval: float) -> None:
         """Background OCR of scanned pages, only while the worker has nothing queued (intake first)."""
-        from intake.files.background import run_background_ocr
+        from intake.ocr_backlog import run_background_ocr
 
         while True:
             await asyncio.sleep(interval)

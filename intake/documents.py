@@ -1,46 +1,17 @@
-"""Store a submission's attachments as Document rows (archive first), via the analysis when present."""
+"""Store a submission's attachments as Document rows (archive first), as ``precheck.analysis`` found them."""
 from __future__ import annotations
 
 import asyncio
 import logging
 
 from config.call import CallConfig
-from intake.archive import Archive
-from intake.findings import FindingSpec
-from intake.parse import ParsedMail
+from core.archive import Archive
+from core.findings import FindingSpec
+from precheck.analysis import analyse_for_pipeline
+from precheck.parse import ParsedMail
 from models.submission import Document, Submission
 
 log = logging.getLogger("shenbao.intake.documents")
-
-
-def kind_from_filename(name: str, call: CallConfig) -> tuple[str | None, str | None]:
-    """The first document rule whose keyword appears in the file name (longest keyword wins)."""
-    best: tuple[int, str, str] | None = None
-    for rule in call.documents:
-        for kw in rule.match:
-            if kw in name and (best is None or len(kw) > best[0]):
-                best = (len(kw), rule.kind, kw)
-    return (best[1], best[2]) if best else (None, None)
-
-
-async def _plain_documents(parsed: ParsedMail, call: CallConfig) -> tuple[list[dict], list[FindingSpec]]:
-    out = []
-    for a in parsed.attachments:
-        kind, kw = kind_from_filename(a.filename, call)
-        out.append({"filename": a.filename, "content_type": a.content_type, "data": a.data, "sha256": a.sha256,
-                    "parent": None, "kind": kind, "kind_source": "filename" if kind else None,
-                    "kind_confidence": 0.6 if kind else None, "kind_evidence": {"keyword": kw} if kw else None,
-                    "pages": None, "page_detail": None, "analysis": None, "findings": []})
-    return out, []
-
-
-async def analyse(parsed: ParsedMail, call: CallConfig) -> tuple[list[dict], list[FindingSpec]]:
-    """Delegate to ``intake.analysis`` (unpacking, pages, kinds, per-file findings) when it is installed."""
-    try:
-        from intake.analysis import analyse_for_pipeline
-    except ImportError:
-        return await _plain_documents(parsed, call)
-    return await analyse_for_pipeline(parsed, call)
 
 
 async def store_documents(sub: Submission, parsed: ParsedMail, *, call: CallConfig, archive: Archive,
@@ -49,7 +20,7 @@ async def store_documents(sub: Submission, parsed: ParsedMail, *, call: CallConf
     existing = await Document.filter(submission_id=sub.id).order_by("id")
     if existing:
         return list(existing), []
-    items, sub_findings = await analyse(parsed, call)
+    items, sub_findings = await analyse_for_pipeline(parsed, call)
     docs: list[Document] = []
     findings: list[tuple[Document | None, FindingSpec]] = [(None, f) for f in sub_findings]
     for item in items:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from models.enums import Source, TimeSource
+from core.vocabulary import Source, TimeSource
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,9 @@
-"""Typed intake errors (Home Assistant style: connect() raises these, callers decide)."""
+"""Typed intake errors (Home Assistant style: connect() raises these, callers decide). A storage failure is
+``core.archive.StorageUnavailable``."""
 
 
 class IntakeError(Exception):
     """Base for intake errors."""
-
-
-class StorageUnavailable(IntakeError):
-    """The archive or database could not make a receipt durable; the sender must retry (SMTP 451)."""
 
 
 class InvalidAuth(IntakeError):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from tortoise.exceptions import IntegrityError
 
-from intake.parse import ParsedMail
+from precheck.parse import ParsedMail
 from models.receipt import Receipt
 from models.submission import Submission
 

@@ -19,7 +19,7 @@ from intake.envelope import RawMail
 from intake.errors import InvalidAuth, InvalidFolder, MailboxGone
 from intake.imap_fetch import parse_fetch, parse_search, parse_uidvalidity
 from intake.receiver import Receiver
-from models.enums import Source, TimeSource
+from core.vocabulary import Source, TimeSource
 from models.receipt import MailboxCursor
 from models.retry import with_retry
 

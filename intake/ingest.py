@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from intake.envelope import RawMail
-from intake.parse import parse_mail
+from precheck.parse import parse_mail
 from intake.receiver import Receiver
-from models.enums import Source, TimeSource
+from core.vocabulary import Source, TimeSource
 
 
 class IngestError(ValueError):

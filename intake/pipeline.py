@@ -7,15 +7,16 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from intake.attribution import attribute
+from precheck.attribution import attribute
 from intake.documents import store_documents
-from intake.findings_store import replace_findings
+from core.dossier import refresh_dossier
+from core.findings_store import replace_findings
 from intake.grouping import submission_for
-from intake.parse import ParsedMail, parse_mail
-from intake.services import Services
-from intake.submission_checks import submission_findings
+from precheck.parse import ParsedMail, parse_mail
+from core.services import Services
+from core.submission_findings import refresh_submission_findings
 from models.dossier import KnownSender
-from models.enums import ReceiptStatus
+from core.vocabulary import ReceiptStatus
 from models.receipt import Receipt
 from models.submission import Document, Submission
 
@@ -64,23 +65,12 @@ async def process_receipt(services: Services, receipt_id: int) -> Submission:
     await _attribute(services, sub, parsed, docs)
     sub.updated_at = now
     await sub.save()
-    specs = submission_findings(call, sub, receipts, sub.attribution)
-    await replace_findings(scope="submission", submission_id=sub.id, province=sub.province, now=now, specs=specs)
+    await refresh_submission_findings(services, sub, receipts)
     r.status, r.error, r.processed_at = ReceiptStatus.PROCESSED, None, now
     r.attempts += 1
     await r.save(update_fields=["status", "error", "processed_at", "attempts"])
     log.info("%s: processed into %s (%s, %s)", r.ref, sub.ref, sub.province or "unidentified",
              "on time" if sub.on_time else "LATE")
-    from intake.dossier import refresh_dossier
-
     for province in {p for p in (sub.province, old_province) if p}:
         await refresh_dossier(services, province)
     return sub
-
-
-async def refresh_submission_findings(services: Services, sub: Submission) -> None:
-    """Re-derive a submission's own findings (after an officer changed its province)."""
-    receipts = list(await Receipt.filter(submission_id=sub.id).order_by("received_at", "id"))
-    specs = submission_findings(services.call, sub, receipts, sub.attribution)
-    await replace_findings(scope="submission", submission_id=sub.id, province=sub.province,
-                           now=services.clock.now(), specs=specs)

@@ -9,9 +9,8 @@ from typing import Awaitable, Callable
 from tortoise.exceptions import IntegrityError
 
 from config.clock import Clock
-from intake.archive import Archive
+from core.archive import Archive, StorageUnavailable
 from intake.envelope import RawMail
-from intake.errors import StorageUnavailable
 from intake.faults import pause_point
 from models.receipt import Receipt
 from models.retry import with_retry

@@ -9,9 +9,9 @@ from aiosmtpd.smtp import SMTP
 from config.call import CallConfig
 from config.clock import Clock
 from intake.envelope import RawMail
-from intake.errors import StorageUnavailable
+from core.archive import StorageUnavailable
 from intake.receiver import Receiver
-from models.enums import Source, TimeSource
+from core.vocabulary import Source, TimeSource
 
 log = logging.getLogger("shenbao.intake.smtp")
 

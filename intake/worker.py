@@ -6,8 +6,8 @@ import logging
 import traceback
 
 from intake.pipeline import process_receipt
-from intake.services import Services
-from models.enums import ReceiptStatus
+from core.services import Services
+from core.vocabulary import ReceiptStatus
 from models.receipt import Receipt
 from models.retry import with_retry
 

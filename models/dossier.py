@@ -2,7 +2,7 @@
 from tortoise import fields
 from tortoise.models import Model
 
-from models.enums import ProvinceStatus
+from core.vocabulary import ProvinceStatus
 
 
 class Dossier(Model):

@@ -2,7 +2,7 @@
 from tortoise import fields
 from tortoise.models import Model
 
-from models.enums import Severity
+from core.vocabulary import Severity
 
 
 class Finding(Model):

@@ -2,7 +2,7 @@
 from tortoise import fields
 from tortoise.models import Model
 
-from models.enums import OutboxStatus
+from core.vocabulary import OutboxStatus
 
 
 class OutboxMessage(Model):

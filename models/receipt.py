@@ -2,7 +2,7 @@
 from tortoise import fields
 from tortoise.models import Model
 
-from models.enums import ReceiptStatus, Source, TimeSource
+from core.vocabulary import ReceiptStatus, Source, TimeSource
 
 
 class Receipt(Model):

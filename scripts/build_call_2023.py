@@ -125,18 +125,28 @@ w("[name_matching]")
 w(f'hrss_variants = {arr(src["name_matching"]["hrss_variants"])}')
 w(f'ambiguous_abbr = {arr(src["name_matching"]["ambiguous_abbr"])}')
 w("")
-# Rules base R01-R35 from the markdown table.
-for line in facts.splitlines():
-    m = re.match(r"\| (R\d\d) \| (.+?) \| (.+?) \| (.+?) \| (.+) \|$", line)
-    if not m:
-        continue
-    rid, text, check, section, clause = m.groups()
+# Rules base R01-R35 from the markdown table. The clause is stored as the notice's own words: the table's
+# quotation marks dropped, separate quotations ("a""b" or "a"；"b") joined by "；", "same as R08" resolved,
+# sections in 全角 brackets.
+rows = [m.groups() for line in facts.splitlines()
+        if (m := re.match(r"\| (R\d\d) \| (.+?) \| (.+?) \| (.+?) \| (.+) \|$", line))]
+raw_clause = {r[0]: r[4] for r in rows}
+
+
+def notice_words(rid: str) -> str:
+    c = raw_clause[rid].strip()
+    if c.lower().startswith("same as "):
+        return notice_words(c.split()[-1])
+    return c.replace('""', "；").replace('"', "")
+
+
+for rid, text, check, section, _clause in rows:
     w("[[rules]]")
     w(f'id = "{rid}"')
     w(f"text = {q(text)}")
     w(f"check = {q(check)}")
-    w(f"section = {q(section)}")
-    w(f"clause = {q(clause)}")
+    w(f"section = {q(section.replace('(', '（').replace(')', '）'))}")
+    w(f"clause = {q(notice_words(rid))}")
     w("")
 for line in facts.splitlines():
     m = re.match(r"- (O\d) (.+)$", line)

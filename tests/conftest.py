@@ -13,8 +13,8 @@ from hypothesis import settings as hypothesis_settings
 from config.call import load_call
 from config.clock import FixedClock
 from config.settings import load_settings
-from intake.archive import Archive
-from intake.services import Services
+from core.archive import Archive
+from core.services import Services
 
 from tests_support.dovecot import dovecot_server  # noqa: F401  (session fixture)
 

@@ -1,4 +1,4 @@
-"""The local Dovecot (intake/localimap.py) with what tests need besides: kill -9, doveadm, a fixture."""
+"""The local Dovecot (demo/localimap.py) with what tests need besides: kill -9, doveadm, a fixture."""
 from __future__ import annotations
 
 import contextlib
@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from intake.localimap import LocalImapServer, free_port  # noqa: F401  (free_port is used by tests)
+from demo.localimap import LocalImapServer, free_port  # noqa: F401  (free_port is used by tests)
 
 
 class Dovecot(LocalImapServer):

@@ -5,33 +5,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from config.call import CallConfig
-from intake.findings import SEVERITY, SEVERITY_ORDER
-from intake.register import Register
-from models.enums import ProvinceStatus
+from core.findings import SEVERITY, code_zh
+from core.vocabulary import SEVERITY_ORDER
+from core.register import Register
+from core.vocabulary import ProvinceStatus
 
 OPEN_SEVERITIES = ("error", "review", "warning")
-KIND_ZH = {"daily": "每日收件汇总", "deadline": "截止日加报", "final": "截止后最终登记", "manual": "收件汇总"}
-DOC_KIND_ZH = {"cover_letter": "申报文件", "plan": "实施方案", "budget": "资金预算表",
-               "performance_targets": "绩效目标表", "evidence": "佐证材料", "prior_report": "2022年执行情况报告",
-               "other": "其他", None: "未识别类型"}
-CODE_ZH = {
-    "late_arrival": "截止后到达", "borderline_sent_before_deadline": "发送时间在截止前、到达在截止后",
-    "one_mailbox_only": "只发到一个邮箱", "missing_cover_letter": "缺申报文件", "missing_plan": "缺实施方案",
-    "missing_budget": "缺资金预算表", "missing_performance_targets": "缺绩效目标表", "missing_evidence": "缺佐证材料",
-    "missing_prior_report": "缺2022年执行情况报告", "plan_over_page_limit": "实施方案超页",
-    "total_over_page_limit": "合计超页", "non_a4_pages": "含非A4页面", "not_scanned": "申报文件非扫描件",
-    "no_seal_detected": "未见印章", "not_joint_issuance": "未联合行文", "quota_exceeded": "推荐城市超名额",
-    "city_previously_selected": "城市已入选过", "subsidy_over_cap": "补助超上限", "subsidy_unreadable": "补助金额待核",
-    "period_over_limit": "实施期超限", "period_unreadable": "实施期待核", "unreadable_attachment": "附件无法读取",
-    "link_only_attachment": "超大附件链接", "unsupported_attachment_type": "附件类型无法检查",
-    "unknown_sender": "发件人未登记", "resubmission": "重新报送", "paper_copy_missing": "纸质版未登记",
-    "time_from_received_header": "到达时间取自Received头", "time_set_by_operator": "到达时间由人工设定",
-}
-
-
-def code_zh(code: str) -> str:
-    return CODE_ZH.get(code, code)
-
+DIGEST_KIND_ZH = {"daily": "每日收件汇总", "deadline": "截止日加报", "final": "截止后最终登记", "manual": "收件汇总"}
 
 def _by_severity(codes) -> list[str]:
     order = [s.value for s in SEVERITY_ORDER]
@@ -81,7 +61,7 @@ class DigestData:
     changes: list[str]
     since: datetime | None                        # when the previous digest was made
     not_filed: list[str]
-    unidentified: list                            # intake.register.UnidentifiedRow
+    unidentified: list                            # core.register.UnidentifiedRow
     shunted: int
     health: list[MailboxHealth]
     register: Register = field(repr=False)
@@ -95,7 +75,7 @@ class DigestData:
     @property
     def title(self) -> str:
         local = self.call.to_local(self.slot_at)
-        return f"{self.call.doc_no} {KIND_ZH.get(self.kind, '收件汇总')} {local:%Y-%m-%d %H:%M}"
+        return f"{self.call.doc_no} {DIGEST_KIND_ZH.get(self.kind, '收件汇总')} {local:%Y-%m-%d %H:%M}"
 
 
 def format_left(left: timedelta) -> str:

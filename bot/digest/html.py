@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.digest.data import DigestData, code_zh, format_left
-from bot.digest.text import HEALTH_ZH, SEV_ZH, bj, changes_lines, counts_line, health_line, mailbox_names, \
+from core.vocabulary import SEVERITY_ZH
+from core.findings import code_zh
+from bot.digest.data import DigestData, format_left
+from bot.digest.text import HEALTH_ZH, bj, changes_lines, counts_line, health_line, mailbox_names, \
     not_filed_line
 
 STATUS_COLOR = {"filed": "#1a7f37", "late": "#b42318", "not_filed": "#6b7280"}
@@ -44,7 +46,7 @@ def render_html(d: DigestData) -> str:
                + f"<th {TH}>A4页数</th><th {TH}>待处理问题</th><th {TH}>纸质版</th></tr>")
     for r in d.rows:
         probs = "<br>".join(
-            f'<span style="color:{SEV_COLOR[f.severity]}">[{SEV_ZH[f.severity]}] {escape(code_zh(f.code))}</span>'
+            f'<span style="color:{SEV_COLOR[f.severity]}">[{SEVERITY_ZH[f.severity]}] {escape(code_zh(f.code))}</span>'
             f'：{escape(f.message)}' for f in r.open) or "—"
         status = escape(r.status_zh) + (f"（逾期报送{r.late_submissions}份）" if r.late_submissions else "")
         out.append(f"<tr><td {TD}>{escape(r.province)}</td>"

@@ -13,11 +13,11 @@ from bot.digest.html import render_html
 from bot.digest.text import render_chat, render_text, split_chat
 from bot.digest.xlsx import XLSX_TYPE, build_workbook, workbook_name
 from bot.health import mailbox_health
-from bot.officers import notify_officers
-from bot.outgoing_settings import OutgoingSettings
-from intake.register import build_register
-from intake.services import Services
-from models.enums import ReceiptStatus
+from core.notify import notify_officers
+from config.settings import OutgoingSettings
+from core.register import build_register
+from core.services import Services
+from core.vocabulary import ReceiptStatus
 from models.receipt import Receipt
 from models.schedule import ScheduledRun
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.chunks import split_lines
-from bot.digest.data import DigestData, DigestRow, MailboxHealth, code_zh, format_left
+from core.vocabulary import SEVERITY_ZH
+from core.findings import code_zh
+from bot.digest.data import DigestData, DigestRow, MailboxHealth, format_left
 
 CHAT_LIMIT = 4096
-SEV_ZH = {"error": "错误", "review": "待复核", "warning": "提醒"}
 HEALTH_ZH = {"ok": "正常", "down": "中断", "unwatched": "未配置IMAP监视"}
 
 
@@ -48,7 +49,7 @@ def row_text(d: DigestData, r: DigestRow) -> str:
     names = mailbox_names(d)
     arr = " / ".join(f"{names[k]} {bj(d, v)}" for k, v in r.arrivals.items())
     pages = f"{r.pages}页" if r.pages is not None else "—页"
-    probs = " ".join(f"{SEV_ZH[s]}{r.count(s)}" for s in ("error", "review", "warning") if r.count(s))
+    probs = " ".join(f"{SEVERITY_ZH[s]}{r.count(s)}" for s in ("error", "review", "warning") if r.count(s))
     paper = f"纸质版 {r.paper}" if r.paper else ("纸质版未登记" if r.status == "filed" else "纸质版—")
     late = f"，逾期报送{r.late_submissions}份" if r.late_submissions else ""
     return f"{r.province}｜{r.status_zh}{late}｜{arr}｜{pages}｜{probs or '无问题'}｜{paper}"
@@ -73,7 +74,7 @@ def render_text(d: DigestData) -> str:
     lines += changes_lines(d) + ["", not_filed_line(d), "", "逐省情况（到达时间为各邮箱首次按时到达，北京时间）："]
     for r in d.rows:
         lines.append(row_text(d, r))
-        lines += [f"    [{SEV_ZH[f.severity]}] {code_zh(f.code)}：{f.message}" for f in r.open]
+        lines += [f"    [{SEVERITY_ZH[f.severity]}] {code_zh(f.code)}：{f.message}" for f in r.open]
     if d.unidentified:
         lines += ["", f"未识别来信（{len(d.unidentified)}封，待处室人员归属）："]
         for u in d.unidentified:
@@ -102,7 +103,7 @@ def render_chat(d: DigestData) -> str:
         lines.append("有问题的单位：")
         for r in problem_rows:
             lines.append(row_text(d, r))
-            lines.append("    " + "；".join(f"{SEV_ZH[f.severity]}:{code_zh(f.code)}" for f in r.open))
+            lines.append("    " + "；".join(f"{SEVERITY_ZH[f.severity]}:{code_zh(f.code)}" for f in r.open))
     if d.unidentified:
         lines.append(f"未识别来信 {len(d.unidentified)} 封：" + "、".join(u.submission for u in d.unidentified))
     return "\n".join(lines)

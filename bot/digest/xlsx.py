@@ -8,8 +8,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from bot.digest.data import DOC_KIND_ZH, DigestData, code_zh
-from bot.digest.text import SEV_ZH, mailbox_names
+from core.vocabulary import SEVERITY_ZH, kind_zh
+from core.findings import code_zh
+from bot.digest.data import OPEN_SEVERITIES, DigestData
+from bot.digest.text import mailbox_names
 
 SHEETS = ("全部单位", "问题清单", "未识别来信", "收件记录")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,9 +53,9 @@ def build_workbook(d: DigestData) -> bytes:
     for r, pr in zip(d.rows, reg.rows):
         units.append([r.province, r.status_zh, *[_local(d, r.arrivals.get(k)) for k in keys], r.submissions,
                       r.late_submissions, r.pages, r.count("error"), r.count("review"), r.count("warning"),
-                      "\n".join(f"[{SEV_ZH[f.severity]}] {code_zh(f.code)}" for f in r.open) or None,
+                      "\n".join(f"[{SEVERITY_ZH[f.severity]}] {code_zh(f.code)}" for f in r.open) or None,
                       "、".join(pr.cities) or None, r.paper or "未登记", pr.paper_copy_tracking,
-                      "；".join(f"{DOC_KIND_ZH.get(x.kind, x.kind)}:{x.filename}({x.pages if x.pages is not None else '?'}页)"
+                      "；".join(f"{kind_zh(x.kind)}:{x.filename}({x.pages if x.pages is not None else '?'}页)"
                                for x in pr.documents) or None])
     _sheet(wb, SHEETS[0], ["单位", "状态", *[f"{names[k]}邮箱首次按时到达（北京时间）" for k in keys], "按时报送(份)",
                            "逾期报送(份)", "A4页数", "错误", "待复核", "提醒", "待处理问题", "推荐城市", "纸质版",
@@ -62,8 +64,8 @@ def build_workbook(d: DigestData) -> bytes:
     problems = []
     for pr in reg.rows:
         for f in pr.findings:
-            if f.severity in SEV_ZH:
-                problems.append([pr.province, pr.status_zh, SEV_ZH[f.severity], f.code, code_zh(f.code), f.message,
+            if f.severity in OPEN_SEVERITIES:
+                problems.append([pr.province, pr.status_zh, SEVERITY_ZH[f.severity], f.code, code_zh(f.code), f.message,
                                  f.section, f.clause, f.ref])
     _sheet(wb, SHEETS[1], ["单位", "状态", "严重程度", "代码", "问题", "说明", "通知条款", "依据原文", "所涉报送"],
            problems, [18, 14, 8, 26, 18, 60, 10, 40, 10])

@@ -2,7 +2,7 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
-from models.enums import OutboxStatus, ProvinceStatus, ReceiptStatus, Severity, Source, TimeSource
+from core.vocabulary import OutboxStatus, ProvinceStatus, ReceiptStatus, Severity, Source, TimeSource
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 

@@ -5,8 +5,8 @@ import pytest
 import pytest_asyncio
 
 from config.settings import load_settings
-from intake.archive import Archive
-from intake.services import Services
+from core.archive import Archive
+from core.services import Services
 
 from bot.access import Caller
 from bot.engine import Engine

@@ -1,13 +1,13 @@
 """Real rows for the bot tests: submissions, receipts and documents stored like the pipeline does, then the real
-submission findings and dossier refresh (the checks run) — the bot reads them through intake.register."""
+submission findings and dossier refresh (the checks run) — the bot reads them through core.register."""
 from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta, timezone
 
-from intake.dossier import refresh_dossier
-from intake.pipeline import refresh_submission_findings
-from models.enums import Source, TimeSource
+from core.dossier import refresh_dossier
+from core.submission_findings import refresh_submission_findings
+from core.vocabulary import Source, TimeSource
 from models.receipt import Receipt
 from models.submission import Document, Submission
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot import answers as A
+from bot import answer_types as A
 from bot.access import MAX_FAILED, Caller, hash_code, issue_code
 from models.audit import AuditEntry
 from models.chat import BindingCode, ChatBinding
@@ -157,3 +157,18 @@ async def test_issued_codes_are_always_recognised_bare(seeded, bot_services):
     for _ in range(60):
         code, _ = await issue_code(bot_services, "湖南省", actor="t")
         assert looks_like_code(code) and looks_like_code(code.lower().replace("-", ""))
+
+
+def test_officer_list_is_parsed_once_for_notices_and_authorisation(tmp_path, clock, call2023):
+    """"9001 9002" (space separated) both notifies and authorises both officers (one parser in config)."""
+    from bot.access import officer_ids
+    from config.settings import load_settings
+    from core.archive import Archive
+    from core.services import Services
+
+    s = Services(settings=load_settings({"SHENBAO_DATA_DIR": str(tmp_path), "SHENBAO_OFFICERS_TELEGRAM": "9001 9002",
+                                         "SHENBAO_OFFICERS_WECOM": "zhang；li"}),
+                 call=call2023, clock=clock, archive=Archive(tmp_path / "a"))
+    assert officer_ids(s) == {"telegram": {"9001", "9002"}, "wecom": {"zhang", "li"}}
+    assert s.settings.outgoing.officer_chats() == [("telegram", "9001"), ("telegram", "9002"),
+                                                   ("wecom", "zhang"), ("wecom", "li")]

@@ -6,8 +6,8 @@ import asyncio
 import pytest
 
 from config.settings import SettingsError, load_settings
-from intake.archive import Archive
-from intake.services import Services
+from core.archive import Archive
+from core.services import Services
 
 from bot import daemon
 from tests.bot.fake_telegram import FakeBotAPI
@@ -19,12 +19,11 @@ def services_with(env: dict, tmp_path, clock, call) -> Services:
 
 
 async def test_placeholder_token_is_refused(db, tmp_path, clock, call2023):
-    s = services_with({"SHENBAO_TELEGRAM_TOKEN": "changeme"}, tmp_path, clock, call2023)
+    # refused where the settings are read, before any adapter or the scheduler starts
     with pytest.raises(SettingsError, match="SHENBAO_TELEGRAM_TOKEN"):
-        await daemon.run_daemon(s, asyncio.Event())
-    s = services_with({"SHENBAO_WECOM_CORP_ID": "wx1", "SHENBAO_WECOM_TOKEN": "<token>"}, tmp_path, clock, call2023)
+        services_with({"SHENBAO_TELEGRAM_TOKEN": "changeme"}, tmp_path, clock, call2023)
     with pytest.raises(SettingsError, match="SHENBAO_WECOM_TOKEN"):
-        await daemon.run_daemon(s, asyncio.Event())
+        services_with({"SHENBAO_WECOM_CORP_ID": "wx1", "SHENBAO_WECOM_TOKEN": "<token>"}, tmp_path, clock, call2023)
 
 
 async def test_send_chat_without_adapter_raises():

@@ -1,7 +1,7 @@
 """Officer commands from chat change real rows, re-run the dossier and go to the audit log."""
 from __future__ import annotations
 
-from bot import answers as A
+from bot import answer_types as A
 from models.audit import AuditEntry
 from models.dossier import Dossier
 from models.submission import Document, Submission

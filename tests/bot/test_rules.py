@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from bot import queries
+from bot import compose as queries
 from bot.advice import advice_for
 from bot.render import render
 

@@ -1,13 +1,20 @@
 """Realistic filing inputs made in code: text PDFs (reportlab, CID font), scanned-looking PDFs (Pillow page
-images with Chinese text and a red seal, img2pdf), A3/rotated/CropBox pages, xlsx/docx, archives, bad inputs."""
+images with Chinese text and a red seal, img2pdf), A3/rotated/CropBox pages, xlsx/docx, archives, bad inputs.
+The seal, the scan wrapper, the .docx writer and the GBK zip are the sample generators' own (demo.samples)."""
 from __future__ import annotations
 
 import io
 import random
 import zipfile
 import zlib
+from datetime import datetime, timezone
 
-FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+from demo.samples.fonts import font
+from demo.samples.mail import gbk_zip
+from demo.samples.office import docx_bytes
+from demo.samples.scan import jpegs_to_pdf
+from demo.samples.seal import stamp
+
 A4 = (595.276, 841.89)
 A3 = (841.89, 1190.55)
 
@@ -54,7 +61,7 @@ def _patch(data: bytes, rotate: dict[int, int], cropbox: dict[int, tuple]) -> by
 def page_image(lines: list[str], *, seal: bool = False, dpi: int = 150, size_mm=(210, 297), noise: bool = True,
                red_header: str | None = None):
     """A scanned-looking page: black Chinese text, optionally a red header line and a red round seal."""
-    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+    from PIL import Image, ImageDraw, ImageFilter
 
     w, h = int(size_mm[0] / 25.4 * dpi), int(size_mm[1] / 25.4 * dpi)
     img = Image.new("RGB", (w, h), (250, 250, 246))
@@ -62,16 +69,16 @@ def page_image(lines: list[str], *, seal: bool = False, dpi: int = 150, size_mm=
     px = dpi / 72
     y = int(60 * px)
     if red_header:
-        d.text((int(70 * px), y), red_header, font=ImageFont.truetype(FONT, int(26 * px)), fill=(210, 30, 30))
+        d.text((int(70 * px), y), red_header, font=font(int(26 * px), "sans"), fill=(210, 30, 30))
         y += int(44 * px)
         d.line((int(50 * px), y, w - int(50 * px), y), fill=(210, 30, 30), width=max(2, int(1.5 * px)))
         y += int(20 * px)
     for j, line in enumerate(lines):
-        f = ImageFont.truetype(FONT, int((18 if j == 0 else 12) * px))
+        f = font(int((18 if j == 0 else 12) * px), "sans")
         d.text((int(60 * px), y), line, font=f, fill=(25, 25, 25))
         y += int((34 if j == 0 else 21) * px)
     if seal:
-        _draw_seal(d, (int(w * 0.62), int(h * 0.62)), int(42 / 25.4 * dpi / 2), px)
+        stamp(img, "山东省财政厅", (int(w * 0.62), int(h * 0.62)), int(42 / 25.4 * dpi), random.Random(3))
     if noise:
         rnd = random.Random(7)
         for _ in range(w * h // 400):
@@ -81,35 +88,14 @@ def page_image(lines: list[str], *, seal: bool = False, dpi: int = 150, size_mm=
     return img
 
 
-def _draw_seal(d, center, r, px) -> None:
-    from PIL import ImageFont
-
-    red = (215, 35, 40)
-    cx, cy = center
-    d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=red, width=max(3, int(r * 0.07)))
-    s = r * 0.3
-    d.polygon([(cx, cy - s), (cx + s * 0.3, cy - s * 0.3), (cx + s, cy - s * 0.3), (cx + s * 0.45, cy + s * 0.15),
-               (cx + s * 0.65, cy + s), (cx, cy + s * 0.5), (cx - s * 0.65, cy + s), (cx - s * 0.45, cy + s * 0.15),
-               (cx - s, cy - s * 0.3), (cx - s * 0.3, cy - s * 0.3)], fill=red)
-    f = ImageFont.truetype(FONT, int(r * 0.22))
-    d.text((cx - r * 0.6, cy + r * 0.45), "山东省财政厅", font=f, fill=red)
-
-
 def scanned_pdf(images, dpi: int = 150, quality: int = 70) -> bytes:
-    """JPEG page images wrapped by img2pdf (no text layer), each page sized from its dpi."""
-    import img2pdf
-
-    jpgs = []
-    for im in images:
-        b = io.BytesIO()
-        im.save(b, format="JPEG", quality=quality, dpi=(dpi, dpi))
-        jpgs.append(b.getvalue())
-    return img2pdf.convert(jpgs)
+    """JPEG page images wrapped into a PDF (no text layer), each page sized from its dpi."""
+    return jpegs_to_pdf([jpeg(im, dpi, quality) for im in images], dpi=dpi)
 
 
-def jpeg(img, dpi: int = 150) -> bytes:
+def jpeg(img, dpi: int = 150, quality: int = 75) -> bytes:
     b = io.BytesIO()
-    img.save(b, format="JPEG", quality=75, dpi=(dpi, dpi))
+    img.save(b, format="JPEG", quality=quality, dpi=(dpi, dpi))
     return b.getvalue()
 
 
@@ -138,47 +124,13 @@ def budget_xlsx(central: float = 8000, total: float = 12000, period: str = "2023
 
 
 def docx(paragraphs: list[str]) -> bytes:
-    """A minimal valid .docx (WordprocessingML written by hand; LibreOffice reads it)."""
-    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
-    doc = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-           '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-           f"<w:body>{body}</w:body></w:document>")
-    ct = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-          '<Default Extension="xml" ContentType="application/xml"/>'
-          '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
-    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
-    b = io.BytesIO()
-    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", ct)
-        z.writestr("_rels/.rels", rels)
-        z.writestr("word/document.xml", doc)
-    return b.getvalue()
+    """A minimal valid .docx: the first paragraph is the title (LibreOffice reads it)."""
+    return docx_bytes(paragraphs[0], paragraphs[1:])
 
 
 def zip_gbk(members: dict[str, bytes]) -> bytes:
     """A zip as Chinese Windows writes it: names in GBK, no UTF-8 flag."""
-    return _zip_with_raw_names({n.encode("gbk"): d for n, d in members.items()})
-
-
-def _zip_with_raw_names(members: dict[bytes, bytes]) -> bytes:
-    import struct
-
-    out, central = bytearray(), bytearray()
-    for name, data in members.items():
-        comp = zlib.compressobj(6, zlib.DEFLATED, -15)
-        cdata = comp.compress(data) + comp.flush()
-        crc = zlib.crc32(data)
-        off = len(out)
-        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(cdata), len(data), len(name), 0)
-        out += name + cdata
-        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, crc, len(cdata), len(data),
-                               len(name), 0, 0, 0, 0, 0, off) + name
-    cd_off = len(out)
-    out += central
-    out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), cd_off, 0)
-    return bytes(out)
+    return gbk_zip(list(members.items()), datetime(2023, 3, 20, 9, 0, tzinfo=timezone.utc))
 
 
 def zip_utf8(members: dict[str, bytes]) -> bytes:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from intake.analysis import analyse_attachments, document_fields
-from intake.checks import DossierContext
-from intake.checks.registry import EXTRA_CHECKS
-from intake.parse import AttachmentPart
+from precheck.analysis import analyse_attachments, document_fields
+from core.dossier import current_documents
+from precheck import checks
+from precheck.checks import DossierContext
+from precheck.parse import AttachmentPart
 from models.submission import Document, Submission
 
 T0 = datetime(2023, 3, 20, 2, 0, tzinfo=timezone.utc)
@@ -32,24 +33,16 @@ async def submit(call, province: str, files: list[tuple[str, bytes]], n: int = 1
 
 
 async def context(call, province: str, dossier=None) -> DossierContext:
-    subs = await Submission.filter(province=province, on_time=True).order_by("first_received_at")
-    all_docs = await Document.filter(submission_id__in=[s.id for s in subs]).order_by("id")
-    order = {s.id: i for i, s in enumerate(subs)}
-    latest: dict[str, Document] = {}
-    for d in sorted(all_docs, key=lambda d: (order[d.submission_id], d.id)):
-        if d.pages is None and (d.analysis or {}).get("container"):
-            continue
-        if d.kind == "other":
-            latest[f"other:{d.id}"] = d
-        else:
-            latest[d.kind] = d
-    return DossierContext(call=call, province=province, now=T0 + timedelta(days=1), submissions=list(subs),
-                          documents=list(latest.values()), all_documents=list(all_docs), dossier=dossier)
+    """The context ``core.dossier`` builds: on-time submissions, and their current documents by the real rule."""
+    subs = list(await Submission.filter(province=province, on_time=True).order_by("first_received_at", "id"))
+    all_docs = list(await Document.filter(submission_id__in=[s.id for s in subs]).order_by("id"))
+    return DossierContext(call=call, province=province, now=T0 + timedelta(days=1), submissions=subs,
+                          documents=current_documents(subs, all_docs), all_documents=all_docs, dossier=dossier)
 
 
 def run_checks(ctx: DossierContext) -> dict:
-    out = {}
-    for c in EXTRA_CHECKS:
-        for f in c.check(ctx):
-            out.setdefault(f.code, []).append(f)
+    """The findings of the real dossier check tuple, by code."""
+    out: dict = {}
+    for f in checks.run("dossier", ctx):
+        out.setdefault(f.code, []).append(f)
     return out

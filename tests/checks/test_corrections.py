@@ -7,9 +7,9 @@ import pytest
 
 from config.clock import FixedClock
 from config.settings import load_settings
-from intake.archive import Archive
-from intake.checks.corrections import CorrectionError, set_cities, set_document_kind
-from intake.services import Services
+from core.archive import Archive
+from core.officer import OfficerError, set_cities, set_document_kind
+from core.services import Services
 from models import audit_log
 from models.audit import AuditEntry
 from models.dossier import Dossier
@@ -38,7 +38,7 @@ async def test_doc_kind_correction_is_audited_and_changes_checks(checks_db, call
     entry = await AuditEntry.all().order_by("-id").first()
     assert entry.action == "document.kind" and entry.detail["reason"] == "实为实施方案"
     assert (await audit_log.verify())[0]
-    with pytest.raises(CorrectionError):
+    with pytest.raises(OfficerError):
         await set_document_kind(services, rows[0].id, "nonsense", reason="x", actor="officer:wang")
 
 
@@ -54,7 +54,7 @@ async def test_cities_set_by_officer(checks_db, call, services):
 
 
 async def test_background_ocr_updates_kind_and_facts(checks_db, call, services):
-    from intake.files.background import run_background_ocr
+    from intake.ocr_backlog import run_background_ocr
 
     img = b.page_image(["关于推荐青岛市申报2023年公共就业服务能力提升示范项目的请示", "财政部、人力资源社会保障部：",
                         "山东省财政厅", "山东省人力资源和社会保障厅"], seal=True, dpi=200, noise=False)

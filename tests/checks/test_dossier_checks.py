@@ -5,7 +5,7 @@ import dataclasses
 
 from config.call import SelectedRound
 from models.dossier import Dossier
-from models.enums import Severity
+from core.vocabulary import Severity
 
 from . import builders as b
 from .dossier_helpers import T0, context, run_checks, submit

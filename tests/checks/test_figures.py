@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from intake.classify import classify
-from intake.files import figures
+from precheck.document_kind import classify
+from precheck.files import figures
 
 
 @pytest.mark.parametrize("name,kind", [

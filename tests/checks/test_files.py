@@ -5,11 +5,11 @@ import time
 
 import pytest
 
-from intake.analysis import analyse_attachments
-from intake.files.geometry import a4_equivalents, size_label
-from intake.files.links import large_attachment_links
-from intake.files.unpack import safe_name
-from intake.parse import AttachmentPart
+from precheck.analysis import analyse_attachments
+from precheck.files.geometry import a4_equivalents, size_label
+from precheck.files.links import large_attachment_links
+from precheck.files.unpack import safe_name
+from precheck.parse import AttachmentPart
 from . import builders as b
 
 
@@ -187,8 +187,8 @@ async def test_rar_members_are_read(call):
 async def test_pipeline_adapter_shape(call):
     from email.message import EmailMessage
 
-    from intake.analysis import analyse_for_pipeline
-    from intake.parse import parse_mail
+    from precheck.analysis import analyse_for_pipeline
+    from precheck.parse import parse_mail
 
     m = EmailMessage()
     m["From"], m["To"], m["Subject"] = "czt@sd.gov.cn", "sbsjyc@163.com", "山东省申报材料"

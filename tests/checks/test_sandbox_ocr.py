@@ -4,8 +4,8 @@ from __future__ import annotations
 import os
 import time
 
-from intake import sandbox
-from intake.analysis import ocr_document
+from precheck import sandbox
+from precheck.analysis import ocr_document
 
 from . import builders as b
 

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 
 from config.call import load_call
-from intake.localimap import dovecot_unavailable
-from intake.samples.scenarios import build_scenarios
+from demo.localimap import dovecot_unavailable
+from demo.samples.scenarios import build_scenarios
 
 from tests.demo.helpers import shenbao
 

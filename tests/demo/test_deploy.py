@@ -11,7 +11,7 @@ from config.call import load_call
 
 from tests.demo.helpers import REPO, clean_env, shenbao
 
-CODE_DIRS = ("bot", "cli", "config", "intake", "models", "scripts")
+CODE_DIRS = ("bot", "cli", "config", "core", "demo", "intake", "models", "precheck", "scripts")
 FULL = re.compile(r"\b(SHENBAO_[A-Z0-9_]*[A-Z0-9]|DATABASE_URL)(?![A-Z0-9_{*])")
 TEMPLATE = re.compile(r"\b(SHENBAO_[A-Z0-9_]*)\{(\w+)\}([A-Z0-9_]*)")
 
@@ -112,8 +112,8 @@ def test_call_check_rejects_a_broken_file_naming_the_problem(tmp_path):
 
 
 def test_deploy_doc_lists_every_status_and_finding_code():
-    from intake.findings import SEVERITY
-    from models.enums import ProvinceStatus
+    from core.findings import SEVERITY
+    from core.vocabulary import ProvinceStatus
 
     text = (REPO / "docs/deploy.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| `([a-z_0-9]+)` \| (\w+) \|", text, flags=re.M))

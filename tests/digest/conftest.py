@@ -13,8 +13,8 @@ import pytest_asyncio
 from config.call import load_call
 from config.clock import FixedClock
 from config.settings import load_settings
-from intake.archive import Archive
-from intake.services import Services
+from core.archive import Archive
+from core.services import Services
 
 DEADLINE_DAY_0830 = datetime.fromisoformat("2023-03-26T08:30:00+08:00")
 

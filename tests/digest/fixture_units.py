@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from intake.findings import SEVERITY, FindingSpec
-from intake.samples.mail import Attachment, build_message
+from core.findings import SEVERITY, FindingSpec
+from demo.samples.mail import Attachment, build_message
 from models.dossier import Dossier
-from models.enums import ProvinceStatus, ReceiptStatus, Source, TimeSource
+from core.vocabulary import ProvinceStatus, ReceiptStatus, Source, TimeSource
 from models.finding import Finding
 from models.receipt import Receipt
 from models.submission import Document, Submission

@@ -4,12 +4,11 @@ from __future__ import annotations
 from bot.digest.html import render_html
 from bot.digest.job import collect_digest
 from bot.digest.text import render_text
-from bot.outgoing_settings import load_outgoing
 from models import audit_log
 
 
 async def test_digest_prints_the_audit_tip(db, services):
-    out = load_outgoing(services.settings)
+    out = services.settings.outgoing
     d = await collect_digest(services, out, services.clock.now())
     assert d.audit_tip is None and "审计日志" not in render_text(d)
     await audit_log.append(at=services.clock.now(), actor="cli:test", action="paper_copy", target="广东省")

@@ -9,7 +9,6 @@ import openpyxl
 from bot.digest.job import collect_digest, queue_digest, render_all
 from bot.digest.text import CHAT_LIMIT
 from bot.digest.xlsx import SHEETS
-from bot.outgoing_settings import load_outgoing
 from models.schedule import ScheduledRun
 from tests.digest import fixture_units
 from tests.digest.conftest import make_services
@@ -21,7 +20,7 @@ FINAL = datetime.fromisoformat("2023-03-27T00:15:00+08:00")
 async def test_morning_digest_is_pinned(outdb, tmp_path, call):
     s = make_services(tmp_path, call, MORNING)
     await fixture_units.build(s, "morning")
-    d = await collect_digest(s, load_outgoing(s.settings), MORNING, kind="daily")
+    d = await collect_digest(s, s.settings.outgoing, MORNING, kind="daily")
     assert d.counts == {"not_filed": 19, "filed": 13, "late": 0, "unidentified": 1, "shunted": 1}
     text = render_all(d)["text"]
     lines = text.splitlines()
@@ -45,7 +44,7 @@ async def test_morning_digest_is_pinned(outdb, tmp_path, call):
 
 async def test_final_digest_after_the_deadline_shows_changes(outdb, tmp_path, call):
     s = make_services(tmp_path, call, MORNING)
-    out = load_outgoing(s.settings)
+    out = s.settings.outgoing
     await fixture_units.build(s, "morning")
     await queue_digest(s, out, slot="daily:2023-03-26T08:30+08:00", kind="daily", slot_at=MORNING, now=MORNING)
     s.clock.set(FINAL)
@@ -75,7 +74,7 @@ async def test_final_digest_after_the_deadline_shows_changes(outdb, tmp_path, ca
 async def test_xlsx_register_has_sheets_frozen_header_and_filters(outdb, tmp_path, call):
     s = make_services(tmp_path, call, FINAL)
     await fixture_units.build(s, "final")
-    d = await collect_digest(s, load_outgoing(s.settings), FINAL, kind="final")
+    d = await collect_digest(s, s.settings.outgoing, FINAL, kind="final")
     wb = openpyxl.load_workbook(io.BytesIO(render_all(d)["xlsx"]))
     assert wb.sheetnames == list(SHEETS)
     for ws in wb.worksheets:
@@ -99,7 +98,7 @@ async def test_chat_version_fits_or_splits(outdb, tmp_path, call):
 
     s = make_services(tmp_path, call, FINAL)
     await fixture_units.build(s, "final")
-    d = await collect_digest(s, load_outgoing(s.settings), FINAL, kind="final")
+    d = await collect_digest(s, s.settings.outgoing, FINAL, kind="final")
     parts = render_all(d)["chat"]
     assert len(parts) == 1 and len(parts[0]) <= CHAT_LIMIT
     long = "\n".join(f"第{i}行 " + "字" * 90 for i in range(200))
@@ -112,7 +111,7 @@ async def test_chat_version_fits_or_splits(outdb, tmp_path, call):
 
 async def test_same_slot_twice_queues_nothing_new(outdb, tmp_path, call):
     s = make_services(tmp_path, call, MORNING)
-    out = load_outgoing(s.settings)
+    out = s.settings.outgoing
     await fixture_units.build(s, "morning")
     keys = await queue_digest(s, out, slot="daily:x", kind="daily", slot_at=MORNING, now=MORNING)
     assert len(keys) == 4                      # 2 staff e-mails + telegram officer + wecom officer

@@ -12,7 +12,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from bot.evidence import export_evidence, verify_against_db, verify_zip
+from core.evidence import export_evidence, verify_against_db, verify_zip
 from models.audit_log import append
 from models.receipt import Receipt
 from tests.digest import fixture_units

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.outbox import LEASE, SendError, Senders, _claim, drain, enqueue, retry_failed
+from bot.outbox import LEASE, SendError, Senders, _claim, drain, retry_failed
+from core.outbox import enqueue
 from config.clock import FixedClock
 from models import close_db
-from models.enums import OutboxStatus
+from core.vocabulary import OutboxStatus
 from models.outbox import OutboxMessage
 from tests.digest.conftest import open_db
 

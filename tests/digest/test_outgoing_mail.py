@@ -8,9 +8,9 @@ import openpyxl
 
 from bot.digest.job import queue_digest
 from bot.mail import EmailOutboxSender, SmtpRelay
+from config.settings import RelaySettings
 from bot.outbox import Senders, drain
-from bot.outgoing_settings import load_outgoing
-from models.enums import OutboxStatus
+from core.vocabulary import OutboxStatus
 from models.outbox import OutboxMessage
 from tests.digest import fixture_units
 from tests.digest.conftest import make_services
@@ -19,8 +19,8 @@ MORNING = datetime.fromisoformat("2023-03-26T08:30:00+08:00")
 
 
 def email_only(s, host, port):
-    out = load_outgoing(s.settings)
-    return Senders(email=EmailOutboxSender(SmtpRelay(host, port, security="none"), mail_from=out.mail_from,
+    out = s.settings.outgoing
+    return Senders(email=EmailOutboxSender(SmtpRelay(RelaySettings(host, port, security="none")), mail_from=out.mail_from,
                                            archive=s.archive, clock=s.clock))
 
 
@@ -28,7 +28,7 @@ async def test_digest_mail_headers_parts_and_xlsx(outdb, tmp_path, call, smtp_si
     host, port, sink = smtp_sink
     s = make_services(tmp_path, call, MORNING)
     await fixture_units.build(s, "morning")
-    await queue_digest(s, load_outgoing(s.settings), slot="daily:2023-03-26T08:30+08:00", kind="daily",
+    await queue_digest(s, s.settings.outgoing, slot="daily:2023-03-26T08:30+08:00", kind="daily",
                        slot_at=MORNING, now=MORNING)
     res = await drain(email_only(s, host, port), s.clock)
     assert (res.sent, res.skipped) == (2, 2)             # the two chat rows wait for the bot process
@@ -63,7 +63,7 @@ async def test_smtp_outage_delays_and_never_drops(outdb, tmp_path, call, smtp_si
     host, port, sink = smtp_sink
     s = make_services(tmp_path, call, MORNING)
     await fixture_units.build(s, "morning")
-    await queue_digest(s, load_outgoing(s.settings), slot="d1", kind="daily", slot_at=MORNING, now=MORNING)
+    await queue_digest(s, s.settings.outgoing, slot="d1", kind="daily", slot_at=MORNING, now=MORNING)
     sink.refuse = "451 4.3.0 local problem, try later"
     res = await drain(email_only(s, host, port), s.clock)
     assert (res.sent, res.delayed) == (0, 1)              # the relay is down: the second mail is not even tried

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.outbox import drain
-from bot.outgoing_settings import load_outgoing
-from bot.receipts import queue_receipts
+from bot.acknowledgements import queue_receipts
 from bot.scheduler import tick
 from intake.envelope import RawMail
 from intake.pipeline import process_receipt
 from intake.receiver import Receiver
-from intake.samples.mail import Attachment, build_message
-from models.enums import Source, TimeSource
+from demo.samples.mail import Attachment, build_message
+from core.vocabulary import Source, TimeSource
 from models.outbox import OutboxMessage
 from models.schedule import ScheduledRun
 from tests.checks.builders import text_pdf
@@ -40,7 +39,7 @@ async def test_on_time_submission_gets_one_receipt_with_times_documents_findings
         outdb, tmp_path, call, smtp_sink):
     host, port, sink = smtp_sink
     s = make_services(tmp_path, call, SENT + timedelta(minutes=1))
-    out = load_outgoing(s.settings)
+    out = s.settings.outgoing
     raw = filing("广东省", "sbc@gd.gov.cn", SENT)
     sub = await arrive(s, raw, "mof", SENT + timedelta(seconds=8))
     assert await queue_receipts(s, out, s.clock.now()) == []          # the MOHRSS copy may still come
@@ -69,7 +68,7 @@ async def test_on_time_submission_gets_one_receipt_with_times_documents_findings
 
 async def test_one_mailbox_only_is_answered_after_the_delay(outdb, tmp_path, call):
     s = make_services(tmp_path, call, SENT + timedelta(minutes=5))
-    out = load_outgoing(s.settings)
+    out = s.settings.outgoing
     sub = await arrive(s, filing("四川省", "sbc@sc.gov.cn", SENT), "mof", SENT + timedelta(seconds=5))
     assert await queue_receipts(s, out, s.clock.now()) == []
     s.clock.advance(minutes=6)
@@ -80,7 +79,7 @@ async def test_one_mailbox_only_is_answered_after_the_delay(outdb, tmp_path, cal
 
 async def test_never_to_auto_responders(outdb, tmp_path, call):
     s = make_services(tmp_path, call, SENT + timedelta(hours=1))
-    out = load_outgoing(s.settings)
+    out = s.settings.outgoing
     a = await arrive(s, filing("河南省", "sbc@henan.gov.cn", SENT, b"Auto-Submitted: auto-replied\r\n"), "mof", SENT)
     b = await arrive(s, filing("湖南省", "sbc@hunan.gov.cn", SENT, b"Precedence: bulk\r\n"), "mof", SENT)
     assert a.province == "河南省" and b.province == "湖南省"
@@ -92,7 +91,7 @@ async def test_never_to_auto_responders(outdb, tmp_path, call):
 
 async def test_never_for_imported_or_old_mail(outdb, tmp_path, call):
     s = make_services(tmp_path, call, SENT + timedelta(hours=1))
-    out = load_outgoing(s.settings)
+    out = s.settings.outgoing
     imp = await arrive(s, filing("湖北省", "sbc@hubei.gov.cn", SENT), "mof", SENT, source=Source.IMPORT)
     old = await arrive(s, filing("江西省", "sbc@jx.gov.cn", SENT - timedelta(days=5)), "mof", SENT - timedelta(days=5))
     assert await queue_receipts(s, out, s.clock.now()) == []
@@ -104,7 +103,7 @@ async def test_never_for_imported_or_old_mail(outdb, tmp_path, call):
 async def test_late_submission_receipt_says_recorded_as_late(outdb, tmp_path, call):
     at = call.deadline + timedelta(minutes=1)
     s = make_services(tmp_path, call, at + timedelta(minutes=15))
-    out = load_outgoing(s.settings)
+    out = s.settings.outgoing
     raw = filing("浙江省", "sbc@zj.gov.cn", call.deadline - timedelta(seconds=25))
     sub = await arrive(s, raw, "mof", at)
     await arrive(s, raw, "mohrss", at + timedelta(seconds=2))
@@ -119,5 +118,5 @@ async def test_late_submission_receipt_says_recorded_as_late(outdb, tmp_path, ca
 async def test_receipts_can_be_switched_off(outdb, tmp_path, call):
     s = make_services(tmp_path, call, SENT + timedelta(hours=1), {"SHENBAO_SEND_RECEIPTS": "false"})
     await arrive(s, filing("福建省", "sbc@fj.gov.cn", SENT), "mof", SENT)
-    await tick(s, load_outgoing(s.settings))
+    await tick(s, s.settings.outgoing)
     assert await OutboxMessage.filter(key__startswith="receipt:").count() == 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.health import check_health, mailbox_health
-from bot.outgoing_settings import load_outgoing
 from bot.reminders import queue_reminders
 from models.chat import ChatBinding
 from models.outbox import OutboxMessage
@@ -22,7 +21,7 @@ async def bind(channel, user, chat, province, revoked=None):
 
 async def test_reminders_go_to_unfiled_and_erroneous_provinces_only(outdb, tmp_path, call):
     s = make_services(tmp_path, call, SLOT_AT)
-    out = load_outgoing(s.settings)
+    out = s.settings.outgoing
     await fixture_units.build(s, "morning")
     await bind("telegram", "u11", "11", "江苏省")          # not filed
     await bind("wecom", "hebei", "hebei", "河北省")        # filed, error missing_plan
@@ -45,7 +44,7 @@ async def test_no_reminders_at_or_after_the_deadline(outdb, tmp_path, call):
     s = make_services(tmp_path, call, call.deadline)
     await fixture_units.build(s, "morning")
     await bind("telegram", "u11", "11", "江苏省")
-    out = load_outgoing(s.settings)
+    out = s.settings.outgoing
     assert await queue_reminders(s, out, slot="reminder:x", now=call.deadline) == 0
     assert await queue_reminders(s, out, slot="reminder:y", now=call.deadline + timedelta(hours=1)) == 0
     assert await OutboxMessage.all().count() == 0
@@ -59,7 +58,7 @@ async def cursor(mailbox, last_ok, error=None):
 async def test_watcher_down_told_once_and_recovery_told_once(outdb, tmp_path, call):
     t0 = datetime.fromisoformat("2023-03-26T20:00:00+08:00")
     s = make_services(tmp_path, call, t0)
-    out = load_outgoing(s.settings)
+    out = s.settings.outgoing
     await cursor("mof", t0)
     await cursor("mohrss", t0)
     assert await check_health(s, out, t0 + timedelta(minutes=1)) == []
@@ -89,7 +88,7 @@ async def test_configured_mailbox_that_never_connected_alerts_after_the_window(o
     env = {"SHENBAO_IMAP_MOF_HOST": "imap.163.com", "SHENBAO_IMAP_MOF_USER": "sbsjyc@163.com",
            "SHENBAO_IMAP_MOF_PASSWORD": "AUTHCODE123"}
     s = make_services(tmp_path, call, t0, env)
-    out = load_outgoing(s.settings)
+    out = s.settings.outgoing
     assert await check_health(s, out, t0) == []                 # first look: the window starts now
     assert await check_health(s, out, t0 + timedelta(minutes=4)) == []
     assert await check_health(s, out, t0 + timedelta(minutes=6)) == ["health:mof:1:down"]

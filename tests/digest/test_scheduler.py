@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.outgoing_settings import OutgoingSettings, load_outgoing
+from config.settings import OutgoingSettings
 from bot.scheduler import due_slots, planned_slots, run_due, start_scheduler
 from models.outbox import OutboxMessage
 from models.schedule import ScheduledRun
@@ -66,7 +66,7 @@ def test_configured_times_are_used(call, tmp_path):
     s = make_services(tmp_path, call, bj("03-26 08:30"), {"SHENBAO_DIGEST_TIME": "07:45",
                                                           "SHENBAO_DEADLINE_DAY_DIGESTS": "12:00, 20:30",
                                                           "SHENBAO_REMINDER_OFFSETS": "2d,90m"})
-    out = load_outgoing(s.settings)
+    out = s.settings.outgoing
     slots = names(planned_slots(call, out))
     assert "daily:2023-03-26T07:45+08:00" in slots and "deadline:2023-03-26T20:30+08:00" in slots
     assert "reminder:48h:2023-03-25T00:00+08:00" in slots and "reminder:1h:2023-03-26T22:30+08:00" in slots
@@ -74,7 +74,7 @@ def test_configured_times_are_used(call, tmp_path):
 
 async def test_ticks_through_the_deadline_day_with_downtime(outdb, tmp_path, call):
     s = make_services(tmp_path, call, bj("03-26 08:30"))
-    out = load_outgoing(s.settings)
+    out = s.settings.outgoing
     await fixture_units.build(s, "morning")
     for run in planned_slots(call, out):                       # everything before the 25th already ran
         if run.at < bj("03-25 00:00"):

@@ -11,7 +11,8 @@ from aiohttp.test_utils import TestServer
 
 from bot import daemon as botd
 from bot.engine import Engine
-from bot.outbox import drain, enqueue
+from bot.outbox import drain
+from core.outbox import enqueue
 from bot.wecom import WeComCallback
 from models.chat import InboundMessage
 from models.outbox import OutboxMessage

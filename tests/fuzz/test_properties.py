@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from intake.archive import Archive
-from intake.files.geometry import page_entry, summarise
-from intake.files.unpack import UnpackLimits, safe_name, unpack_7z, unpack_zip
-from intake.mailtext import decode_header_text, safe_filename
-from intake.parse import parse_mail
+from core.archive import Archive
+from precheck.files.geometry import page_entry, summarise
+from precheck.files.unpack import UnpackLimits, safe_name, unpack_7z, unpack_zip
+from precheck.mailtext import decode_header_text, safe_filename
+from precheck.parse import parse_mail
 
 FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                         HealthCheck.too_slow])
@@ -163,7 +163,7 @@ def test_regression_non_finite_page_size(w, h):
 
 def test_regression_broken_page_tree_is_a_readable_reason():
     """atheris pages-qpdf-count: qpdf's QpdfRuntimeError escaped pdf_geometry instead of PdfUnreadable."""
-    from intake.files.pdf import PdfUnreadable, pdf_geometry
+    from precheck.files.pdf import PdfUnreadable, pdf_geometry
 
     crash = Path(__file__).parent / "crashes" / "pages-qpdf-count"
     with pytest.raises(PdfUnreadable):

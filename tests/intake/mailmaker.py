@@ -1,4 +1,4 @@
-"""Small RFC 5322 messages for intake tests (the big realistic ones live in intake/samples)."""
+"""Small RFC 5322 messages for intake tests (the big realistic ones live in demo/samples)."""
 from __future__ import annotations
 
 import email.utils

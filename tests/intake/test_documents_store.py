@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from intake.envelope import RawMail
 from intake.receiver import Receiver
 from intake.worker import Worker
-from models.enums import Source, TimeSource
+from core.vocabulary import Source, TimeSource
 from models.receipt import Receipt
 from models.submission import Document
 

@@ -12,7 +12,7 @@ from config.settings import ImapAccount
 from intake.imap import MailboxWatcher
 from intake.receiver import Receiver
 from intake.worker import Worker
-from intake.register import build_register
+from core.register import build_register
 from models.receipt import MailboxCursor, Receipt
 from tests_support.dovecot import Dovecot
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 from datetime import datetime, timezone
 
-from intake.parse import parse_mail
+from precheck.parse import parse_mail
 
 
 def test_gb2312_label_with_gbk_only_characters_is_read_as_gb18030():

@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from intake.envelope import RawMail
-from intake.officer import assign
+from core.officer import assign
 from intake.receiver import Receiver
-from intake.register import build_register
+from core.register import build_register
 from intake.worker import Worker
 from models import audit_log
-from models.enums import Source, TimeSource
+from core.vocabulary import Source, TimeSource
 from models.receipt import Receipt
 
 from .mailmaker import make_mail

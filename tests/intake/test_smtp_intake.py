@@ -6,7 +6,7 @@ import smtplib
 
 import pytest
 
-from intake.archive import Archive
+from core.archive import Archive
 from intake.receiver import Receiver
 from intake.smtp import IntakeHandler, start_smtp_server
 from intake.worker import Worker

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from config.call import load_call
-from intake.samples.scenarios import build_scenarios
+from demo.samples.scenarios import build_scenarios
 
 
 @pytest.fixture(scope="session")

@@ -11,9 +11,9 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from intake.samples import documents as docs
-from intake.samples import office, reports, textpdf
-from intake.samples.applicant import applicant
+from demo.samples import documents as docs
+from demo.samples import office, reports, textpdf
+from demo.samples.applicant import applicant
 from samples_helpers import dark_fraction, red_pixels, render
 
 A4 = (595.28, 841.89)
@@ -80,8 +80,8 @@ def test_plan_has_exactly_the_requested_pages_all_with_text(gd, n):
 
 def test_a_scanned_blank_sheet_counts_as_blank(gd):
     """Negative control for the 'text is rendered' measure: paper grain, skew and shadow are not ink."""
-    from intake.samples.page import Page
-    from intake.samples.scan import scanned_pdf
+    from demo.samples.page import Page
+    from demo.samples.scan import scanned_pdf
 
     blank = scanned_pdf([Page()], gd.rng("blank"))
     assert dark_fraction(render(blank, 0, 30)) < 0.001

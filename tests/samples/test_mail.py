@@ -1,4 +1,4 @@
-"""The sample messages parse with intake.parse into the intended subjects, senders, times and file names."""
+"""The sample messages parse with precheck.parse into the intended subjects, senders, times and file names."""
 from __future__ import annotations
 
 import email
@@ -7,8 +7,8 @@ import re
 import zipfile
 from datetime import datetime, timezone
 
-from intake.parse import parse_mail
-from intake.samples.mail import Attachment, LargeLink, build_message, encode_words, gbk_zip
+from precheck.parse import parse_mail
+from demo.samples.mail import Attachment, LargeLink, build_message, encode_words, gbk_zip
 
 T = datetime(2023, 3, 25, 8, 0, tzinfo=timezone.utc)
 LONG = "广东省财政厅广东省人力资源和社会保障厅关于推荐2023年公共就业服务能力提升示范项目的请示.pdf"

@@ -5,7 +5,7 @@ import io
 
 import pikepdf
 
-from intake.parse import parse_mail
+from precheck.parse import parse_mail
 
 NAMES = {"clean_on_time", "one_mailbox_only", "late_by_a_minute", "a3_over_30_pages", "missing_performance_targets",
          "gbk_zip", "unidentified_sender", "cp_city_two_cities", "resubmission_first", "resubmission"}

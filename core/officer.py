@@ -1,0 +1,133 @@
+"""Officer actions: assign a submission, paper copy, override a verdict, and corrections the checks depend on
+(a document's kind, a province's cities). Every one goes to the audit log and re-runs the dossier.
+Shared by CLI and chat."""
+from __future__ import annotations
+
+from config.call import DOCUMENT_KINDS
+from core.dossier import refresh_dossier
+from core.services import Services
+from core.submission_findings import refresh_submission_findings
+from models import audit_log
+from models.dossier import Dossier, KnownSender
+from models.receipt import Receipt
+from models.submission import Document, Submission
+
+
+class OfficerError(ValueError):
+    """The action cannot be done as asked; the message is Chinese, for the officer."""
+
+
+async def find_submission(ref: str) -> Submission:
+    ref = ref.strip().upper()
+    try:
+        num = int(ref[1:])
+    except ValueError:
+        raise OfficerError(f"编号格式不对：{ref}（应为 S000012 或 R000012）") from None
+    if ref.startswith("S"):
+        sub = await Submission.filter(id=num).first()
+    elif ref.startswith("R"):
+        r = await Receipt.filter(id=num).first()
+        sub = await Submission.filter(id=r.submission_id).first() if r and r.submission_id else None
+    else:
+        sub = None
+    if sub is None:
+        raise OfficerError(f"找不到 {ref}（若刚收到，请稍后再试）")
+    return sub
+
+
+async def assign(services: Services, ref: str, province: str, *, reason: str, actor: str,
+                 confirm_sender: bool = False) -> str:
+    if not reason.strip():
+        raise OfficerError("必须填写理由")
+    try:
+        prov = services.call.province(province.strip())
+    except KeyError:
+        raise OfficerError(f"不认识的省份：{province}") from None
+    sub = await find_submission(ref)
+    old = sub.province
+    sub.province = prov.name
+    sub.attribution = {"method": "officer", "evidence": {"actor": actor, "reason": reason},
+                       "registered_sender": confirm_sender, "previous": old}
+    sub.updated_at = services.clock.now()
+    await sub.save()
+    if confirm_sender and sub.sender:
+        await KnownSender.update_or_create(address=sub.sender, defaults={
+            "province": prov.name, "confirmed_by": actor, "created_at": services.clock.now()})
+    await audit_log.append(at=services.clock.now(), actor=actor, action="assign_province", target=sub.ref,
+                           detail={"province": prov.name, "previous": old, "reason": reason,
+                                   "confirm_sender": confirm_sender})
+    await refresh_submission_findings(services, sub)
+    for p in {x for x in (old, prov.name) if x}:
+        await refresh_dossier(services, p)
+    return f"{sub.ref} 已归入{prov.name}（原：{old or '未识别'}）"
+
+
+async def set_paper_copy(services: Services, province: str, *, date, tracking: str, actor: str) -> str:
+    prov = services.call.province(province)
+    d, _ = await Dossier.get_or_create(call_id=services.call.id, province=prov.name,
+                                       defaults={"updated_at": services.clock.now()})
+    d.paper_copy_date, d.paper_copy_tracking = date, tracking
+    await d.save()
+    await audit_log.append(at=services.clock.now(), actor=actor, action="paper_copy", target=prov.name,
+                           detail={"date": str(date), "tracking": tracking})
+    await refresh_dossier(services, prov.name)
+    return f"{prov.name} 纸质版已登记：{date}，单号 {tracking}"
+
+
+async def override_status(services: Services, province: str, status: str | None, *, reason: str, actor: str) -> str:
+    if not reason.strip():
+        raise OfficerError("改变判定必须填写理由")
+    prov = services.call.province(province)
+    if status not in (None, "filed", "late", "not_filed"):
+        raise OfficerError("状态只能是 filed / late / not_filed（或清除）")
+    d, _ = await Dossier.get_or_create(call_id=services.call.id, province=prov.name,
+                                       defaults={"updated_at": services.clock.now()})
+    prev = d.override_status
+    d.override_status, d.override_reason = status, reason
+    await d.save()
+    await audit_log.append(at=services.clock.now(), actor=actor, action="override_status", target=prov.name,
+                           detail={"status": status, "previous": prev, "reason": reason})
+    await refresh_dossier(services, prov.name)
+    return f"{prov.name} 判定已改为 {status or '（按系统判定）'}，理由：{reason}"
+
+
+async def set_document_kind(services: Services, doc_id: int, kind: str, *, reason: str, actor: str) -> Document:
+    if kind not in DOCUMENT_KINDS:
+        raise OfficerError(f"未知的文件类型 {kind}；可选：{'、'.join(DOCUMENT_KINDS)}")
+    if not reason.strip():
+        raise OfficerError("请说明更正理由（--reason）")
+    doc = await Document.get_or_none(id=doc_id).prefetch_related("submission")
+    if doc is None:
+        raise OfficerError(f"找不到文件 {doc_id}")
+    old = {"kind": doc.kind, "kind_source": doc.kind_source, "kind_confidence": doc.kind_confidence}
+    doc.kind, doc.kind_source, doc.kind_confidence = kind, "officer", 1.0
+    ev = dict(doc.kind_evidence or {})
+    ev["officer"] = {"actor": actor, "reason": reason, "previous": old}
+    doc.kind_evidence = ev
+    await doc.save()
+    await audit_log.append(at=services.clock.now(), actor=actor, action="document.kind", target=f"document:{doc.id}",
+                           detail={"kind": kind, "previous": old, "reason": reason, "filename": doc.filename})
+    sub = doc.submission
+    if sub.province and sub.on_time:
+        await refresh_dossier(services, sub.province)
+    return doc
+
+
+async def set_cities(services: Services, province: str, cities: list[str], *, reason: str, actor: str) -> Dossier:
+    try:
+        province = services.call.province(province).name
+    except KeyError:
+        raise OfficerError(f"未知的省份 {province}") from None
+    if not reason.strip():
+        raise OfficerError("请说明更正理由（--reason）")
+    cities = [c.strip() for c in cities if c.strip()]
+    now = services.clock.now()
+    dossier, _ = await Dossier.get_or_create(call_id=services.call.id, province=province,
+                                             defaults={"updated_at": now})
+    old = {"cities": dossier.cities, "cities_source": dossier.cities_source}
+    dossier.cities, dossier.cities_source, dossier.updated_at = cities or None, "officer" if cities else None, now
+    await dossier.save()
+    await audit_log.append(at=now, actor=actor, action="dossier.cities", target=f"dossier:{province}",
+                           detail={"cities": cities, "previous": old, "reason": reason})
+    await refresh_dossier(services, province)
+    return dossier

@@ -1,0 +1,17 @@
+"""The explicit composition of what every entry point needs: settings, call, clock, archive."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from config.call import CallConfig
+from config.clock import Clock
+from config.settings import Settings
+from core.archive import Archive
+
+
+@dataclass
+class Services:
+    settings: Settings
+    call: CallConfig
+    clock: Clock
+    archive: Archive

@@ -1,0 +1,214 @@
+"""The entry the pipeline calls: MIME attachments in, documents to store (with kinds, pages, facts) out.
+
+    result = await analyse_attachments(parsed.attachments, html_body=parsed.html_body, call=call)
+    for d in result.documents: ...   # AnalysedDocument; d.parent is an index into result.documents
+    result.findings                  # submission-level FindingSpecs (link_only_attachment)
+
+Every file is parsed in a sandboxed child (``precheck.sandbox``): a bomb, a hang or a crash becomes an
+``unreadable_attachment`` finding on that document. OCR is not done here: ``ocr_document`` is called later by the background step (``intake.ocr_backlog``).
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from dataclasses import dataclass, field
+
+from config.call import CallConfig
+from precheck import sandbox
+from precheck.document_kind import classify
+from precheck.files.facts import derive_facts
+from precheck.files import tasks as worker
+from precheck.files.links import large_attachment_links
+from precheck.files.sniff import sniff
+from precheck.files.unpack import UnpackLimits
+from core.findings import FindingSpec
+from precheck import checks
+from precheck.checks.context import DocumentContext, MessageContext
+
+log = logging.getLogger("shenbao.precheck.analysis")
+
+MAX_DOCUMENTS = 300
+
+
+@dataclass
+class AnalysedDocument:
+    filename: str
+    content_type: str
+    data: bytes = field(repr=False)
+    sha256: str
+    size: int
+    parent: int | None = None            # index into AnalysisResult.documents (archive member)
+    member_path: str | None = None       # path inside the parent archive
+    kind: str = "other"
+    kind_source: str = "none"
+    kind_confidence: float = 0.0
+    kind_evidence: dict = field(default_factory=dict)
+    pages: int | None = None             # A4 single-sided equivalents (policy 4)
+    page_detail: dict | None = None
+    analysis: dict = field(default_factory=dict)
+    findings: list[FindingSpec] = field(default_factory=list)
+
+
+@dataclass
+class AnalysisResult:
+    documents: list[AnalysedDocument]
+    findings: list[FindingSpec]          # submission level
+    links: list[dict]
+
+
+@dataclass
+class _Item:
+    data: bytes
+    filename: str
+    content_type: str
+    parent: int | None
+    depth: int
+    member_path: str | None = None
+
+
+async def analyse_attachments(attachments, *, html_body: str = "", call: CallConfig, timeout: float = 30.0,
+                              office_timeout: float = 90.0, limits: UnpackLimits | None = None) -> AnalysisResult:
+    """Unpack archives (depth/size/count/ratio caps), analyse each file in a child, classify, derive facts."""
+    limits = limits or UnpackLimits()
+    docs: list[AnalysedDocument] = []
+    htmls = [html_body or ""]
+    queue = [_Item(bytes(a.data), a.filename, a.content_type or "application/octet-stream", None, 0)
+             for a in attachments]
+    while queue:
+        batch, queue = queue, []
+        containers, leaves = [], []
+        for item in batch:
+            if len(docs) >= MAX_DOCUMENTS:
+                log.warning("more than %d documents in one submission; the rest is skipped", MAX_DOCUMENTS)
+                break
+            idx = len(docs)
+            docs.append(_new_doc(item))
+            ft = sniff(item.data, item.filename, item.content_type)
+            (containers if ft.family == "archive" else leaves).append((idx, item, ft))
+        await asyncio.gather(*(_analyse_leaf(docs[i], it, call, timeout, office_timeout) for i, it, _ in leaves),
+                             *(_unpack(docs[i], i, it, ft, limits, timeout, queue, htmls) for i, it, ft in containers))
+    links = [lk for h in htmls for lk in large_attachment_links(h)]
+    for doc in docs:
+        doc.findings = checks.run("document", DocumentContext(call, doc), subject=doc.filename)
+    return AnalysisResult(docs, checks.run("message", MessageContext(call, links)), links)
+
+
+def _new_doc(item: _Item) -> AnalysedDocument:
+    return AnalysedDocument(item.filename, item.content_type, item.data, hashlib.sha256(item.data).hexdigest(),
+                            len(item.data), item.parent, item.member_path)
+
+
+async def _unpack(doc, idx, item, ft, limits, timeout, queue, htmls) -> None:
+    doc.kind, doc.kind_source, doc.kind_confidence = "other", "container", 1.0
+    doc.analysis = {"family": "archive", "fmt": ft.fmt, "container": True}
+    if item.depth >= limits.max_depth:
+        doc.analysis["problems"] = [f"压缩包嵌套超过 {limits.max_depth} 层，未再解压"]
+        return
+    res = await sandbox.run(worker.unpack_file, item.data, ft.fmt, limits, timeout=timeout)
+    value = res.value if res.ok else {"fatal": _sandbox_reason(res)}
+    if value.get("fatal"):
+        doc.analysis["error"] = value["fatal"]
+        return
+    if value.get("errors"):
+        doc.analysis["problems"] = list(value["errors"])
+    if value.get("html_body"):
+        htmls.append(value["html_body"])
+    doc.analysis["members"] = len(value["members"])
+    for m in value["members"]:
+        name = m["name"].rsplit("/", 1)[-1]
+        queue.append(_Item(m["data"], name, m.get("content_type") or "application/octet-stream", idx,
+                           item.depth + 1, m["name"]))
+
+
+async def _analyse_leaf(doc: AnalysedDocument, item: _Item, call: CallConfig, timeout: float,
+                        office_timeout: float) -> None:
+    tol = call.limits.a4_tolerance
+    ft = sniff(item.data, item.filename, item.content_type)
+    t = office_timeout if ft.family == "office" else timeout
+    res = await sandbox.run(worker.analyse_file, item.data, item.filename, item.content_type, tol,
+                            office_timeout=office_timeout - 5, timeout=t)
+    if res.ok:
+        raw = res.value
+    else:
+        raw = {"family": ft.family, "fmt": ft.fmt, "error": _sandbox_reason(res)}
+        if ft.family == "pdf":     # content blew a limit: the metadata may still count the pages
+            geo = await sandbox.run(worker.geometry_only, item.data, tol, timeout=timeout)
+            if geo.ok:
+                raw.update(geo.value)
+    apply_raw(doc, raw, call)
+
+
+def apply_raw(doc: AnalysedDocument, raw: dict, call: CallConfig) -> None:
+    """Turn a child's raw result into the document's pages, analysis, kind and findings."""
+    detail = raw.get("page_detail")
+    doc.page_detail = detail
+    doc.pages = detail["a4"] if detail else None
+    analysis = {k: raw[k] for k in ("family", "fmt", "sniff", "text_pages", "scan_pages", "seal", "warnings",
+                                    "converted", "seconds", "error") if k in raw}
+    analysis.update(derive_facts(raw.get("text") or [], raw.get("tables") or [], raw.get("rows") or [], call))
+    family = raw.get("family")
+    if family in ("pdf", "image", "office"):
+        analysis["is_scan"] = bool(raw.get("scan_pages")) and not raw.get("text_pages")
+        needs_ocr = family in ("pdf", "image") and not raw.get("text_pages") and not raw.get("error")
+        analysis["ocr"] = {"status": "pending" if needs_ocr else "not_needed"}
+    doc.analysis = analysis
+    c = classify(doc.filename, analysis.get("title", ""), analysis.get("text_head", ""), call)
+    doc.kind, doc.kind_source, doc.kind_confidence = c.kind, c.source, c.confidence
+    doc.kind_evidence = {"evidence": c.evidence}
+
+
+def _sandbox_reason(res: sandbox.SandboxResult) -> str:
+    if res.error == "timeout":
+        return f"处理超时（超过 {res.seconds:.0f} 秒），可能是文件过大或结构异常"
+    if res.error == "memory":
+        return "超过内存上限（疑似解压炸弹或异常文件）"
+    if res.error == "crash":
+        return f"解析进程异常退出（{res.detail}）"
+    return "文件损坏或格式异常（" + res.detail.splitlines()[0][:160] + "）"
+
+
+async def ocr_document(data: bytes, filename: str, content_type: str, analysis: dict, call: CallConfig, *,
+                       kind_source: str | None = None, pages: int = 2, timeout: float | None = None) -> dict:
+    """OCR the first ``pages`` pages of a scan and return the update for the Document row:
+    ``{"analysis": ..., "kind": ..., "kind_source": ..., "kind_confidence": ..., "kind_evidence": ...}``
+    (kind fields only when the officer has not set the kind). Slow (1.3–7 s a page): run it in the background."""
+    timeout = timeout or 30.0 * pages + 10
+    res = await sandbox.run(worker.ocr_file, data, filename, content_type, pages, timeout=timeout)
+    new = dict(analysis)
+    if not res.ok:
+        new["ocr"] = {"status": "failed", "reason": _sandbox_reason(res), "pages": pages}
+        return {"analysis": new}
+    texts = res.value["text"]
+    new.update(derive_facts(texts, [], [], call, source="ocr"))
+    new["ocr"] = {"status": "done", "pages": res.value["pages"], "seconds": res.value["seconds"], "lang": "chi_sim"}
+    update = {"analysis": new}
+    if kind_source != "officer":
+        c = classify(filename, new.get("title", ""), new.get("text_head", ""), call)
+        update.update(kind=c.kind, kind_source=f"ocr_{c.source}" if c.source in ("title", "content") else c.source,
+                      kind_confidence=c.confidence, kind_evidence={"evidence": c.evidence, "ocr": True})
+    return update
+
+
+def document_fields(d: AnalysedDocument) -> dict:
+    """The Document row fields this module decides (the pipeline adds submission, parent, archive_path, created_at)."""
+    return {"filename": d.filename[:512], "content_type": d.content_type, "sha256": d.sha256, "size": d.size,
+            "kind": d.kind, "kind_source": d.kind_source, "kind_confidence": d.kind_confidence,
+            "kind_evidence": d.kind_evidence, "pages": d.pages, "page_detail": d.page_detail, "analysis": d.analysis}
+
+
+async def analyse_for_pipeline(parsed, call: CallConfig) -> tuple[list[dict], list[FindingSpec]]:
+    """The shape ``intake.documents.store_documents`` expects: one dict per document (``parent`` an index into the
+    list, ``data`` the bytes to archive, ``findings`` its FindingSpecs) and the submission-level findings."""
+    res = await analyse_attachments(parsed.attachments, html_body=parsed.html_body, call=call)
+    items = []
+    for d in res.documents:
+        item = document_fields(d)
+        item.update(data=d.data, parent=d.parent, findings=list(d.findings))
+        if d.member_path:
+            item["analysis"] = {**(item["analysis"] or {}), "member_path": d.member_path}
+        items.append(item)
+    if res.links:
+        for f in res.findings:
+            log.info("link-only attachment(s): %s", f.figures.get("links"))
+    return items, list(res.findings)
