@@ -24,7 +24,7 @@ import tempfile
 import zipfile
 import zlib
 
-from intake.files.unpack import LimitExceeded, UnpackLimits, safe_name
+from precheck.files.unpack import LimitExceeded, UnpackLimits, safe_name
 from precheck.files import zipread
 from precheck.files.headers import ArchiveFacts, archive_facts
 from precheck.files.problems import FileProblem, Problem, explain, scrub
@@ -232,10 +232,8 @@ def _py7zr(data: bytes, limits: UnpackLimits, facts: ArchiveFacts) -> _Collector
 # --- libarchive ---------------------------------------------------------------------------------------------
 
 def _libarchive(data: bytes, limits: UnpackLimits, facts: ArchiveFacts) -> _Collector:
-    try:
-        import libarchive
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise _Fallback() from exc
+    import libarchive
+
     col = _Collector(limits, len(data))
     try:
         with libarchive.memory_reader(data) as archive:

@@ -6,7 +6,7 @@ the signatures with their verdicts. Runs in the sandbox child like the PDF path.
 """
 from __future__ import annotations
 
-from intake.files import geometry, render
+from precheck.files import geometry, page_images as render
 from precheck.files.ofd import read_ofd
 from precheck.files.ofd_render import render_page
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from intake.files.unpack import LimitExceeded, UnpackLimits
+from precheck.files.unpack import LimitExceeded, UnpackLimits
 from precheck.files.containers import _Collector, _fatal
 from precheck.files.problems import Problem, explain
 

@@ -17,19 +17,14 @@ AVIF_BRANDS = {b"avif", b"avis"}
 _registered = False
 
 
-def register_heif() -> bool:
-    """Let Pillow open HEIC/HEIF (idempotent); False when pillow-heif is not installed."""
+def register_heif() -> None:
+    """Let Pillow open HEIC/HEIF (idempotent)."""
     global _registered
-    if _registered:
-        return True
-    try:
+    if not _registered:
         import pillow_heif
 
         pillow_heif.register_heif_opener()
-    except ImportError:
-        return False
-    _registered = True
-    return True
+        _registered = True
 
 
 def heif_brand(data: bytes) -> str | None:

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from intake.files.unpack import UnpackLimits
+from precheck.files.unpack import UnpackLimits
 from precheck.files.containers import unpack, unpack_set
 from precheck.files.headers import archive_facts
 from precheck.files.problems import is_clean

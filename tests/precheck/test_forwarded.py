@@ -5,7 +5,7 @@ import email
 
 import pytest
 
-from intake.mailtext import decode_header_text
+from precheck.mailtext import decode_header_text
 from precheck.forwarded import attached_forward, inline_forward, is_forward_subject
 
 from tests.precheck.realfiles import real
