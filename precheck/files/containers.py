@@ -176,8 +176,8 @@ def _zipfile(data: bytes, limits: UnpackLimits, facts: ArchiveFacts) -> _Collect
         enc = [zipread.member_name(i) for i in infos if zipread.is_encrypted(i)]
         if enc and len(enc) == len(infos):
             listed = "、".join(n.rsplit("/", 1)[-1] for n in enc[:5]) + ("等" if len(enc) > 5 else "")
-            raise FileProblem("encrypted", f"压缩包已加密（需要密码），其中 {len(enc)} 个文件均无法读取：{listed}",
-                              "zip encryption")
+            which = f"其中 {len(enc)} 个文件均无法读取：{listed}" if len(enc) > 1 else f"其中的「{listed}」无法读取"
+            raise FileProblem("encrypted", f"压缩包已加密（需要密码），{which}", "zip encryption")
         for info in infos:
             name = zipread.member_name(info)
             if zipread.is_encrypted(info):
@@ -215,8 +215,8 @@ def _py7zr(data: bytes, limits: UnpackLimits, facts: ArchiveFacts) -> _Collector
         if zf.needs_password():
             names = [i.filename.rsplit("/", 1)[-1] for i in zf.list() if not i.is_directory]
             listed = "、".join(names[:5]) + ("等" if len(names) > 5 else "")
-            raise FileProblem("encrypted", f"7z 压缩包已加密（需要密码），其中 {len(names)} 个文件均无法读取：{listed}",
-                              "7z encryption")
+            which = f"其中 {len(names)} 个文件均无法读取：{listed}" if len(names) > 1 else f"其中的「{listed}」无法读取"
+            raise FileProblem("encrypted", f"7z 压缩包已加密（需要密码），{which}", "7z encryption")
         infos = [i for i in zf.list() if not i.is_directory]
         col.count(len(infos))
         col.declared(sum(i.uncompressed or 0 for i in infos))
