@@ -141,3 +141,17 @@ async def test_split_7z_in_one_mail(call):
     docs = await run(call, vols[0], vols[2])
     assert [codes(d) for d in docs] == [["split_archive_incomplete"], []]
     assert "缺少第 2 卷（资料.7z.002）" in docs[0].findings[0].message
+
+
+async def test_scanned_ofd_waits_for_ocr_and_ocr_reads_its_drawn_page(call):
+    from precheck.files.tasks import ocr_file
+    from tests.precheck.ofdmaker import make_ofd
+
+    img = b.page_image(["关于推荐青岛市申报2023年公共就业服务能力提升示范项目的请示"], noise=False, dpi=100)
+    png = io.BytesIO()
+    img.save(png, format="PNG")
+    data = make_ofd([{"image": png.getvalue()}])
+    [d] = await run(call, ("请示.ofd", data))
+    assert d.analysis["is_scan"] is True and d.analysis["ocr"]["status"] == "pending" and d.pages == 1
+    out = ocr_file(data, "请示.ofd", "", pages=1, dpi=150)
+    assert out["pages"] == 1 and "示范项目" in out["text"][0].replace(" ", "")
