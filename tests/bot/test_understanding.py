@@ -35,7 +35,8 @@ def test_finding_rules_name_real_codes(call2023):
     # every finding a province can be told about rests on a rule (the sender/import/file ones are the desk's)
     assert set(SEVERITY) - set(u.finding_rules) <= {"unknown_sender", "imported_time", "unreadable_attachment",
                                                     "unsupported_attachment_type", "time_from_received_header",
-                                                    "time_set_by_operator"}
+                                                    "time_set_by_operator", "split_archive_incomplete",
+                                                    "encrypted_attachment", "forwarded_mail"}
 
 
 @pytest.mark.parametrize("text,intent", [
