@@ -118,3 +118,40 @@ def test_every_check_quotes_a_rule_of_the_call():
     for c in CHECKS:
         assert c.scope in SCOPES and (c.rule == "" or c.rule in ids), c.name
         assert not hasattr(c, "clause"), f"{c.name} carries its own clause text; it must come from the call config"
+
+
+def _declared_distributions() -> set[str]:
+    import re
+    import tomllib
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = set()
+    for spec in project["dependencies"]:
+        names.add(re.split(r"[\s\[<>=!~;]", spec, maxsplit=1)[0].lower().replace("_", "-"))
+    return names
+
+
+def test_every_third_party_import_is_a_declared_dependency():
+    """A product module's import must be installable from ``dependencies`` alone: CI builds a fresh venv, and a
+    package that only a developer's venv holds (bm25s, scikit-learn once) fails there and nowhere else."""
+    from importlib.metadata import packages_distributions, requires
+    declared = _declared_distributions()
+    # what the declared packages pull in themselves is installed as well (e.g. pdfminer.six by pdfplumber)
+    pulled = set()
+    for name in declared:
+        for req in requires(name) or []:
+            if "extra ==" not in req:
+                pulled.add(req.split(";")[0].strip().split(" ")[0].split("[")[0].split(">")[0].split("<")[0]
+                           .split("=")[0].split("!")[0].split("~")[0].lower().replace("_", "-"))
+    dists = packages_distributions()
+    stdlib = sys.stdlib_module_names
+    missing = set()
+    for top in PRODUCT:
+        for path in sorted((REPO / top).rglob("*.py")):
+            for line, name in _imports(path):
+                root = name.split(".")[0]
+                if root in PRODUCT or root in stdlib or root == "__future__":
+                    continue
+                owners = {d.lower().replace("_", "-") for d in dists.get(root, [])}
+                if not owners & (declared | pulled):
+                    missing.add(f"{path.relative_to(REPO)}:{line}: {root} (installed from {sorted(owners) or 'nowhere'})")
+    assert sorted(missing) == []
