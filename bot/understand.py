@@ -175,7 +175,9 @@ class Understander:
             fam = prev.spec.family
             members = {i.id for i in self.data.family(fam)}
             own_top = self.data.intent(lab)
-            if members and not (conf >= 0.6 and own_top.family != fam and _topical(t)):
+            marked = t.endswith("呢") or t.startswith(_FOLLOW_HEAD) or len(t.replace(" ", "")) <= 6
+            if members and not (conf >= 0.6 and own_top.family != fam and _topical(t)) and not (
+                    conf >= 0.5 and own_top.family != fam and not marked):
                 if _only_slots(t, slots) and not _topical(t):
                     lab, why = prev.intent, "follow-up: same question, new slots"
                 else:
