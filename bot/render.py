@@ -124,7 +124,7 @@ def _quota(a: A.QuotaAnswer) -> str:
     if a.verdict is not None:
         prev = _join(t("quota", "previous", city=c, year=y) for c, y in a.previously_selected)
         cp = (t("quota", "cp", cp=a.cp_city) if a.cp_city else t("quota", "no_cp")) if a.province else ""
-        return _join([_verdict(a.verdict), prev, (f"{a.province}" + cp.lstrip("；")) if a.province and not a.cities
+        return _join([_verdict(a.verdict), prev, (f"{a.province}：" + cp.lstrip("；")) if a.province and a.cp_city
                       else "", *(_rule(r) for r in a.items)])
     if a.province is None:
         head = t("quota", "general", cps=a.cp_city or "")
