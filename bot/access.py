@@ -56,6 +56,8 @@ async def identify(services: Services, caller: Caller, officers: dict[str, set[s
         return Identity(OFFICER)
     if caller.as_province:
         return Identity(CONTACT, services.call.province(caller.as_province).name)
+    if caller.channel == "terminal":                 # the terminal never binds: who it is is said on the command line
+        return Identity(PUBLIC)
     b = await ChatBinding.filter(channel=caller.channel, user_id=caller.user_id, revoked_at__isnull=True).first()
     return Identity(CONTACT, b.province) if b else Identity(PUBLIC)
 

@@ -76,7 +76,7 @@ class Answerer:
                 and (sl.own or ident.province in sl.provinces or _CHECKING.search(t)):
             return self._as(r, "own_pages" if spec.family == "pages" else "own_problems", "contact: own filing"), False
         if ident.role == CONTACT and spec.answer in ("rule", "open", "abstain") and (sl.own or not sl.provinces) \
-                and _OWN_FACT.search(t) and not _OPEN_ASK.search(t):
+                and _OWN_FACT.search(t) and not _OPEN_ASK.search(t) and not _subject_named(spec, t):
             return self._as(r, best_own, "contact: own record"), False
         if ident.role != OFFICER and sl.provinces and spec.answer in ("rule", "open", "abstain") and _OWN_FACT.search(t) \
                 and not _OPEN_ASK.search(t) and not (ident.role == CONTACT and sl.provinces == [ident.province]):
@@ -88,6 +88,16 @@ class Answerer:
         if ident.role != CONTACT and spec.answer == "own" and spec.id == "own_pages" and _stated(sl):
             alt = "R13" if sl.pages.plan is not None and sl.pages.total is None else "R14"
             return self._as(r, alt, "stated pages → page limits"), False
+        if ident.role != OFFICER and spec.answer == "action" and not _IMPERATIVE.search(t):
+            alt = next(((i, sc) for i, sc in r.ranked if data.intent(i).answer not in ("action", "officer")), None)
+            if alt:
+                r = self._as(r, alt[0], "no data-changing verb: a question")
+                spec = r.spec
+                unsure = unsure and alt[1] < MIN_CONFIDENCE
+        if ident.role == CONTACT and spec.answer == "own" and not re.search(r"为什么|几|多少|怎么", t):
+            named = next((i for i in ("O5", "O6") if _subject_named(data.intent(i), t)), None)
+            if named:
+                return self._as(r, named, "the open question's subject is named"), False
         if ident.role == CONTACT and spec.answer == "own" and (sl.own or sl.provinces or _OWN_FACT.search(t)
                                                               or _about_call(r)):
             unsure = False
@@ -171,6 +181,8 @@ class Answerer:
         ids = list(r.spec.rules)
         if r.spec.family == "pages" and (r.slots.pages.any or "30" in r.text or "超" in r.text):
             ids += ["R14"]
+        ids += [rid for w, rid in (("行文", "R01"), ("联合", "R01"), ("执行情况", "R20"), ("纸质", "R07"))
+                if w in r.text and rid not in ids]
         related = [compose.rule_item(call, x) for x in dict.fromkeys(ids)]
         return A.OpenAnswer(o.id, o.text_zh or o.text, o.practice_zh, compose.contacts(call), related)
 
@@ -470,6 +482,14 @@ def _nearest_rule(call, text: str) -> str | None:
         if sc > score:
             best, score = rid, sc
     return best
+
+
+_IMPERATIVE = re.compile(r"把|帮我|给我|登记|归到|归给|改成|改为|撤|去掉|删掉|划给|算给")
+
+
+def _subject_named(spec, text: str) -> bool:
+    """The open question's own subject is in the message (超大附件/链接 for O6): it stays the open question."""
+    return spec.answer == "open" and any(w in text for w in spec.subjects)
 
 
 def _stated(sl) -> bool:

@@ -100,7 +100,7 @@ class Understander:
         for seg in segments:
             for part in self._partition(seg):
                 prev = readings[-1] if readings else (state.last_reading() if state else None)
-                readings.append(self._read_part(part, prev))
+                readings.append(self._read_part(part, prev, carry=readings[-1] if readings else None))
         content = [r for r in readings if r.spec.answer != "help"]
         if content:
             readings = content
@@ -125,7 +125,8 @@ class Understander:
                 asks = bool(_ASKS.search(t.replace("还是", "")))
                 if not asks and "还是" in t and i == 0:
                     asks = True
-                standalone = _topical(t) or bool(slots.provinces or slots.cities or slots.refs) or t.endswith("呢")
+                standalone = _topical(t, numbers=True) or bool(slots.provinces or slots.cities or slots.refs) \
+                    or t.endswith("呢")
                 continues = i > 0 and (t.startswith(_CONTINUE) or ("还是" in t and not _ASKS.search(t.replace("还是", ""))))
                 valued = bool(spec.verdict) and (slots.pages.any or slots.amount_wan is not None
                                                  or slots.months is not None)
@@ -162,8 +163,10 @@ class Understander:
                 merged.append(p)
         return merged
 
-    def _read_part(self, t: str, prev: Reading | None) -> Reading:
+    def _read_part(self, t: str, prev: Reading | None, carry: Reading | None = None) -> Reading:
         slots = extract(t, self.call)
+        if carry is not None and carry.slots.pages.prior_report and "页" in t and not slots.pages.parts:
+            slots.pages.prior_report = True          # "执行情况报告谁要交 算不算在30页里": the report is still meant
         ranked = self.score(slots.canon)
         (lab, conf), (_, second) = ranked[0], ranked[1]
         why = "classifier"
@@ -172,7 +175,9 @@ class Understander:
             fam = prev.spec.family
             members = {i.id for i in self.data.family(fam)}
             own_top = self.data.intent(lab)
-            if members and not (conf >= 0.6 and own_top.family != fam and _topical(t)):
+            marked = t.endswith("呢") or t.startswith(_FOLLOW_HEAD) or len(t.replace(" ", "")) <= 6
+            if members and not (conf >= 0.6 and own_top.family != fam and _topical(t)) and not (
+                    conf >= 0.5 and own_top.family != fam and not marked):
                 if _only_slots(t, slots) and not _topical(t):
                     lab, why = prev.intent, "follow-up: same question, new slots"
                 else:
@@ -181,6 +186,9 @@ class Understander:
                 conf, follow = max(conf, 0.6), True
         if follow and (slots.cities or slots.count) and self.data.intent(lab).family != "quota":
             lab, why = "R15", why + "; cities → quota"
+        if follow and lab == "O3" and slots.provinces and "兵团" not in t and not slots.counties and all(
+                p.type in ("省", "自治区") for p in self.call.provinces if p.name in slots.provinces):
+            lab, why = "R15", why + "; an ordinary province: the quota rule"
         before = why
         new, why = self._by_slots(lab, conf, ranked, slots, t, why)
         if why != before:
@@ -300,7 +308,12 @@ _TOPICAL = ("页", "邮箱", "截止", "纸质", "名额", "补助", "实施期"
             "警告", "截至", "deadline", "天气", "笑话", "省", "审", "名单", "入选", "报告", "几号", "几点")
 
 
-def _topical(t: str) -> bool:
+def _topical(t: str, numbers: bool = False) -> bool:
+    """Words that make a part a question of its own; for a follow-up, a number with its unit (十页, 30个月)
+    adds a slot, not a topic."""
+    if numbers:
+        return any(w in t for w in _TOPICAL)
+    t = re.sub(r"[\d一二两三四五六七八九十百千万亿半零.]+\s*(?:个)?\s*(?:页|个月|月|年|亿|万|个|市)", "", t)
     return any(w in t for w in _TOPICAL)
 
 

@@ -31,6 +31,7 @@ class IntentSpec:
     slots: tuple[str, ...] = ()
     verdict: str | None = None
     topic_zh: str = ""
+    subjects: tuple[str, ...] = ()      # an open question's subject: named in a message, it answers
 
     @property
     def is_rule(self) -> bool:
@@ -104,7 +105,7 @@ def load_understanding(call: CallConfig, path: Path | None = None) -> Understand
         if not paraphrases:
             raise CallConfigError(f"{where}: no paraphrases")
         intents.append(IntentSpec(iid, answer, d.get("family", iid), paraphrases, rules, slots, verdict,
-                                  d.get("topic_zh", "")))
+                                  d.get("topic_zh", ""), tuple(d.get("subjects", ()))))
     ids = [x.id for x in intents]
     if len(set(ids)) != len(ids):
         raise CallConfigError(f"{p.name}: duplicate intent ids")

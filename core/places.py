@@ -23,7 +23,7 @@ from typing import Iterable
 
 from core.textnorm import normalize
 
-FORMAT = 2
+FORMAT = 3
 PROVINCE, CITY, COUNTY = "province", "city", "county"
 _LEVELS = (PROVINCE, CITY, COUNTY)
 # suffixes that make a short name from a full one when the data has none (longest first)
@@ -81,8 +81,13 @@ class Gazetteer:
     places: list[Place]
     _by_form: dict[str, list[Place]] = field(default_factory=dict, repr=False)
     _max_len: int = 0
+    index: dict[str, list[int]] | None = field(default=None, repr=False)   # form → place positions (cached)
 
     def __post_init__(self) -> None:
+        if self.index is not None:
+            self._by_form = {f: [self.places[i] for i in ids] for f, ids in self.index.items()}
+            self._max_len = max(map(len, self._by_form), default=0)
+            return
         rank = {PROVINCE: 0, CITY: 1, COUNTY: 2}
         for p in self.places:
             for f in p.forms:
@@ -94,6 +99,10 @@ class Gazetteer:
         for f, ps in self._by_form.items():
             ps.sort(key=lambda p: (rank[p.level], p.name != f, p.code))
         self._max_len = max(map(len, self._by_form), default=0)
+
+    def form_index(self) -> dict[str, list[int]]:
+        pos = {id(p): i for i, p in enumerate(self.places)}
+        return {f: [pos[id(p)] for p in ps] for f, ps in self._by_form.items()}
 
     # --- lookups ---------------------------------------------------------------------------------
     def lookup(self, form: str) -> list[Place]:
@@ -217,19 +226,21 @@ def load_gazetteer(cache_dir: Path | None = None) -> Gazetteer:
     if cache_dir is not None:
         f = cache_file(cache_dir)
         try:
-            rows = json.loads(f.read_text(encoding="utf-8"))
-            return Gazetteer([Place(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6]), r[7]) for r in rows])
-        except (OSError, ValueError, IndexError, TypeError):
+            data = json.loads(f.read_text(encoding="utf-8"))
+            return Gazetteer([Place(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6]), r[7]) for r in data["places"]],
+                             index=data["index"])
+        except (OSError, ValueError, IndexError, TypeError, KeyError):
             pass
-    places = build_places()
+    g = Gazetteer(build_places())
     if cache_dir is not None:
         f = cache_file(cache_dir)
         f.parent.mkdir(parents=True, exist_ok=True)
         tmp = f.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps([[p.name, p.short, p.level, p.code, p.province, p.city, list(p.former), p.pinyin]
-                                   for p in places], ensure_ascii=False), encoding="utf-8")
+        tmp.write_text(json.dumps({"places": [[p.name, p.short, p.level, p.code, p.province, p.city, list(p.former),
+                                               p.pinyin] for p in g.places], "index": g.form_index()},
+                                  ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, f)
-    return Gazetteer(places)
+    return g
 
 
 # --- the call's provincial units ---------------------------------------------------------------------

@@ -153,6 +153,10 @@ async def build_register(call: CallConfig, now: datetime, province: str | None =
         dfq = dfq.filter(submission_id__in=[s.id for s in subs]) if subs else None
     doc_findings = await dfq.order_by("id") if dfq is not None else []
     names = [province] if province else list(call.province_names())
+    on_time_all = [s.id for s in subs if s.on_time and s.province]
+    docs_by_sub: dict[int, list[Document]] = {}
+    for d in (await Document.filter(submission_id__in=on_time_all).order_by("id") if on_time_all else []):
+        docs_by_sub.setdefault(d.submission_id, []).append(d)      # one query for every unit's documents
     rows = []
     for name in names:
         psubs = [s for s in subs if s.province == name]
@@ -164,7 +168,8 @@ async def build_register(call: CallConfig, now: datetime, province: str | None =
             for r in by_sub.get(s.id, []):
                 if call.is_on_time(r.received_at) and (first.get(r.mailbox) is None or r.received_at < first[r.mailbox]):
                     first[r.mailbox] = r.received_at
-        docs = await Document.filter(submission_id__in=on_time_ids).order_by("id") if on_time_ids else []
+        docs = [d for sid in on_time_ids for d in docs_by_sub.get(sid, ())]
+        docs.sort(key=lambda d: d.id)
         from core.dossier import current_documents
 
         current = current_documents([s for s in psubs if s.on_time], list(docs))

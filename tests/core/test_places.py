@@ -52,12 +52,13 @@ def test_mentions(gaz, text, expected):
 def test_cache_is_written_and_fast(tmp_path):
     load_gazetteer(tmp_path)
     f = cache_file(tmp_path)
-    rows = json.loads(f.read_text(encoding="utf-8"))
+    rows = json.loads(f.read_text(encoding="utf-8"))["places"]
     assert len(rows) > 3000
     load_gazetteer.cache_clear()
     t = time.perf_counter()
     g = load_gazetteer(tmp_path)
     assert time.perf_counter() - t < 0.5 and len(g.places) == len(rows)
+    assert [p.name for p in g.lookup("吉林")] == [p.name for p in load_gazetteer(None).lookup("吉林")]
 
 
 @pytest.mark.parametrize("word,unit", [
