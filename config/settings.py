@@ -119,6 +119,28 @@ class ImapAccount:
 
 
 @dataclass(frozen=True)
+class SmtpLimits:
+    """The built-in SMTP intake's limits (docs/deploy.md "SMTP intake limits").
+
+    | variable | default | meaning |
+    |---|---|---|
+    | SHENBAO_SMTP_MAX_SIZE | 64 MiB | hard cap of one message (DATA beyond it: 552, spool removed) |
+    | SHENBAO_SMTP_MAX_CONNECTIONS | 100 | open sessions in total; more get 421 and are closed at once |
+    | SHENBAO_SMTP_MAX_PER_IP | 10 | open sessions from one client address |
+    | SHENBAO_SMTP_IDLE_SECONDS | 60 | a session without progress this long is closed (NOOP, RSET, HELP are no progress) |
+    | SHENBAO_SMTP_SESSION_SECONDS | 300 | absolute session budget; only DATA bytes extend it |
+    | SHENBAO_SMTP_MIN_RATE | 4096 | bytes/s: each DATA byte extends the budget by 1/MIN_RATE s |
+    """
+
+    max_size: int = 64 * 2**20
+    max_connections: int = 100
+    max_per_ip: int = 10
+    idle_seconds: float = 60.0
+    session_seconds: float = 300.0
+    min_rate: float = 4096.0
+
+
+@dataclass(frozen=True)
 class OutgoingSettings:
     digest_time: time = time(8, 30)
     digest_to: tuple[str, ...] = ()
@@ -180,6 +202,7 @@ class Settings:
     smtp_max_size: int
     imap_accounts: tuple[ImapAccount, ...]
     outgoing: OutgoingSettings = field(default_factory=OutgoingSettings)
+    smtp_limits: SmtpLimits = field(default_factory=SmtpLimits)
     telegram: TelegramSettings | None = None
     wecom: WeComSettings | None = None
     relay: RelaySettings | None = None
@@ -269,6 +292,22 @@ def _relay(env: Mapping[str, str]) -> RelaySettings | None:
                          security=security)
 
 
+def _smtp_limits(env: Mapping[str, str]) -> SmtpLimits:
+    lim = SmtpLimits(
+        max_size=_int(env, "SHENBAO_SMTP_MAX_SIZE", 64 * 2**20),
+        max_connections=_int(env, "SHENBAO_SMTP_MAX_CONNECTIONS", 100),
+        max_per_ip=_int(env, "SHENBAO_SMTP_MAX_PER_IP", 10),
+        idle_seconds=_float(env, "SHENBAO_SMTP_IDLE_SECONDS", 60.0),
+        session_seconds=_float(env, "SHENBAO_SMTP_SESSION_SECONDS", 300.0),
+        min_rate=_float(env, "SHENBAO_SMTP_MIN_RATE", 4096.0))
+    for name, value in (("SHENBAO_SMTP_MAX_SIZE", lim.max_size), ("SHENBAO_SMTP_MAX_CONNECTIONS", lim.max_connections),
+                        ("SHENBAO_SMTP_MAX_PER_IP", lim.max_per_ip), ("SHENBAO_SMTP_IDLE_SECONDS", lim.idle_seconds),
+                        ("SHENBAO_SMTP_SESSION_SECONDS", lim.session_seconds), ("SHENBAO_SMTP_MIN_RATE", lim.min_rate)):
+        if value <= 0:
+            raise SettingsError(f"{name} must be positive, got {value}")
+    return lim
+
+
 def load_settings(environ: Mapping[str, str], data_dir: str | Path | None = None) -> Settings:
     """Read every setting from ``environ``; ``data_dir`` (the ``--data-dir`` flag) wins over the env."""
     env = dict(environ)
@@ -278,5 +317,5 @@ def load_settings(environ: Mapping[str, str], data_dir: str | Path | None = None
         data_dir=ddir, database_url=db, call=env.get("SHENBAO_CALL", "2023"),
         smtp_host=env.get("SHENBAO_SMTP_HOST", "127.0.0.1"), smtp_port=_int(env, "SHENBAO_SMTP_PORT", 8025),
         smtp_max_size=_int(env, "SHENBAO_SMTP_MAX_SIZE", 64 * 2**20), imap_accounts=_imap_accounts(env),
-        outgoing=_outgoing(env), telegram=_telegram(env), wecom=_wecom(env), relay=_relay(env),
+        outgoing=_outgoing(env), smtp_limits=_smtp_limits(env), telegram=_telegram(env), wecom=_wecom(env), relay=_relay(env),
         ocr=_bool(env, "SHENBAO_OCR", True), ocr_interval=_float(env, "SHENBAO_OCR_INTERVAL", 20.0), environ=env)

@@ -49,7 +49,10 @@ class IntakeDaemon:
         s = self.services.settings
         if self.smtp_enabled:
             handler = IntakeHandler(self.services.call, self.receiver, self.services.clock)
-            self.smtp_server = await start_smtp_server(handler, s.smtp_host, s.smtp_port, max_size=s.smtp_max_size)
+            removed = self.services.archive.clean_spool()
+            if removed:
+                log.info("removed %d spool files of unfinished SMTP sessions (never acknowledged)", removed)
+            self.smtp_server = await start_smtp_server(handler, s.smtp_host, s.smtp_port, limits=s.smtp_limits)
         self.tasks = [asyncio.create_task(self.worker.run(), name="worker")]
         self.tasks += [asyncio.create_task(w.run(), name=f"imap:{w.account.mailbox}") for w in self.watchers]
         if s.ocr:
@@ -92,11 +95,24 @@ class IntakeDaemon:
         self.stopped.set()
 
 
+def raise_fd_limit() -> None:
+    """Use the hard file-descriptor limit: SMTP sessions are capped well below it, IMAP reconnects need headroom."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError):
+            log.warning("could not raise the open-file limit from %d to %d", soft, hard)
+
+
 async def run_daemon(services: Services) -> None:
     """Run until SIGINT/SIGTERM; the database is opened here, in this loop."""
     from models import close_db, init_db
 
     await init_db(services.settings.database_url)
+    raise_fd_limit()
     daemon = IntakeDaemon(services)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -50,7 +50,7 @@ async def process_receipt(services: Services, receipt_id: int) -> Submission:
     call, now = services.call, services.clock.now()
     r = await Receipt.get(id=receipt_id)
     raw = await asyncio.to_thread(services.archive.read, r.archive_path)
-    parsed = parse_mail(raw)
+    parsed = await asyncio.to_thread(parse_mail, raw)      # CPU-heavy on hostile shapes: off the loop
     await _record_headers(r, parsed)
     sub, _created = await submission_for(r, parsed, call_id=call.id, now=now)
     receipts = list(await Receipt.filter(submission_id=sub.id).order_by("received_at", "id"))
