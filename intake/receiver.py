@@ -81,37 +81,32 @@ class Receiver:
         envelope_from = one_line(mail.envelope_from or "")[:512] or None
         peer = one_line(mail.peer or "")[:255] or None
 
-        async def insert_one(mailbox: str) -> tuple[Receipt, bool]:
-            copy = replace(mail, mailbox=mailbox, raw=b"", spooled=None)
-            existing = await self._existing(copy, sha)
-            if existing is not None:
-                return existing, False
-            r = await Receipt.create(
-                mailbox=mailbox, source=mail.source, sha256=sha, size=size, archive_path=rel,
-                received_at=mail.received_at.astimezone(timezone.utc), time_source=mail.time_source,
-                imap_account=mail.imap_account, imap_folder=mail.imap_folder,
-                imap_uidvalidity=mail.imap_uidvalidity, imap_uid=mail.imap_uid,
-                envelope_from=envelope_from, peer=peer, created_at=self.clock.now())
-            return r, True
+        def copy(mailbox: str) -> RawMail:
+            return replace(mail, mailbox=mailbox, raw=b"", spooled=None)
 
         async def insert() -> list[tuple[Receipt, bool]]:
+            # Look first, outside the transaction: on SQLite a transaction that reads and then writes gets
+            # "database is locked" at once from a busy writer instead of waiting its busy timeout.
+            found = {m: await self._existing(copy(m), sha) for m in mailboxes}
+            new: dict[str, Receipt] = {}
             try:
                 async with in_transaction():
-                    out = []
-                    for i, mailbox in enumerate(mailboxes):
+                    for i, mailbox in enumerate(m for m in mailboxes if found[m] is None):
                         if i:
                             await pause_point("between_copies")
-                        out.append(await insert_one(mailbox))
-                    return out
+                        new[mailbox] = await Receipt.create(
+                            mailbox=mailbox, source=mail.source, sha256=sha, size=size, archive_path=rel,
+                            received_at=mail.received_at.astimezone(timezone.utc), time_source=mail.time_source,
+                            imap_account=mail.imap_account, imap_folder=mail.imap_folder,
+                            imap_uidvalidity=mail.imap_uidvalidity, imap_uid=mail.imap_uid,
+                            envelope_from=envelope_from, peer=peer, created_at=self.clock.now())
             except IntegrityError:
                 # a concurrent delivery of the same bytes committed first: read what is there
-                found = []
-                for mailbox in mailboxes:
-                    existing = await self._existing(replace(mail, mailbox=mailbox, raw=b"", spooled=None), sha)
-                    if existing is None:
-                        raise
-                    found.append((existing, False))
-                return found
+                again = {m: await self._existing(copy(m), sha) for m in mailboxes}
+                if any(r is None for r in again.values()):
+                    raise
+                return [(again[m], False) for m in mailboxes]
+            return [(new[m], True) if m in new else (found[m], False) for m in mailboxes]
         try:
             results = await with_retry(insert, what="receipt insert")
         except IntegrityError:
