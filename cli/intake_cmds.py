@@ -1,4 +1,4 @@
-"""CLI: ``intake`` (the daemon), ``ingest``, ``shunted``, ``replay``, ``assign``."""
+"""CLI: ``intake`` (the daemon), ``ingest``, ``shunted``, ``replay``, ``assign``, ``confirm``."""
 from __future__ import annotations
 
 import argparse
@@ -34,6 +34,12 @@ def register(sub) -> None:
     p.add_argument("--actor", default="cli")
     p.add_argument("--confirm-sender", action="store_true", help="also register the sender address")
     p.set_defaults(func=cmd_assign)
+
+    p = sub.add_parser("confirm", help="officer: accept a submission whose sender is not verified (policy 8)")
+    p.add_argument("ref", help="S000012 or R000012")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--actor", default="cli")
+    p.set_defaults(func=cmd_confirm)
 
 
 async def cmd_intake(args, services: Services) -> int:
@@ -131,6 +137,18 @@ async def cmd_assign(args, services: Services) -> int:
     try:
         msg = await assign(services, args.ref, args.province, reason=args.reason, actor=f"cli:{args.actor}",
                            confirm_sender=args.confirm_sender)
+    except OfficerError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(msg)
+    return 0
+
+
+async def cmd_confirm(args, services: Services) -> int:
+    from core.officer import OfficerError, confirm_submission
+
+    try:
+        msg = await confirm_submission(services, args.ref, reason=args.reason, actor=f"cli:{args.actor}")
     except OfficerError as exc:
         print(str(exc), file=sys.stderr)
         return 2

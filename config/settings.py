@@ -21,6 +21,7 @@ Outgoing side:
 | SHENBAO_SEND_RECEIPTS | true | 回执 to the senders of new submissions |
 | SHENBAO_RECEIPT_DELAY_MINUTES | 10 | wait for the second mailbox's copy (or this long) |
 | SHENBAO_RECEIPT_MAX_AGE_HOURS | 72 | never answer mail older than this (backfills) |
+| SHENBAO_RECEIPT_MAX_PER_DAY | 5 | at most this many 回执 to one address in 24 hours |
 | SHENBAO_OUTBOX_DRAIN_SECONDS | 15 | outbox drain interval |
 | SHENBAO_HEALTH_STALE_MINUTES | 5 | a mailbox without a round-trip this long is down |
 | SHENBAO_SMTP_RELAY_HOST/PORT/USER/PASSWORD | —/25 | relay for outgoing mail |
@@ -141,6 +142,24 @@ class SmtpLimits:
 
 
 @dataclass(frozen=True)
+class SenderAuthSettings:
+    """Sender authentication (DESIGN.md policy 8; precheck/sender_auth.py).
+
+    | variable | default | meaning |
+    |---|---|---|
+    | SHENBAO_DKIM | true | verify DKIM signatures (DNS TXT lookups of the signers' keys) |
+    | SHENBAO_AUTHSERV_IDS | (none) | authserv-ids of the receiving host whose Authentication-Results are trusted (e.g. the provider's MX name) |
+    | SHENBAO_AUTH_TRUSTED_PEERS | 127.0.0.1 ::1 | SMTP intake clients (the relay in front) whose Authentication-Results count |
+    | SHENBAO_DNS_TIMEOUT | 5 | seconds per DNS lookup |
+    """
+
+    dkim: bool = True
+    authserv_ids: tuple[str, ...] = ()
+    trusted_peers: tuple[str, ...] = ("127.0.0.1", "::1")
+    dns_timeout: float = 5.0
+
+
+@dataclass(frozen=True)
 class OutgoingSettings:
     digest_time: time = time(8, 30)
     digest_to: tuple[str, ...] = ()
@@ -154,6 +173,7 @@ class OutgoingSettings:
     send_receipts: bool = True
     receipt_delay: timedelta = timedelta(minutes=10)
     receipt_max_age: timedelta = timedelta(hours=72)
+    receipt_max_per_day: int = 5
     drain_seconds: int = 15
     health_stale: timedelta = timedelta(minutes=5)
     mail_from: str = "申报收件系统 <noreply@localhost>"
@@ -203,6 +223,7 @@ class Settings:
     imap_accounts: tuple[ImapAccount, ...]
     outgoing: OutgoingSettings = field(default_factory=OutgoingSettings)
     smtp_limits: SmtpLimits = field(default_factory=SmtpLimits)
+    sender_auth: SenderAuthSettings = field(default_factory=SenderAuthSettings)
     telegram: TelegramSettings | None = None
     wecom: WeComSettings | None = None
     relay: RelaySettings | None = None
@@ -252,6 +273,7 @@ def _outgoing(env: Mapping[str, str]) -> OutgoingSettings:
         send_receipts=_bool(env, "SHENBAO_SEND_RECEIPTS", True),
         receipt_delay=timedelta(minutes=_int(env, "SHENBAO_RECEIPT_DELAY_MINUTES", 10)),
         receipt_max_age=timedelta(hours=_int(env, "SHENBAO_RECEIPT_MAX_AGE_HOURS", 72)),
+        receipt_max_per_day=max(1, _int(env, "SHENBAO_RECEIPT_MAX_PER_DAY", 5)),
         drain_seconds=max(1, _int(env, "SHENBAO_OUTBOX_DRAIN_SECONDS", 15)),
         health_stale=timedelta(minutes=_int(env, "SHENBAO_HEALTH_STALE_MINUTES", 5)),
         mail_from=env.get("SHENBAO_MAIL_FROM", "") or "申报收件系统 <noreply@localhost>",
@@ -308,6 +330,14 @@ def _smtp_limits(env: Mapping[str, str]) -> SmtpLimits:
     return lim
 
 
+def _sender_auth(env: Mapping[str, str]) -> SenderAuthSettings:
+    peers = split_list(env.get("SHENBAO_AUTH_TRUSTED_PEERS")) if env.get("SHENBAO_AUTH_TRUSTED_PEERS") is not None \
+        else ("127.0.0.1", "::1")
+    return SenderAuthSettings(dkim=_bool(env, "SHENBAO_DKIM", True),
+                              authserv_ids=tuple(x.lower() for x in split_list(env.get("SHENBAO_AUTHSERV_IDS"))),
+                              trusted_peers=peers, dns_timeout=_float(env, "SHENBAO_DNS_TIMEOUT", 5.0))
+
+
 def load_settings(environ: Mapping[str, str], data_dir: str | Path | None = None) -> Settings:
     """Read every setting from ``environ``; ``data_dir`` (the ``--data-dir`` flag) wins over the env."""
     env = dict(environ)
@@ -317,5 +347,5 @@ def load_settings(environ: Mapping[str, str], data_dir: str | Path | None = None
         data_dir=ddir, database_url=db, call=env.get("SHENBAO_CALL", "2023"),
         smtp_host=env.get("SHENBAO_SMTP_HOST", "127.0.0.1"), smtp_port=_int(env, "SHENBAO_SMTP_PORT", 8025),
         smtp_max_size=_int(env, "SHENBAO_SMTP_MAX_SIZE", 64 * 2**20), imap_accounts=_imap_accounts(env),
-        outgoing=_outgoing(env), smtp_limits=_smtp_limits(env), telegram=_telegram(env), wecom=_wecom(env), relay=_relay(env),
+        outgoing=_outgoing(env), smtp_limits=_smtp_limits(env), sender_auth=_sender_auth(env), telegram=_telegram(env), wecom=_wecom(env), relay=_relay(env),
         ocr=_bool(env, "SHENBAO_OCR", True), ocr_interval=_float(env, "SHENBAO_OCR_INTERVAL", 20.0), environ=env)

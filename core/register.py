@@ -9,7 +9,7 @@ from datetime import datetime
 
 from config.call import CallConfig
 from models.dossier import Dossier
-from core.vocabulary import PROVINCE_STATUS_ZH, ProvinceStatus, severity_rank
+from core.vocabulary import ProvinceStatus, SenderTrust, severity_rank, status_label
 from models.finding import Finding
 from models.receipt import Receipt
 from models.submission import Document, Submission
@@ -56,6 +56,8 @@ class SubmissionRow:
     first_received_at: datetime
     on_time: bool
     receipts: list[ReceiptRow] = field(default_factory=list)
+    sender_trust: str | None = None      # core.vocabulary.SenderTrust
+    applied: bool = True                 # False: on time but less trusted, not applied (waits for an officer)
 
 
 @dataclass
@@ -72,6 +74,7 @@ class ProvinceRow:
     paper_copy_date: str | None
     paper_copy_tracking: str | None
     override_reason: str | None
+    source_trust: str | None = None      # trust of the submissions the dossier is built from (policy 8)
 
 
 @dataclass
@@ -103,6 +106,11 @@ class Register:
         out["unidentified"] = len(self.unidentified)
         return out
 
+    def filed_unconfirmed(self) -> list[str]:
+        """Provinces 已申报 only through unregistered senders: 已申报（来源待核实） (policy 8)."""
+        return [r.province for r in self.rows if r.status == ProvinceStatus.FILED
+                and r.source_trust == SenderTrust.UNKNOWN]
+
     def as_json(self, call: CallConfig) -> dict:
         def conv(o):
             if isinstance(o, datetime):
@@ -114,6 +122,7 @@ class Register:
             return o
         return {"format": REGISTER_FORMAT, "call": self.call_id, "generated_at": conv(self.generated_at),
                 "deadline": conv(self.deadline), "counts": self.counts(),
+                "filed_unconfirmed": self.filed_unconfirmed(),
                 "provinces": [conv(asdict(r)) for r in self.rows],
                 "unidentified": [conv(asdict(u)) for u in self.unidentified]}
 
@@ -149,7 +158,10 @@ async def build_register(call: CallConfig, now: datetime, province: str | None =
         docs = await Document.filter(submission_id__in=on_time_ids).order_by("id") if on_time_ids else []
         from core.dossier import current_documents
 
+        from precheck.attribution import applied_submissions
+
         current = current_documents([s for s in psubs if s.on_time], list(docs))
+        applied_ids = {s.id for s in applied_submissions([s for s in psubs if s.on_time])[0]}
         sub_ref = {s.id: s.ref for s in psubs}
         frows = [FindingRow(f.code, str(f.severity), f.message, f.clause, f.section, f.scope,
                             sub_ref.get(f.submission_id), f.figures)
@@ -163,13 +175,16 @@ async def build_register(call: CallConfig, now: datetime, province: str | None =
         frows.sort(key=lambda f: severity_rank(f.severity))
         pages = [x.pages for x in current if x.pages is not None]
         rows.append(ProvinceRow(
-            province=name, status=status.value, status_zh=PROVINCE_STATUS_ZH[status], first_on_time=first,
+            province=name, status=status.value, status_zh=status_label(status, d.source_trust if d else None),
+            first_on_time=first,
             submissions=[SubmissionRow(s.ref, s.subject or "", s.sender, s.first_received_at, s.on_time,
-                                       [_receipt_row(r, call) for r in by_sub.get(s.id, [])]) for s in psubs],
+                                       [_receipt_row(r, call) for r in by_sub.get(s.id, [])], s.sender_trust,
+                                       s.id in applied_ids or not s.on_time) for s in psubs],
             documents=[DocumentRow(x.id, x.filename, x.kind, x.pages, sub_ref.get(x.submission_id, "")) for x in current],
             findings=frows, pages_total=sum(pages) if pages else None,
             cities=list((d.cities or []) if d else []), paper_copy_date=str(d.paper_copy_date) if d and d.paper_copy_date else None,
-            paper_copy_tracking=d.paper_copy_tracking if d else None, override_reason=d.override_reason if d else None))
+            paper_copy_tracking=d.paper_copy_tracking if d else None, override_reason=d.override_reason if d else None,
+            source_trust=d.source_trust if d else None))
     unident = [] if province else [
         UnidentifiedRow(s.ref, s.subject or "", s.sender, s.first_received_at, s.on_time,
                         [_receipt_row(r, call) for r in by_sub.get(s.id, [])], s.attribution)

@@ -110,4 +110,10 @@ def sqlite_only_db_url(tmp_path):
 def services(tmp_path, clock, call2023):
     env = {"SHENBAO_DATA_DIR": str(tmp_path / "data")}
     settings = load_settings(env)
-    return Services(settings=settings, call=call2023, clock=clock, archive=Archive(tmp_path / "data" / "archive"))
+    return Services(settings=settings, call=call2023, clock=clock, archive=Archive(tmp_path / "data" / "archive"),
+                    dns_txt=no_dns)
+
+
+def no_dns(name: bytes, timeout: float = 5) -> None:
+    """Offline DNS for tests: no TXT record anywhere (tests that sign mail pass tests_support.dkimkeys.Resolver)."""
+    return None
