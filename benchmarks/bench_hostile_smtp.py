@@ -147,10 +147,17 @@ async def main() -> None:
         barrier = threading.Barrier(a.conns + 1)
         with ThreadPoolExecutor(a.conns) as ex:
             futs = [ex.submit(_flood, port, total, f"127.0.1.{i + 1}", barrier) for i in range(a.conns)]
-            await asyncio.to_thread(_wait_barrier, barrier)   # every session has sent its bulk, none ended
-            await asyncio.sleep(1.0)                          # the intake has read what the sockets hold
-            in_flight = sampler.peak
+            spool = data / "archive" / "spool"
+            streaming = (a.repo / "intake" / "smtp_data.py").exists()   # an intake without a spool: just wait
+            while streaming and time.monotonic() - t1 < 600:  # the intake has read every session's bulk
+                got = sum(f.stat().st_size for f in spool.glob("*.part")) if spool.exists() else 0
+                if got >= a.conns * (total - 300 * 1024):
+                    break
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.3 if streaming else 5.0)
+            in_flight = sampler.peak                          # all sessions in flight, nothing parsed yet
             barrier_s = time.monotonic() - t1
+            await asyncio.to_thread(_wait_barrier, barrier)   # now the terminators
             while not all(f.done() for f in futs):
                 await asyncio.sleep(0.1)
         replies = [f.result() for f in futs]

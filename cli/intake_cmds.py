@@ -87,12 +87,14 @@ async def cmd_shunted(args, services: Services) -> int:
     from core.vocabulary import ReceiptStatus
     from models.receipt import Receipt
 
-    rows = await Receipt.filter(status=ReceiptStatus.SHUNTED).order_by("id")
+    rows = await Receipt.filter(status__in=[ReceiptStatus.SHUNTED, ReceiptStatus.RETRYING]).order_by("id")
     if not rows:
         print("没有处理失败的收件记录 / no shunted receipts")
     for r in rows:
         local = services.call.to_local(r.received_at).strftime("%Y-%m-%d %H:%M:%S")
-        print(f"{r.ref}\t{r.mailbox}\t{local}\t{r.subject or ''}\t{(r.error or '').splitlines()[-1:]}")
+        state = (f"retrying (attempt {r.attempts}, next {services.call.to_local(r.next_attempt_at):%m-%d %H:%M:%S})"
+                 if r.status == ReceiptStatus.RETRYING and r.next_attempt_at else str(r.status))
+        print(f"{r.ref}\t{r.mailbox}\t{local}\t{state}\t{r.subject or ''}\t{(r.error or '').splitlines()[-1:]}")
     return 0
 
 
@@ -103,7 +105,8 @@ async def _receipt_ids(refs: list[str]) -> list[int]:
     ids: list[int] = []
     for ref in refs:
         if ref == "all-shunted":
-            ids += await Receipt.filter(status=ReceiptStatus.SHUNTED).values_list("id", flat=True)
+            ids += await Receipt.filter(status__in=[ReceiptStatus.SHUNTED, ReceiptStatus.RETRYING]) \
+                .values_list("id", flat=True)
         else:
             ids.append(int(ref.upper().lstrip("R")))
     return ids

@@ -229,6 +229,7 @@ class Settings:
     relay: RelaySettings | None = None
     ocr: bool = True                          # the intake runs background OCR while its worker is idle
     ocr_interval: float = 20.0
+    retry_seconds: float = 15.0               # how often the worker looks for due retries and stuck receipts
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)   # what this was read from
 
     @property
@@ -348,4 +349,5 @@ def load_settings(environ: Mapping[str, str], data_dir: str | Path | None = None
         smtp_host=env.get("SHENBAO_SMTP_HOST", "127.0.0.1"), smtp_port=_int(env, "SHENBAO_SMTP_PORT", 8025),
         smtp_max_size=_int(env, "SHENBAO_SMTP_MAX_SIZE", 64 * 2**20), imap_accounts=_imap_accounts(env),
         outgoing=_outgoing(env), smtp_limits=_smtp_limits(env), sender_auth=_sender_auth(env), telegram=_telegram(env), wecom=_wecom(env), relay=_relay(env),
-        ocr=_bool(env, "SHENBAO_OCR", True), ocr_interval=_float(env, "SHENBAO_OCR_INTERVAL", 20.0), environ=env)
+        ocr=_bool(env, "SHENBAO_OCR", True), ocr_interval=_float(env, "SHENBAO_OCR_INTERVAL", 20.0),
+        retry_seconds=max(0.2, _float(env, "SHENBAO_RETRY_SECONDS", 15.0)), environ=env)

@@ -90,8 +90,17 @@ class Archive:
                     n = os.write(fd, view)
                     view = view[n:]
                 os.fsync(fd)
-            finally:
+            except OSError:
                 os.close(fd)
+                fd = -1
+                try:
+                    os.unlink(tmp)           # a partial file must not keep the space (the database needs it)
+                except OSError:
+                    pass
+                raise
+            finally:
+                if fd >= 0:
+                    os.close(fd)
             os.replace(tmp, final)
             _fsync_dir(final.parent)
         except OSError as exc:

@@ -95,6 +95,11 @@ class Register:
     deadline: datetime
     rows: list[ProvinceRow]
     unidentified: list[UnidentifiedRow]
+    processing: dict[str, int] = field(default_factory=dict)   # receipts not (yet) processed, by status
+
+    def unprocessed(self) -> int:
+        """Receipts the register does not reflect yet: a province may have filed in one of them."""
+        return sum(self.processing.get(k, 0) for k in ("received", "retrying", "shunted"))
 
     def row(self, province: str) -> ProvinceRow:
         return next(r for r in self.rows if r.province == province)
@@ -122,7 +127,7 @@ class Register:
             return o
         return {"format": REGISTER_FORMAT, "call": self.call_id, "generated_at": conv(self.generated_at),
                 "deadline": conv(self.deadline), "counts": self.counts(),
-                "filed_unconfirmed": self.filed_unconfirmed(),
+                "filed_unconfirmed": self.filed_unconfirmed(), "processing": dict(self.processing),
                 "provinces": [conv(asdict(r)) for r in self.rows],
                 "unidentified": [conv(asdict(u)) for u in self.unidentified]}
 
@@ -189,4 +194,7 @@ async def build_register(call: CallConfig, now: datetime, province: str | None =
         UnidentifiedRow(s.ref, s.subject or "", s.sender, s.first_received_at, s.on_time,
                         [_receipt_row(r, call) for r in by_sub.get(s.id, [])], s.attribution)
         for s in subs if s.province is None]
-    return Register(call.id, now, call.deadline, rows, unident)
+    processing = {k: 0 for k in ("received", "retrying", "shunted")}
+    for status in await Receipt.filter(status__in=list(processing)).values_list("status", flat=True):
+        processing[str(status)] += 1
+    return Register(call.id, now, call.deadline, rows, unident, processing)

@@ -24,7 +24,8 @@ class TimeSource(StrEnum):
 class ReceiptStatus(StrEnum):
     RECEIVED = "received"    # durable, not yet processed
     PROCESSED = "processed"
-    SHUNTED = "shunted"      # processing failed; listed by `shenbao shunted`, re-run by `shenbao replay`
+    SHUNTED = "shunted"      # processing failed for good; listed by `shenbao shunted`, re-run by `shenbao replay`
+    RETRYING = "retrying"    # processing failed transiently (storage, database); retried with backoff by itself
 
 
 class ProvinceStatus(StrEnum):

@@ -30,6 +30,7 @@ async def alert(services: Services, kind: str, text: str, detail: dict) -> None:
 class IntakeDaemon:
     def __init__(self, services: Services, *, smtp: bool = True, backoff_base: float = 1.0):
         self.services = services
+        self.retry_seconds = services.settings.retry_seconds
         self.worker = Worker(services)
         self.receiver = Receiver(services.archive, services.clock, self.worker.submit,
                                  on_alert=lambda k, t, d: alert(services, k, t, d))
@@ -53,7 +54,8 @@ class IntakeDaemon:
             if removed:
                 log.info("removed %d spool files of unfinished SMTP sessions (never acknowledged)", removed)
             self.smtp_server = await start_smtp_server(handler, s.smtp_host, s.smtp_port, limits=s.smtp_limits)
-        self.tasks = [asyncio.create_task(self.worker.run(), name="worker")]
+        self.tasks = [asyncio.create_task(self.worker.run(), name="worker"),
+                      asyncio.create_task(self.worker.retry_loop(self.retry_seconds), name="worker-retry")]
         self.tasks += [asyncio.create_task(w.run(), name=f"imap:{w.account.mailbox}") for w in self.watchers]
         if s.ocr:
             self.tasks.append(asyncio.create_task(self.ocr_loop(s.ocr_interval),

@@ -32,6 +32,7 @@ class Receipt(Model):
     status = fields.CharEnumField(ReceiptStatus, max_length=16, default=ReceiptStatus.RECEIVED)
     error = fields.TextField(null=True)
     attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField(null=True)             # status retrying: when the worker tries again
     created_at = fields.DatetimeField()                          # when shenbao recorded it (clock)
     processed_at = fields.DatetimeField(null=True)
     submission = fields.ForeignKeyField("models.Submission", related_name="receipts", null=True,

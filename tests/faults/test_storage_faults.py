@@ -158,3 +158,70 @@ def test_postgresql_restarted_mid_run(tmp_path, dovecot_server):
             p.kill()
         _pg("stop", pgdir, pgport)
         shutil.rmtree(pgdir, ignore_errors=True)
+
+
+def _fill(path: Path, chunk: int) -> None:
+    with open(path, "ab", buffering=0) as f:
+        try:
+            while True:
+                f.write(b"\0" * chunk)
+                f.flush()
+                os.fsync(f.fileno())
+        except OSError:
+            pass
+
+
+def test_processing_that_fails_on_a_full_disk_is_retried_while_running(tmp_path):
+    """The raw mail is safe, then the disk fills before it is processed — first leaving the database a little
+    room (the documents cannot be archived), then none at all (not even the failure can be recorded).
+    Receipts used to stay `received` until a restart or `shunted` until a manual replay; now they wait as
+    `retrying` (the register says so) and finish once space is back, the intake running all along."""
+    data = tmp_path / f"procfull-{uuid.uuid4().hex[:8]}"
+    _mount_tmpfs(data, "40m")
+    port = free_port()
+    marker = data.parent / f"{data.name}.marker"
+    arm = Path(f"{marker}.arm")
+    filler = data / "filler"
+    p = start_intake(data, None, port, extra={"SHENBAO_RETRY_SECONDS": "0.5", "SHENBAO_OCR": "false",
+                                              "SHENBAO_FAULT_HOLD": "before_process",
+                                              "SHENBAO_FAULT_MARKER": str(marker)})
+    try:
+        wait_for(lambda: smtp_up(port), timeout=60)
+        # round 1: the worker holds before processing; the disk fills but leaves the database ~160 kB
+        arm.touch()
+        assert smtp_send(port, mail("<procfull-1@x>", size=600_000))[0] == 250
+        wait_for(lambda: marker.exists(), timeout=60)
+        _fill(filler, 16 * 1024)
+        os.truncate(filler, filler.stat().st_size - 160 * 1024)
+        marker.unlink()
+        wait_for(lambda: (rows(data, "select attempts from receipt where status='retrying'") or [(0,)])[0][0] >= 2,
+                 timeout=60)                                # retried with backoff while the disk stays full
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SHENBAO_") and k != "DATABASE_URL"}
+        reg = subprocess.run([str(REPO / ".venv/bin/python"), "-m", "cli.main", "--data-dir", str(data), "register",
+                              "--json"], cwd=REPO, capture_output=True, text=True, timeout=120, env=env)
+        import json
+        assert json.loads(reg.stdout)["processing"]["retrying"] == 1, reg.stderr[-2000:]
+        filler.unlink()
+        t0 = time.monotonic()
+        wait_for(lambda: rows(data, "select status from receipt") == [("processed",)], timeout=60)
+        took1 = time.monotonic() - t0
+        # round 2: the disk full to the last byte while a mail is being processed
+        arm.touch()
+        assert smtp_send(port, mail("<procfull-2@x>", size=600_000))[0] == 250
+        wait_for(lambda: marker.exists(), timeout=60)
+        _fill(filler, 4096)
+        marker.unlink()
+        time.sleep(5)                                       # processing fails; it cannot even be marked
+        assert rows(data, "select status from receipt where id = 2") in ([("received",)], [])
+        filler.unlink()
+        t0 = time.monotonic()
+        wait_for(lambda: rows(data, "select status, count(*) from receipt group by status") == [("processed", 2)],
+                 timeout=120)
+        took2 = time.monotonic() - t0
+        print(f"processing on a full disk: finished {took1:.1f}s / {took2:.1f}s after space came back, no restart")
+        assert p.poll() is None
+        assert sigterm(p) == 0
+    finally:
+        if p.poll() is None:
+            p.kill()
+        subprocess.run(["umount", "-l", str(data)], check=False)
