@@ -43,6 +43,11 @@ SEVERITY: dict[str, Severity] = {
     "unconfirmed_submission_not_applied": Severity.REVIEW,
     "arrival_time_inconsistent": Severity.REVIEW,
     "found_outside_inbox": Severity.INFO,
+    # file problems beyond the DESIGN table (issue 14; docs/deploy.md §13)
+    "encrypted_attachment": Severity.REVIEW,
+    "split_archive_incomplete": Severity.REVIEW,
+    "electronic_seal_invalid": Severity.REVIEW,
+    "forwarded_mail": Severity.INFO,
 }
 
 CODE_ZH = {
@@ -60,6 +65,8 @@ CODE_ZH = {
     "sender_unauthenticated": "发件人未认证", "sender_authentication_failed": "发件人认证失败（疑似冒用）",
     "unconfirmed_submission_not_applied": "待确认报送未替换材料", "arrival_time_inconsistent": "到达时间与邮件头矛盾",
     "found_outside_inbox": "在收件箱以外的文件夹中",
+    "encrypted_attachment": "附件已加密", "split_archive_incomplete": "分卷压缩包不全",
+    "electronic_seal_invalid": "电子签章无效", "forwarded_mail": "转发邮件",
 }
 MISSING_KIND = {f"missing_{k}": k for k in ("cover_letter", "plan", "budget", "performance_targets", "evidence",
                                             "prior_report")}
