@@ -114,6 +114,7 @@ class ImapAccount:
     password: str = field(repr=False)
     ssl: bool = True
     folder: str = "INBOX"
+    extra_folders: tuple[str, ...] = ("\\Junk",)   # also watched; "\\Junk": found by SPECIAL-USE or 163's names
     idle: bool = True
     poll_seconds: float = 45.0
     idle_seconds: float = 540.0  # re-issue IDLE every 9 min (< 10 min many providers allow)
@@ -258,6 +259,8 @@ def _imap_accounts(env: Mapping[str, str]) -> tuple[ImapAccount, ...]:
         out.append(ImapAccount(
             mailbox=key.lower(), host=host, port=_int(env, f"SHENBAO_IMAP_{key}_PORT", 993 if ssl else 143),
             user=user, password=password, ssl=ssl, folder=env.get(f"SHENBAO_IMAP_{key}_FOLDER", "INBOX"),
+            extra_folders=split_list(env.get(f"SHENBAO_IMAP_{key}_EXTRA_FOLDERS"))
+            if env.get(f"SHENBAO_IMAP_{key}_EXTRA_FOLDERS") is not None else ("\\Junk",),
             idle=_bool(env, f"SHENBAO_IMAP_{key}_IDLE", True),
             poll_seconds=_float(env, "SHENBAO_IMAP_POLL_SECONDS", 45.0),
             idle_seconds=_float(env, "SHENBAO_IMAP_IDLE_SECONDS", 540.0)))

@@ -17,3 +17,4 @@ class Services:
     clock: Clock
     archive: Archive
     dns_txt: Callable[..., bytes | None] | None = None   # DKIM key lookups; None: dkimpy's DNS (tests inject a dict)
+    signing_key: object | None = None                   # core.signing Ed25519 key (evidence zips; audit entries)

@@ -27,6 +27,18 @@ async def alert(services: Services, kind: str, text: str, detail: dict) -> None:
         log.exception("could not queue alert %s (it is in the log above)", key)
 
 
+def watched_folders(accounts):
+    """One watcher per folder: each account's folder (INBOX) and its extra folders (the junk folder: DESIGN.md
+    policy 7, every folder where a filing can land is watched)."""
+    from dataclasses import replace
+
+    out = []
+    for a in accounts:
+        out.append(a)
+        out += [replace(a, folder=f) for f in a.extra_folders if f and f != a.folder]
+    return out
+
+
 class IntakeDaemon:
     def __init__(self, services: Services, *, smtp: bool = True, backoff_base: float = 1.0):
         self.services = services
@@ -36,7 +48,7 @@ class IntakeDaemon:
                                  on_alert=lambda k, t, d: alert(services, k, t, d))
         self.watchers = [MailboxWatcher(a, self.receiver, services.clock, backoff_base=backoff_base,
                                         on_alert=lambda k, t, d: alert(services, k, t, d))
-                         for a in services.settings.imap_accounts]
+                         for a in watched_folders(services.settings.imap_accounts)]
         self.smtp_enabled = smtp
         self.smtp_server = None
         self.stopped = asyncio.Event()
@@ -56,7 +68,8 @@ class IntakeDaemon:
             self.smtp_server = await start_smtp_server(handler, s.smtp_host, s.smtp_port, limits=s.smtp_limits)
         self.tasks = [asyncio.create_task(self.worker.run(), name="worker"),
                       asyncio.create_task(self.worker.retry_loop(self.retry_seconds), name="worker-retry")]
-        self.tasks += [asyncio.create_task(w.run(), name=f"imap:{w.account.mailbox}") for w in self.watchers]
+        self.tasks += [asyncio.create_task(w.run(), name=f"imap:{w.account.mailbox}:{w.account.folder}")
+                       for w in self.watchers]
         if s.ocr:
             self.tasks.append(asyncio.create_task(self.ocr_loop(s.ocr_interval),
                                                   name="ocr"))

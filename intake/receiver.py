@@ -14,6 +14,7 @@ from config.clock import Clock
 from core.archive import Archive, StorageUnavailable
 from intake.envelope import RawMail
 from intake.faults import pause_point
+from models import audit_log
 from models.receipt import Receipt
 from models.retry import with_retry
 from precheck.mailtext import one_line
@@ -88,25 +89,32 @@ class Receiver:
             # Look first, outside the transaction: on SQLite a transaction that reads and then writes gets
             # "database is locked" at once from a busy writer instead of waiting its busy timeout.
             found = {m: await self._existing(copy(m), sha) for m in mailboxes}
-            new: dict[str, Receipt] = {}
-            try:
-                async with in_transaction():
-                    for i, mailbox in enumerate(m for m in mailboxes if found[m] is None):
-                        if i:
-                            await pause_point("between_copies")
-                        new[mailbox] = await Receipt.create(
-                            mailbox=mailbox, source=mail.source, sha256=sha, size=size, archive_path=rel,
-                            received_at=mail.received_at.astimezone(timezone.utc), time_source=mail.time_source,
-                            imap_account=mail.imap_account, imap_folder=mail.imap_folder,
-                            imap_uidvalidity=mail.imap_uidvalidity, imap_uid=mail.imap_uid,
-                            envelope_from=envelope_from, peer=peer, created_at=self.clock.now())
-            except IntegrityError:
-                # a concurrent delivery of the same bytes committed first: read what is there
-                again = {m: await self._existing(copy(m), sha) for m in mailboxes}
-                if any(r is None for r in again.values()):
-                    raise
-                return [(again[m], False) for m in mailboxes]
-            return [(new[m], True) if m in new else (found[m], False) for m in mailboxes]
+            for _ in range(20):
+                new: dict[str, Receipt] = {}
+                try:
+                    async with in_transaction():
+                        for i, mailbox in enumerate(m for m in mailboxes if found[m] is None):
+                            if i:
+                                await pause_point("between_copies")
+                            r = new[mailbox] = await Receipt.create(
+                                mailbox=mailbox, source=mail.source, sha256=sha, size=size, archive_path=rel,
+                                received_at=mail.received_at.astimezone(timezone.utc), time_source=mail.time_source,
+                                imap_account=mail.imap_account, imap_folder=mail.imap_folder,
+                                imap_uidvalidity=mail.imap_uidvalidity, imap_uid=mail.imap_uid,
+                                envelope_from=envelope_from, peer=peer, created_at=self.clock.now())
+                            # the receipt enters the hash chain in its own transaction: no receipt without an anchor
+                            await audit_log.append_once(at=r.created_at, actor="system:intake",
+                                                        action="receipt_recorded", target=r.ref,
+                                                        detail=audit_log.receipt_detail(r))
+                except IntegrityError:
+                    # the same bytes committed by a concurrent delivery, or another writer took the chain's tip
+                    again = {m: await self._existing(copy(m), sha) for m in mailboxes}
+                    if all(r is not None for r in again.values()):
+                        return [(again[m], False) for m in mailboxes]
+                    found = again
+                    continue
+                return [(new[m], True) if m in new else (found[m], False) for m in mailboxes]
+            raise StorageUnavailable("receipt not committed: the audit chain stayed contended for 20 tries")
         try:
             results = await with_retry(insert, what="receipt insert")
         except IntegrityError:

@@ -27,8 +27,8 @@ log = logging.getLogger("shenbao.intake.worker")
 
 RETRY_BASE_ROUNDS = 2                       # first retry after two retry rounds (30 s at the default 15 s) ...
 RETRY_MAX = timedelta(minutes=30)           # ... doubling up to this
-STUCK_ROUNDS = 8                            # a `received` receipt older than this many retry rounds, not queued,
-                                            # is picked up again (2 min at the default 15 s)
+STUCK_ROUNDS = 2                            # a `received` receipt older than this many retry rounds, not queued,
+                                            # is picked up again (30 s at the default 15 s)
 TRANSIENT_TEXT = ("disk is full", "no space left", "disk i/o error", "out of memory", "too many open files",
                   "read-only file system")
 TRANSIENT_ERRNO = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EMFILE, errno.ENFILE, errno.ENOMEM, errno.EAGAIN,

@@ -18,7 +18,7 @@ class Receipt(Model):
     time_source = fields.CharEnumField(TimeSource, max_length=32)
     imap_account = fields.CharField(max_length=255, null=True)
     imap_folder = fields.CharField(max_length=255, null=True)
-    imap_uidvalidity = fields.BigIntField(null=True)
+    imap_uidvalidity = fields.BigIntField(null=True)             # outside INBOX: folder tag << 32 | UIDVALIDITY
     imap_uid = fields.BigIntField(null=True)
     envelope_from = fields.CharField(max_length=512, null=True)
     peer = fields.CharField(max_length=255, null=True)

@@ -45,10 +45,10 @@ def test_archive_disk_full_consumes_nothing_alerts_and_recovers(tmp_path, doveco
         wait_for(lambda: smtp_up(port), timeout=30)
         code, text = smtp_send(port, mail("<full-smtp@x>", size=3_000_000))
         assert code == 451, (code, text)
-        wait_for(lambda: rows(data, "select last_uid, last_error from mailbox_cursor"), timeout=30)
+        wait_for(lambda: rows(data, "select last_uid, last_error from mailbox_cursor where folder = 'INBOX'"), timeout=30)
         wait_for(lambda: rows(data, "select last_error from mailbox_cursor where last_error is not null"))
         time.sleep(3)                                     # several retries while the disk stays full
-        assert rows(data, "select last_uid from mailbox_cursor") == [(0,)]          # not consumed
+        assert rows(data, "select last_uid from mailbox_cursor where folder = 'INBOX'") == [(0,)]          # not consumed
         assert rows(data, "select count(*) from receipt") == [(0,)]
         alerts = rows(data, ALERTS)
         assert sorted(a[0] for a in alerts) == ["email", "telegram"], alerts      # once per outage, each channel
@@ -59,15 +59,15 @@ def test_archive_disk_full_consumes_nothing_alerts_and_recovers(tmp_path, doveco
         took = time.monotonic() - t0
         code, _ = smtp_send(port, mail("<full-smtp@x>", size=3_000_000))   # the sender's MTA retries
         assert code == 250
-        wait_for(lambda: rows(data, "select last_uid from mailbox_cursor") == [(1,)])
+        wait_for(lambda: rows(data, "select last_uid from mailbox_cursor where folder = 'INBOX'") == [(1,)])
         print(f"disk full: SMTP 451, cursor stayed 0, 1 alert; IMAP recorded {took:.1f}s after space was freed")
         assert sigterm(p) == 0
     finally:
         if p is not None and p.poll() is None:
             p.kill()
         subprocess.run(["umount", "-l", str(archive)], check=False)
-    got = rows(data, "select source, received_at, time_source from receipt order by id")
-    assert len(got) == 2
+    got = rows(data, "select source, received_at, time_source, status from receipt order by id")
+    assert len(got) == 2 and [g[3] for g in got] == ["processed", "processed"], got   # processed, not only counted
     assert got[0][0] == "imap" and got[0][1].startswith("2023-03-26 15:59:00")
     assert len(rows(data, ALERTS)) == 2
 
@@ -79,7 +79,7 @@ def test_sqlite_locked_by_another_process_then_released(tmp_path, dovecot_server
     port = free_port()
     p = start_intake(data, (dc.host, dc.port, data.name, dc.password), port)
     try:
-        wait_for(lambda: smtp_up(port) and rows(data, "select count(*) from mailbox_cursor") == [(1,)], timeout=30)
+        wait_for(lambda: smtp_up(port) and rows(data, "select count(*) from mailbox_cursor where folder = 'INBOX'") == [(1,)], timeout=30)
         con = sqlite3.connect(data / "shenbao.sqlite3", timeout=30, isolation_level=None)
         con.execute("BEGIN EXCLUSIVE")                   # a second process holding the write lock
         when = "26-Mar-2023 23:59:30 +0800"
@@ -97,7 +97,8 @@ def test_sqlite_locked_by_another_process_then_released(tmp_path, dovecot_server
         if code != 250:                                  # 451: the sender's MTA retries
             code = smtp_send(port, mail("<lock-smtp@x>"))[0]
         assert code == 250
-        wait_for(lambda: rows(data, "select count(*) from receipt") == [(2,)], timeout=60)
+        wait_for(lambda: rows(data, "select status, count(*) from receipt group by status") == [("processed", 2)],
+                 timeout=60)
         took = time.monotonic() - t0
         print(f"SQLite locked 15 s: SMTP reply {reply['r'][0]}; both recorded {took:.1f}s after release")
         time.sleep(2)
@@ -132,7 +133,7 @@ def test_postgresql_restarted_mid_run(tmp_path, dovecot_server):
                             sql], capture_output=True, text=True)
         return r.stdout.strip() if r.returncode == 0 else None
     try:
-        wait_for(lambda: smtp_up(port) and q("select count(*) from mailbox_cursor") == "1", timeout=40)
+        wait_for(lambda: smtp_up(port) and q("select count(*) from mailbox_cursor where folder = 'INBOX'") == "1", timeout=40)
         asyncio.run(append(dc, data.name, mail("<pg1@x>"), "26-Mar-2023 23:50:00 +0800"))
         wait_for(lambda: q("select count(*) from receipt") == "1", timeout=30)
         _pg("stop", pgdir, pgport)                        # the database goes away mid-run
@@ -145,14 +146,14 @@ def test_postgresql_restarted_mid_run(tmp_path, dovecot_server):
         wait_for(lambda: q("select count(*) from receipt where source='imap'") == "2", timeout=60)
         took = time.monotonic() - t0
         assert smtp_send(port, mail("<pg-smtp@x>"))[0] == 250
-        wait_for(lambda: q("select count(*) from receipt") == "3", timeout=30)
+        wait_for(lambda: q("select count(*) from receipt where status = 'processed'") == "3", timeout=120)
         time.sleep(2)
         print(f"PostgreSQL restart: SMTP 451 while down; IMAP caught up {took:.1f}s after PostgreSQL came back")
         assert sigterm(p) == 0
         got = q("select imap_uid || ' ' || to_char(received_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
                 "from receipt where source='imap' order by imap_uid")
         assert got.splitlines() == ["1 2023-03-26 15:50:00", "2 2023-03-26 15:55:00"]
-        assert q("select last_uid from mailbox_cursor") == "2"
+        assert q("select last_uid from mailbox_cursor where folder = 'INBOX'") == "2"
     finally:
         if p.poll() is None:
             p.kill()
