@@ -85,7 +85,7 @@ async def test_unidentified_waits_until_an_officer_assigns_it(db, services):
     assert reg.unidentified == [] and reg.row("贵州省").status == "filed"
     assert reg.row("贵州省").submissions[0].ref == ref
     ok, n, _ = await audit_log.verify()
-    assert ok and n == 1
+    assert ok and n == 2                                   # the receipt's receipt_recorded, then the assignment
     # the confirmed sender now attributes the next mail directly
     await deliver(services, make_mail(message_id="<u2@x>", subject="补充", sender="zhangwei1987@example.com"),
                   "mohrss", DEADLINE - timedelta(minutes=30))
