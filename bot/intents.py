@@ -20,7 +20,7 @@ COMMANDS = {
     "bind": "bind", "绑定": "bind", "unbind": "unbind",
     # officer commands
     "overview": "overview", "总览": "overview", "dossier": "dossier", "unidentified": "unidentified",
-    "未识别": "unidentified", "assign": "assign", "confirm": "confirm", "确认": "confirm", "kind": "set_kind",
+    "未识别": "unidentified", "assign": "assign", "confirm": "confirm", "kind": "set_kind",
     "cities": "set_cities",
     "paper": "paper_copy", "override": "override", "code": "issue_code", "revoke": "revoke",
     "bindings": "bindings",
