@@ -19,6 +19,14 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"      # no 0/O, 1/I/L
 CODE_TTL = timedelta(hours=72)
 MAX_FAILED = 5                                          # failed tries ...
 FAILED_WINDOW = timedelta(minutes=15)                   # ... per this window, then locked out
+# Telegram ids shared by many people, never one person: GroupAnonymousBot (an anonymous group admin),
+# Channel_Bot (a post on behalf of a channel), 777000 (Telegram's own service messages).
+SHARED_TELEGRAM_IDS = frozenset({"1087968824", "136817688", "777000"})
+
+
+def shared_identity(caller: "Caller") -> bool:
+    """True for an id that stands for whoever is behind a group or channel: it can bind nothing, be no officer."""
+    return caller.channel == "telegram" and str(caller.user_id) in SHARED_TELEGRAM_IDS
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,8 @@ def officer_ids(services: Services) -> dict[str, set[str]]:
 
 
 async def identify(services: Services, caller: Caller, officers: dict[str, set[str]]) -> Identity:
+    if shared_identity(caller):
+        return Identity(PUBLIC)
     if caller.officer or caller.user_id in officers.get(caller.channel, set()):
         return Identity(OFFICER)
     if caller.as_province:
@@ -94,9 +104,15 @@ async def failed_recently(services: Services, caller: Caller) -> int:
 
 
 async def redeem(services: Services, caller: Caller, code: str) -> tuple[str, str | None]:
-    """Bind ``caller`` with ``code``; return (province, previous province). Raises BindingError."""
+    """Bind ``caller`` with ``code``; return (province, previous province). Raises BindingError.
+
+    The try is recorded before anything is checked (insert, then count): concurrent guesses all count, so
+    30 tries at once cannot all slip under the limit as check-then-insert let them."""
     now = services.clock.now()
-    if await failed_recently(services, caller) >= MAX_FAILED:
+    if shared_identity(caller):
+        raise BindingError("匿名管理员或频道身份不能绑定，请用个人账号私聊发送绑定码")
+    attempt = await ChatAttempt.create(channel=caller.channel, user_id=caller.user_id, at=now)
+    if await failed_recently(services, caller) > MAX_FAILED:
         raise BindingError(f"尝试次数过多，请{int(FAILED_WINDOW.total_seconds() // 60)}分钟后再试，"
                            "或联系部里工作人员重新发码")
     row = await BindingCode.filter(code_hash=hash_code(code)).first()
@@ -112,8 +128,8 @@ async def redeem(services: Services, caller: Caller, code: str) -> tuple[str, st
         if not taken:
             problem = "该绑定码已被使用过（每个码只能用一次）"
     if problem:
-        await ChatAttempt.create(channel=caller.channel, user_id=caller.user_id, at=now)
-        raise BindingError(problem)
+        raise BindingError(problem)                     # the recorded try stays: it was a failure
+    await attempt.delete()
     old = await ChatBinding.filter(channel=caller.channel, user_id=caller.user_id).first()
     previous = old.province if old and old.revoked_at is None else None
     if old:

@@ -7,13 +7,20 @@ for imported/backfilled mail (Receipt.source == import) or mail older than SHENB
 never for an unidentified submission (no province: answering unknown senders is backscatter). It waits
 until every copy is processed and both mailboxes have the mail, or SHENBAO_RECEIPT_DELAY_MINUTES passed.
 A late submission's receipt says plainly that it was recorded as 逾期视为未申报.
+
+Never abusable (DESIGN.md policy 8, issue 12): only to a registered sender (the address's owner learns of a
+mail sent in its name) or an authenticated one (aligned DKIM / trusted Authentication-Results: From is real);
+never quoting what the sender wrote beyond the subject, cut to SUBJECT_MAX characters with every link,
+address and domain removed — no file names, no finding texts (they quote file names), only our own labels;
+at most SHENBAO_RECEIPT_MAX_PER_DAY receipts to one address in 24 hours.
 """
 from __future__ import annotations
 
 import asyncio
 import email.utils
 import logging
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 
@@ -25,11 +32,28 @@ from precheck.parse import parse_mail
 from core.register import build_register
 from core.services import Services
 from core.vocabulary import ReceiptStatus, Source
+from models.outbox import OutboxMessage
 from models.receipt import Receipt
 from models.schedule import ScheduledRun
 from models.submission import Document, Submission
 
 log = logging.getLogger("shenbao.bot.acknowledgements")
+
+SUBJECT_MAX = 40
+_LINKISH = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*:/*\S*|www\.\S*|\S+@\S+|[\w-]+(?:[.。．][\w-]+)+|[<>\[\]{}|\\^`]+)")
+TRUSTED_FOR_RECEIPT = ("verified", "registered", "officer")
+
+
+def safe_subject(text: str | None) -> str:
+    """The sender's subject as a receipt may quote it: no link, address or domain, at most SUBJECT_MAX chars."""
+    t = _LINKISH.sub("…", " ".join((text or "").split()))
+    t = re.sub(r"…(\s*…)+", "…", t).strip()
+    return (t[:SUBJECT_MAX] + "…") if len(t) > SUBJECT_MAX else (t or "（无主题）")
+
+
+def _ext(filename: str) -> str:
+    m = re.search(r"\.([A-Za-z0-9]{1,5})$", filename or "")
+    return m.group(1).upper() if m else "文件"
 
 
 def _paper_rule(services: Services) -> str:
@@ -52,7 +76,7 @@ async def receipt_text(services: Services, sub: Submission, receipts: list[Recei
     subject = f"【回执】{call.doc_no} {head}{sub.province}报送材料（{sub.ref}）"
     lines = [f"{sub.province}：", "",
              f"申报收件系统{head}贵单位发送的邮件，登记如下（时间为收件服务器收到时间，北京时间）：",
-             f"报送编号：{sub.ref}", f"邮件主题：{sub.subject or '（无主题）'}", f"发件人：{sub.sender}", "到达时间："]
+             f"报送编号：{sub.ref}", f"邮件主题：{safe_subject(sub.subject)}", f"发件人：{sub.sender}", "到达时间："]
     for m in call.mailboxes:
         mine = [r for r in receipts if r.mailbox == m.key]
         when = local(min(r.received_at for r in mine)).strftime("%Y-%m-%d %H:%M:%S") if mine else \
@@ -69,7 +93,7 @@ async def receipt_text(services: Services, sub: Submission, receipts: list[Recei
     lines += ["", "附件（页数按A4单版面计）："]
     for i, d in enumerate(docs, 1):
         pages = f"{d.pages}页" if d.pages is not None else "页数未能计算"
-        lines.append(f"  {i}. [{kind_zh(d.kind)}] {d.filename}  {pages}")
+        lines.append(f"  {i}. [{kind_zh(d.kind)}] {_ext(d.filename)}  {pages}")
     if not docs:
         lines.append("  （未收到附件）")
     counted = [d.pages for d in docs if d.pages is not None]
@@ -79,8 +103,10 @@ async def receipt_text(services: Services, sub: Submission, receipts: list[Recei
     row = reg.rows[0]
     findings = [f for f in row.findings if f.ref == sub.ref or (not late and f.scope in ("dossier", "document"))]
     lines += ["", "预审结果（系统自动预审，供参考，以正式评审为准）："]
-    lines += [f"  [{SEVERITY_ZH.get(f.severity, f.severity)}] {code_zh(f.code)}：{f.message}" for f in findings] or \
+    lines += [f"  [{SEVERITY_ZH.get(f.severity, f.severity)}] {code_zh(f.code)}" for f in findings] or \
         ["  未发现问题。"]
+    if findings:
+        lines.append("  （详细说明请向部里联系人查询，或在对话机器人中查看本省材料。）")
     if not late:
         lines += ["", "如需修改，请在截止前重新发送完整材料，以最后一次按时报送为准。"]
     lines += ["", _paper_rule(services), "",
@@ -99,6 +125,12 @@ async def _skip_reason(services: Services, out: OutgoingSettings, sub: Submissio
     ours = {m.address.lower() for m in services.call.mailboxes} | {email.utils.parseaddr(out.mail_from)[1].lower()}
     if not sender or "@" not in sender or sender in ours or sender.split("@")[0] in ("mailer-daemon", "postmaster"):
         return f"no replyable sender ({sender or 'none'})"
+    if sub.sender_trust not in TRUSTED_FOR_RECEIPT and not (sub.sender_auth or {}).get("authenticated"):
+        return f"sender neither registered nor authenticated ({sub.sender_trust or 'unknown'}): no backscatter"
+    recent = await OutboxMessage.filter(key__startswith="receipt:", recipient=sub.sender,
+                                        created_at__gte=now - timedelta(hours=24)).count()
+    if recent >= out.receipt_max_per_day:
+        return f"rate limit: {recent} receipts to {sender} in 24 h (SHENBAO_RECEIPT_MAX_PER_DAY)"
     for r in receipts:
         raw = await asyncio.to_thread(services.archive.read, r.archive_path)
         if parse_mail(raw).auto_submitted:

@@ -17,6 +17,7 @@ KIND_WORDS = {"申报文件": "cover_letter", "请示": "cover_letter", "实施�
 STATUS_WORDS = {"已申报": "filed", "逾期": "late", "未申报": "not_filed", "clear": None, "清除": None}
 USAGE = {
     "assign": "用法：/assign 编号(S000012 或 R000012) 省份 理由",
+    "confirm": "用法：/confirm 编号(S000012) 理由（采用发件人未认证或未登记的报送）",
     "set_kind": "用法：/kind 文件号 类型(plan/实施方案…) 理由",
     "set_cities": "用法：/cities 省份 城市1,城市2 理由（城市写“清除”则按材料识别）",
     "paper_copy": "用法：/paper 省份 日期(2023-03-25) 快递单号",
@@ -63,6 +64,10 @@ async def _run(services: Services, intent: str, args: list[str], actor: str):
             raise Usage("参数不全")
         return A.ActionDone(await officer.assign(services, args[0], _province(services, args[1]),
                                                  reason=" ".join(args[2:]), actor=actor))
+    if intent == "confirm":
+        if len(args) < 2:
+            raise Usage("参数不全")
+        return A.ActionDone(await officer.confirm_submission(services, args[0], reason=" ".join(args[1:]), actor=actor))
     if intent == "set_kind":
         if len(args) < 3 or not args[0].lstrip("#").isdigit():
             raise Usage("参数不全")

@@ -2,27 +2,54 @@
 from __future__ import annotations
 
 from core.services import Services
-from models import audit_log
 from models.audit import AuditEntry
 
 
 def register(sub) -> None:
     p = sub.add_parser("audit", help="the audit log: verify the hash chain, or list entries")
     s = p.add_subparsers(dest="audit_cmd", required=True)
-    v = s.add_parser("verify", help="check that no entry was altered, removed or inserted")
+    v = s.add_parser("verify", help="check the chain, its signatures, the receipts, the overrides and the witnessed tips")
+    v.add_argument("--tip", action="append", default=[], metavar="N:HASH",
+                   help="a tip printed in a digest you received (审计日志 N 条，最新哈希 …); repeatable")
+    v.add_argument("--public-key", default=None, help="the server's public key (default: this data dir's key)")
     v.set_defaults(func=cmd_verify)
+    k = s.add_parser("public-key", help="print the server's Ed25519 public key (publish it: evidence zips, audit)")
+    k.set_defaults(func=cmd_public_key)
     ls = s.add_parser("list", help="list entries")
     ls.add_argument("--last", type=int, default=50)
     ls.set_defaults(func=cmd_list)
 
 
 async def cmd_verify(args, services: Services) -> int:
-    ok, n, problem = await audit_log.verify()
-    if ok:
-        print(f"审计日志完整：{n} 条记录，哈希链校验通过 / audit log OK ({n} entries)")
+    from core import signing
+    from core.audit_check import parse_tip, verify_all
+
+    try:
+        tips = [parse_tip(t) for t in args.tip]
+    except ValueError as exc:
+        print(str(exc))
+        return 2
+    pub = args.public_key or (signing.public_b64(services.signing_key) if services.signing_key else None)
+    rep = await verify_all(public_key=pub, tips=tips, data_dir=services.settings.data_dir)
+    if rep.ok:
+        print(f"审计日志完整：{rep.entries} 条记录，哈希链、签名（{rep.signed} 条，公钥 "
+              f"{signing.fingerprint(pub) if pub else '—'}）、{rep.receipts} 份收件记录、{rep.witnesses} 个外部见证均校验通过 / "
+              f"audit log OK ({rep.entries} entries)")
+        for n in rep.notes:
+            print(f"说明 / note: {n}")
         return 0
-    print(f"审计日志被改动 / audit log TAMPERED: {problem}")
+    print(f"审计日志被改动 / audit log TAMPERED ({len(rep.problems)} problems):")
+    for p in rep.problems[:50]:
+        print(f"  {p}")
     return 1
+
+
+async def cmd_public_key(args, services: Services) -> int:
+    from core import signing
+
+    pub = signing.public_b64(services.signing_key)
+    print(f"{pub}\t(fingerprint {signing.fingerprint(pub)})")
+    return 0
 
 
 async def cmd_list(args, services: Services) -> int:

@@ -35,11 +35,13 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", required=True, help="FILE.zip")
     p.set_defaults(func=cmd_evidence)
     p = sub.add_parser("evidence-verify", help="verify an evidence zip made by 'shenbao evidence' (exit 1 if altered)",
-                       description="Checks every file's sha256 against manifest.json, that nothing was added or "
-                       "removed, that raw mail still hashes to the sha256 recorded at arrival, each audit entry's "
-                       "hash, and that the manifest's hash was written to this database's audit log at export.")
+                       description="Offline: checks the Ed25519 signature of SHA256SUMS, every file's sha256, that "
+                       "nothing was added or removed, that raw mail still hashes to the sha256 recorded at arrival, "
+                       "each audit entry's hash, and that the signing key is the server's (--public-key, or this "
+                       "data directory's key). With a database it also finds the export in the audit log.")
     p.add_argument("file")
-    p.set_defaults(func=cmd_evidence_verify)
+    p.add_argument("--public-key", default=None, help="the server's public key (shenbao audit public-key)")
+    p.set_defaults(func=cmd_evidence_verify, no_db=True)
 
 
 def _at(services: Services, raw: str | None) -> datetime:
@@ -122,13 +124,15 @@ async def cmd_evidence(args, services: Services) -> int:
 
 
 async def cmd_evidence_verify(args, services: Services) -> int:
-    from core.evidence import verify_against_db, verify_zip
+    from core import signing
+    from core.evidence import verify_zip
 
-    v = verify_zip(await asyncio.to_thread(Path(args.file).read_bytes))
+    trusted = args.public_key or (signing.public_b64(services.signing_key) if services.signing_key else None)
+    v = verify_zip(await asyncio.to_thread(Path(args.file).read_bytes), trusted)
     if v.ok:
-        await verify_against_db(v)
-    if v.ok:
-        print(f"证据包完整：{v.checked} 个文件哈希一致，清单哈希 {v.manifest_sha256} 与审计日志一致 / evidence OK")
+        trust = ("签名公钥即本系统服务器公钥" if v.key_trusted else
+                 f"签名公钥指纹 {v.fingerprint}，请与部里公布的服务器公钥指纹核对")
+        print(f"证据包完整：签名有效，{v.checked} 个文件哈希一致，清单哈希 {v.manifest_sha256}；{trust} / evidence OK")
         return 0
     print("证据包校验失败 / evidence FAILED:\n" + "\n".join(f"  - {p}" for p in v.problems))
     return 1

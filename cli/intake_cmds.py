@@ -1,4 +1,4 @@
-"""CLI: ``intake`` (the daemon), ``ingest``, ``shunted``, ``replay``, ``assign``."""
+"""CLI: ``intake`` (the daemon), ``ingest``, ``shunted``, ``replay``, ``assign``, ``confirm``."""
 from __future__ import annotations
 
 import argparse
@@ -34,6 +34,12 @@ def register(sub) -> None:
     p.add_argument("--actor", default="cli")
     p.add_argument("--confirm-sender", action="store_true", help="also register the sender address")
     p.set_defaults(func=cmd_assign)
+
+    p = sub.add_parser("confirm", help="officer: accept a submission whose sender is not verified (policy 8)")
+    p.add_argument("ref", help="S000012 or R000012")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--actor", default="cli")
+    p.set_defaults(func=cmd_confirm)
 
 
 async def cmd_intake(args, services: Services) -> int:
@@ -81,12 +87,14 @@ async def cmd_shunted(args, services: Services) -> int:
     from core.vocabulary import ReceiptStatus
     from models.receipt import Receipt
 
-    rows = await Receipt.filter(status=ReceiptStatus.SHUNTED).order_by("id")
+    rows = await Receipt.filter(status__in=[ReceiptStatus.SHUNTED, ReceiptStatus.RETRYING]).order_by("id")
     if not rows:
         print("没有处理失败的收件记录 / no shunted receipts")
     for r in rows:
         local = services.call.to_local(r.received_at).strftime("%Y-%m-%d %H:%M:%S")
-        print(f"{r.ref}\t{r.mailbox}\t{local}\t{r.subject or ''}\t{(r.error or '').splitlines()[-1:]}")
+        state = (f"retrying (attempt {r.attempts}, next {services.call.to_local(r.next_attempt_at):%m-%d %H:%M:%S})"
+                 if r.status == ReceiptStatus.RETRYING and r.next_attempt_at else str(r.status))
+        print(f"{r.ref}\t{r.mailbox}\t{local}\t{state}\t{r.subject or ''}\t{(r.error or '').splitlines()[-1:]}")
     return 0
 
 
@@ -97,7 +105,8 @@ async def _receipt_ids(refs: list[str]) -> list[int]:
     ids: list[int] = []
     for ref in refs:
         if ref == "all-shunted":
-            ids += await Receipt.filter(status=ReceiptStatus.SHUNTED).values_list("id", flat=True)
+            ids += await Receipt.filter(status__in=[ReceiptStatus.SHUNTED, ReceiptStatus.RETRYING]) \
+                .values_list("id", flat=True)
         else:
             ids.append(int(ref.upper().lstrip("R")))
     return ids
@@ -131,6 +140,18 @@ async def cmd_assign(args, services: Services) -> int:
     try:
         msg = await assign(services, args.ref, args.province, reason=args.reason, actor=f"cli:{args.actor}",
                            confirm_sender=args.confirm_sender)
+    except OfficerError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(msg)
+    return 0
+
+
+async def cmd_confirm(args, services: Services) -> int:
+    from core.officer import OfficerError, confirm_submission
+
+    try:
+        msg = await confirm_submission(services, args.ref, reason=args.reason, actor=f"cli:{args.actor}")
     except OfficerError as exc:
         print(str(exc), file=sys.stderr)
         return 2

@@ -23,7 +23,14 @@ def format_register(reg: Register, services: Services) -> str:
     c = reg.counts()
     lines = [f"{call.doc_no} 收件登记  截止 {call.to_local(call.deadline):%Y-%m-%d %H:%M} 北京时间（不含）  "
              f"生成于 {call.to_local(reg.generated_at):%Y-%m-%d %H:%M:%S}",
-             f"已申报 {c['filed']}  逾期视为未申报 {c['late']}  未申报 {c['not_filed']}  未识别 {c['unidentified']}", ""]
+             f"已申报 {c['filed']}  逾期视为未申报 {c['late']}  未申报 {c['not_filed']}  未识别 {c['unidentified']}"]
+    if reg.unprocessed():
+        p = reg.processing
+        lines.append(f"注意：{reg.unprocessed()} 封收件尚未处理完，登记可能少计（待处理 {p['received']} · 待重试 "
+                     f"{p['retrying']} · 处理失败 {p['shunted']}；shenbao shunted 查看）")
+    if reg.filed_unconfirmed():
+        lines.append(f"来源待核实：{'、'.join(reg.filed_unconfirmed())}（仅有未登记发件人的报送；/confirm 编号 理由）")
+    lines.append("")
     keys = [m.key for m in call.mailboxes]
     lines.append("省份\t状态\t" + "\t".join(f"{k}首次按时到达" for k in keys) + "\t报送\tA4页\t问题")
     for r in reg.rows:

@@ -20,7 +20,21 @@ def build_services(environ: Mapping[str, str], data_dir=None, clock=None) -> Ser
     settings = load_settings(environ, data_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return Services(settings=settings, call=load_call(settings.call), clock=clock or SystemClock(),
-                    archive=Archive(settings.archive_dir))
+                    archive=Archive(settings.archive_dir), signing_key=install_signing_key(settings, create=False))
+
+
+def install_signing_key(settings, *, create: bool = True):
+    """Load the server's Ed25519 key (creating it when ``create`` and there is none: every command that opens
+    the database) and sign every audit entry this process appends with it. Never logged."""
+    from core import signing
+    from models import audit_log
+
+    path = signing.key_path(settings.data_dir, dict(settings.environ))
+    if not create and not path.exists():
+        return None
+    key = signing.load_or_create(path)
+    audit_log.set_signer(lambda data: signing.sign(key, data))
+    return key
 
 
 async def _with_db(func, args, services: Services) -> int:
@@ -28,6 +42,8 @@ async def _with_db(func, args, services: Services) -> int:
 
     if getattr(args, "no_db", False):
         return await func(args, services) or 0
+    if services.signing_key is None:
+        services.signing_key = install_signing_key(services.settings)
     try:
         await init_db(services.settings.database_url)
     except Exception as exc:

@@ -21,6 +21,7 @@ Outgoing side:
 | SHENBAO_SEND_RECEIPTS | true | 回执 to the senders of new submissions |
 | SHENBAO_RECEIPT_DELAY_MINUTES | 10 | wait for the second mailbox's copy (or this long) |
 | SHENBAO_RECEIPT_MAX_AGE_HOURS | 72 | never answer mail older than this (backfills) |
+| SHENBAO_RECEIPT_MAX_PER_DAY | 5 | at most this many 回执 to one address in 24 hours |
 | SHENBAO_OUTBOX_DRAIN_SECONDS | 15 | outbox drain interval |
 | SHENBAO_HEALTH_STALE_MINUTES | 5 | a mailbox without a round-trip this long is down |
 | SHENBAO_SMTP_RELAY_HOST/PORT/USER/PASSWORD | —/25 | relay for outgoing mail |
@@ -113,9 +114,50 @@ class ImapAccount:
     password: str = field(repr=False)
     ssl: bool = True
     folder: str = "INBOX"
+    extra_folders: tuple[str, ...] = ("\\Junk",)   # also watched; "\\Junk": found by SPECIAL-USE or 163's names
     idle: bool = True
     poll_seconds: float = 45.0
     idle_seconds: float = 540.0  # re-issue IDLE every 9 min (< 10 min many providers allow)
+
+
+@dataclass(frozen=True)
+class SmtpLimits:
+    """The built-in SMTP intake's limits (docs/deploy.md "SMTP intake limits").
+
+    | variable | default | meaning |
+    |---|---|---|
+    | SHENBAO_SMTP_MAX_SIZE | 64 MiB | hard cap of one message (DATA beyond it: 552, spool removed) |
+    | SHENBAO_SMTP_MAX_CONNECTIONS | 100 | open sessions in total; more get 421 and are closed at once |
+    | SHENBAO_SMTP_MAX_PER_IP | 10 | open sessions from one client address |
+    | SHENBAO_SMTP_IDLE_SECONDS | 60 | a session without progress this long is closed (NOOP, RSET, HELP are no progress) |
+    | SHENBAO_SMTP_SESSION_SECONDS | 300 | absolute session budget; only DATA bytes extend it |
+    | SHENBAO_SMTP_MIN_RATE | 4096 | bytes/s: each DATA byte extends the budget by 1/MIN_RATE s |
+    """
+
+    max_size: int = 64 * 2**20
+    max_connections: int = 100
+    max_per_ip: int = 10
+    idle_seconds: float = 60.0
+    session_seconds: float = 300.0
+    min_rate: float = 4096.0
+
+
+@dataclass(frozen=True)
+class SenderAuthSettings:
+    """Sender authentication (DESIGN.md policy 8; precheck/sender_auth.py).
+
+    | variable | default | meaning |
+    |---|---|---|
+    | SHENBAO_DKIM | true | verify DKIM signatures (DNS TXT lookups of the signers' keys) |
+    | SHENBAO_AUTHSERV_IDS | (none) | authserv-ids of the receiving host whose Authentication-Results are trusted (e.g. the provider's MX name) |
+    | SHENBAO_AUTH_TRUSTED_PEERS | 127.0.0.1 ::1 | SMTP intake clients (the relay in front) whose Authentication-Results count |
+    | SHENBAO_DNS_TIMEOUT | 5 | seconds per DNS lookup |
+    """
+
+    dkim: bool = True
+    authserv_ids: tuple[str, ...] = ()
+    trusted_peers: tuple[str, ...] = ("127.0.0.1", "::1")
+    dns_timeout: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -132,6 +174,7 @@ class OutgoingSettings:
     send_receipts: bool = True
     receipt_delay: timedelta = timedelta(minutes=10)
     receipt_max_age: timedelta = timedelta(hours=72)
+    receipt_max_per_day: int = 5
     drain_seconds: int = 15
     health_stale: timedelta = timedelta(minutes=5)
     mail_from: str = "申报收件系统 <noreply@localhost>"
@@ -180,11 +223,14 @@ class Settings:
     smtp_max_size: int
     imap_accounts: tuple[ImapAccount, ...]
     outgoing: OutgoingSettings = field(default_factory=OutgoingSettings)
+    smtp_limits: SmtpLimits = field(default_factory=SmtpLimits)
+    sender_auth: SenderAuthSettings = field(default_factory=SenderAuthSettings)
     telegram: TelegramSettings | None = None
     wecom: WeComSettings | None = None
     relay: RelaySettings | None = None
     ocr: bool = True                          # the intake runs background OCR while its worker is idle
     ocr_interval: float = 20.0
+    retry_seconds: float = 15.0               # how often the worker looks for due retries and stuck receipts
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)   # what this was read from
 
     @property
@@ -213,6 +259,8 @@ def _imap_accounts(env: Mapping[str, str]) -> tuple[ImapAccount, ...]:
         out.append(ImapAccount(
             mailbox=key.lower(), host=host, port=_int(env, f"SHENBAO_IMAP_{key}_PORT", 993 if ssl else 143),
             user=user, password=password, ssl=ssl, folder=env.get(f"SHENBAO_IMAP_{key}_FOLDER", "INBOX"),
+            extra_folders=split_list(env.get(f"SHENBAO_IMAP_{key}_EXTRA_FOLDERS"))
+            if env.get(f"SHENBAO_IMAP_{key}_EXTRA_FOLDERS") is not None else ("\\Junk",),
             idle=_bool(env, f"SHENBAO_IMAP_{key}_IDLE", True),
             poll_seconds=_float(env, "SHENBAO_IMAP_POLL_SECONDS", 45.0),
             idle_seconds=_float(env, "SHENBAO_IMAP_IDLE_SECONDS", 540.0)))
@@ -236,6 +284,7 @@ def _outgoing(env: Mapping[str, str]) -> OutgoingSettings:
         send_receipts=_bool(env, "SHENBAO_SEND_RECEIPTS", True),
         receipt_delay=timedelta(minutes=_int(env, "SHENBAO_RECEIPT_DELAY_MINUTES", 10)),
         receipt_max_age=timedelta(hours=_int(env, "SHENBAO_RECEIPT_MAX_AGE_HOURS", 72)),
+        receipt_max_per_day=max(1, _int(env, "SHENBAO_RECEIPT_MAX_PER_DAY", 5)),
         drain_seconds=max(1, _int(env, "SHENBAO_OUTBOX_DRAIN_SECONDS", 15)),
         health_stale=timedelta(minutes=_int(env, "SHENBAO_HEALTH_STALE_MINUTES", 5)),
         mail_from=env.get("SHENBAO_MAIL_FROM", "") or "申报收件系统 <noreply@localhost>",
@@ -276,6 +325,30 @@ def _relay(env: Mapping[str, str]) -> RelaySettings | None:
                          security=security)
 
 
+def _smtp_limits(env: Mapping[str, str]) -> SmtpLimits:
+    lim = SmtpLimits(
+        max_size=_int(env, "SHENBAO_SMTP_MAX_SIZE", 64 * 2**20),
+        max_connections=_int(env, "SHENBAO_SMTP_MAX_CONNECTIONS", 100),
+        max_per_ip=_int(env, "SHENBAO_SMTP_MAX_PER_IP", 10),
+        idle_seconds=_float(env, "SHENBAO_SMTP_IDLE_SECONDS", 60.0),
+        session_seconds=_float(env, "SHENBAO_SMTP_SESSION_SECONDS", 300.0),
+        min_rate=_float(env, "SHENBAO_SMTP_MIN_RATE", 4096.0))
+    for name, value in (("SHENBAO_SMTP_MAX_SIZE", lim.max_size), ("SHENBAO_SMTP_MAX_CONNECTIONS", lim.max_connections),
+                        ("SHENBAO_SMTP_MAX_PER_IP", lim.max_per_ip), ("SHENBAO_SMTP_IDLE_SECONDS", lim.idle_seconds),
+                        ("SHENBAO_SMTP_SESSION_SECONDS", lim.session_seconds), ("SHENBAO_SMTP_MIN_RATE", lim.min_rate)):
+        if value <= 0:
+            raise SettingsError(f"{name} must be positive, got {value}")
+    return lim
+
+
+def _sender_auth(env: Mapping[str, str]) -> SenderAuthSettings:
+    peers = split_list(env.get("SHENBAO_AUTH_TRUSTED_PEERS")) if env.get("SHENBAO_AUTH_TRUSTED_PEERS") is not None \
+        else ("127.0.0.1", "::1")
+    return SenderAuthSettings(dkim=_bool(env, "SHENBAO_DKIM", True),
+                              authserv_ids=tuple(x.lower() for x in split_list(env.get("SHENBAO_AUTHSERV_IDS"))),
+                              trusted_peers=peers, dns_timeout=_float(env, "SHENBAO_DNS_TIMEOUT", 5.0))
+
+
 def load_settings(environ: Mapping[str, str], data_dir: str | Path | None = None) -> Settings:
     """Read every setting from ``environ``; ``data_dir`` (the ``--data-dir`` flag) wins over the env."""
     env = dict(environ)
@@ -285,5 +358,6 @@ def load_settings(environ: Mapping[str, str], data_dir: str | Path | None = None
         data_dir=ddir, database_url=db, call=env.get("SHENBAO_CALL", "2023"),
         smtp_host=env.get("SHENBAO_SMTP_HOST", "127.0.0.1"), smtp_port=_int(env, "SHENBAO_SMTP_PORT", 8025),
         smtp_max_size=_int(env, "SHENBAO_SMTP_MAX_SIZE", 64 * 2**20), imap_accounts=_imap_accounts(env),
-        outgoing=_outgoing(env), telegram=_telegram(env), wecom=_wecom(env), relay=_relay(env),
-        ocr=_bool(env, "SHENBAO_OCR", True), ocr_interval=_float(env, "SHENBAO_OCR_INTERVAL", 20.0), environ=env)
+        outgoing=_outgoing(env), smtp_limits=_smtp_limits(env), sender_auth=_sender_auth(env), telegram=_telegram(env), wecom=_wecom(env), relay=_relay(env),
+        ocr=_bool(env, "SHENBAO_OCR", True), ocr_interval=_float(env, "SHENBAO_OCR_INTERVAL", 20.0),
+        retry_seconds=max(0.2, _float(env, "SHENBAO_RETRY_SECONDS", 15.0)), environ=env)

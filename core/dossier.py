@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from precheck import checks
+from precheck.attribution import applied_submissions
 from precheck.checks import DossierContext
 from core.findings import FindingSpec
 from core.findings_store import replace_findings
@@ -25,10 +26,22 @@ def decide_status(on_time: list, late: list) -> ProvinceStatus:
     return ProvinceStatus.NOT_FILED
 
 
+def source_trust(applied: list[Submission]) -> str | None:
+    """The trust of the submissions a dossier is built from (the best present; policy 8)."""
+    from core.vocabulary import SenderTrust, trust_rank
+
+    trusts = [s.sender_trust for s in applied]
+    if not trusts:
+        return None
+    best = max(trusts, key=trust_rank)
+    return best or SenderTrust.REGISTERED
+
+
 def current_documents(submissions: list[Submission], docs: list[Document]) -> list[Document]:
-    """Latest version of each document kind wins: per kind, the documents of the latest submission having it."""
-    order = {s.id: i for i, s in enumerate(submissions)}
-    leaves = [d for d in docs if not (d.analysis or {}).get("container")]
+    """Latest version of each document kind wins: per kind, the documents of the latest submission having it —
+    among the submissions the dossier is built from (policy 8: a less trusted one never replaces a document)."""
+    order = {s.id: i for i, s in enumerate(applied_submissions(submissions)[0])}
+    leaves = [d for d in docs if not (d.analysis or {}).get("container") and d.submission_id in order]
     latest: dict[str, int] = {}
     for d in leaves:
         k = d.kind or "other"
@@ -41,14 +54,14 @@ async def load_context(services: Services, province: str) -> DossierContext:
     dossier, _ = await Dossier.get_or_create(call_id=call.id, province=province,
                                              defaults={"updated_at": services.clock.now()})
     subs = await Submission.filter(call_id=call.id, province=province).order_by("first_received_at", "id")
-    on_time = [s for s in subs if s.on_time]
+    on_time, held = applied_submissions([s for s in subs if s.on_time])
     late = [s for s in subs if not s.on_time]
     receipts = await Receipt.filter(submission_id__in=[s.id for s in on_time]).order_by("received_at") \
         if on_time else []
     docs = await Document.filter(submission_id__in=[s.id for s in on_time]).order_by("id") if on_time else []
     return DossierContext(call=call, province=province, now=services.clock.now(), submissions=on_time,
                           late_submissions=late, receipts=list(receipts), documents=current_documents(on_time, docs),
-                          all_documents=list(docs), dossier=dossier)
+                          all_documents=list(docs), dossier=dossier, held_submissions=held)
 
 
 def run_checks(ctx: DossierContext) -> list[FindingSpec]:
@@ -68,6 +81,7 @@ async def refresh_dossier(services: Services, province: str) -> Dossier:
     if dossier.status != status:
         log.info("dossier %s: status %s -> %s", province, dossier.status, status)
     dossier.status = status
+    dossier.source_trust = source_trust(ctx.submissions) if status == ProvinceStatus.FILED else None
     dossier.updated_at = ctx.now
     await dossier.save()
     return dossier

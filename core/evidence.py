@@ -6,14 +6,17 @@ Layout of ``FILE.zip``::
     README.txt                  what this is and how to verify it
     manifest.json               every file's sha256/size, receipts (arrival time per mailbox), submissions,
                                 findings, audit entries (with their hash chain links)
-    SHA256SUMS                  the same hashes in ``sha256sum -c`` format
+    SHA256SUMS                  the same hashes in ``sha256sum -c`` format (and manifest.json's)
+    SIGNATURE.json              Ed25519 signature of SHA256SUMS by the server key, with the public key
     raw/<R000012>_<mailbox>.eml  each receipt's bytes exactly as received
     attachments/<S000003>/<D000045>_<filename>
 
-Verify: ``shenbao evidence-verify FILE.zip`` (or, without shenbao, unzip and run ``sha256sum -c SHA256SUMS``).
-It checks that every listed file is present with its hash, that no file was added, that each raw message
-still hashes to the sha256 recorded at arrival, that each audit entry hashes to its recorded hash, and —
-when the database is at hand — that the manifest's own hash is the one written to the audit log at export.
+Verify: ``shenbao evidence-verify FILE.zip [--public-key KEY]``, offline — no database needed. It checks the
+signature of SHA256SUMS (a recomputed SHA256SUMS does not carry one), that every file listed there and in the
+manifest is present with its hash, that no file was added, that each raw message still hashes to the sha256
+recorded at arrival and each audit entry to its recorded hash, and that the signing key is the server's (the
+one given, or this data directory's; otherwise its fingerprint is printed to compare with the published one).
+With the database at hand it also finds the export in the audit log.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from core import signing
 from core.register import build_register
 from core.services import Services
 from models.audit import AuditEntry
@@ -32,18 +36,19 @@ from models.audit_log import append, entry_hash
 from models.receipt import Receipt
 from models.submission import Document, Submission
 
-FORMAT = 1
+FORMAT = 2                      # 2: signed (SIGNATURE.json)
 README = """申报收件证据包（{doc_no}）——{province}
 生成时间：{generated}（北京时间），生成人：{actor}
 
 raw/           每封来信在各邮箱收到时的原始字节（.eml），未经任何修改；
 attachments/   从来信中取出的附件；
 manifest.json  每个文件的 sha256、收件记录（服务器收到时间，UTC 与北京时间）、报送、预审结果、审计日志；
-SHA256SUMS     同一组哈希值，可用 `sha256sum -c SHA256SUMS` 校验。
+SHA256SUMS     同一组哈希值，可用 `sha256sum -c SHA256SUMS` 校验；
+SIGNATURE.json 服务器密钥（Ed25519）对 SHA256SUMS 的签名及公钥（指纹 {fingerprint}）。
 
-校验方法：shenbao evidence-verify 本文件.zip
-（检查每个文件的哈希、有无增删、原始邮件哈希与收件时登记的一致、审计记录哈希；在有数据库的机器上还核对
-manifest.json 的哈希与导出时写入审计日志的一致。）
+校验方法：shenbao evidence-verify 本文件.zip（无需数据库）
+（检查签名、每个文件的哈希、有无增删、原始邮件哈希与收件时登记的一致、审计记录哈希；签名公钥须与部里公布的
+服务器公钥一致。）
 """
 
 
@@ -76,7 +81,8 @@ async def export_evidence(services: Services, province: str, *, actor: str = "cl
                                  "received_at_utc": _iso(r.received_at), "received_at_beijing": _iso(r.received_at, call.tz),
                                  "time_source": str(r.time_source), "on_time": call.is_on_time(r.received_at),
                                  "sha256_at_arrival": r.sha256, "file": path, "message_id": r.message_id,
-                                 "sender": r.sender, "date_header": r.date_header, "imap_uidvalidity": r.imap_uidvalidity,
+                                 "sender": r.sender, "date_header": r.date_header, "imap_folder": r.imap_folder,
+                                 "imap_uidvalidity": r.imap_uidvalidity & 0xFFFFFFFF if r.imap_uidvalidity is not None else None,
                                  "imap_uid": r.imap_uid, "recorded_at_utc": _iso(r.created_at)})
         docs = await Document.filter(submission_id=s.id).order_by("id")
         doc_out = []
@@ -108,18 +114,26 @@ async def export_evidence(services: Services, province: str, *, actor: str = "cl
     mbytes = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True, default=str).encode()
     msha = hashlib.sha256(mbytes).hexdigest()
     sums = "".join(f"{f['sha256']}  {f['path']}\n" for f in manifest["files"]) + f"{msha}  manifest.json\n"
+    key = services.signing_key
+    if key is None:
+        raise ValueError("evidence export needs the server signing key (core.signing; cli.runtime installs it)")
+    pub = signing.public_b64(key)
+    signature = {"alg": "Ed25519", "signed": "SHA256SUMS", "public_key": pub, "fingerprint": signing.fingerprint(pub),
+                 "signature": signing.sign(key, sums.encode())}
     readme = README.format(doc_no=call.doc_no, province=name, generated=call.to_local(now).strftime("%Y-%m-%d %H:%M:%S"),
-                           actor=actor)
+                           actor=actor, fingerprint=signature["fingerprint"])
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("README.txt", readme)
         z.writestr("manifest.json", mbytes)
         z.writestr("SHA256SUMS", sums)
+        z.writestr("SIGNATURE.json", json.dumps(signature, indent=1))
         for p, b in sorted(files.items()):
             z.writestr(p, b)
     await append(at=now, actor=actor, action="evidence_export", target=name,
                  detail={"province": name, "manifest_sha256": msha, "files": len(files)})
-    return buf.getvalue(), {"manifest_sha256": msha, "files": len(files), "receipts": len(receipts_out)}
+    return buf.getvalue(), {"manifest_sha256": msha, "files": len(files), "receipts": len(receipts_out),
+                            "fingerprint": signature["fingerprint"]}
 
 
 @dataclass
@@ -129,14 +143,16 @@ class Verification:
     checked: int = 0
     manifest_sha256: str = ""
     audit_recorded: bool | None = None       # None: no database consulted
+    fingerprint: str = ""                    # of the key that signed it
+    key_trusted: bool | None = None          # None: no trusted key given to compare with
 
     def fail(self, msg: str) -> None:
         self.ok = False
         self.problems.append(msg)
 
 
-def verify_zip(data: bytes) -> Verification:
-    """Offline checks of an evidence zip (no database needed)."""
+def verify_zip(data: bytes, trusted_key: str | None = None) -> Verification:
+    """Offline checks of an evidence zip (no database needed); ``trusted_key``: the server's public key."""
     v = Verification()
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
@@ -160,7 +176,7 @@ def verify_zip(data: bytes) -> Verification:
             v.checked += 1
             if h != f["sha256"]:
                 v.fail(f"文件被修改：{path}（sha256 {h[:16]}…，清单为 {f['sha256'][:16]}…）")
-        extra = names - set(listed) - {"manifest.json", "SHA256SUMS", "README.txt"}
+        extra = names - set(listed) - {"manifest.json", "SHA256SUMS", "README.txt", "SIGNATURE.json"}
         for path in sorted(extra):
             v.fail(f"清单外的文件：{path}")
         for r in m.get("receipts", []):
@@ -172,10 +188,32 @@ def verify_zip(data: bytes) -> Verification:
                            a["detail"])
             if h != a["hash"]:
                 v.fail(f"审计记录 {a['id']} 的内容与其哈希不符")
-        if "SHA256SUMS" in names:
-            sums = dict(reversed(line.split("  ", 1)) for line in z.read("SHA256SUMS").decode().splitlines() if line)
-            if sums.get("manifest.json") != v.manifest_sha256:
-                v.fail("manifest.json 与 SHA256SUMS 不一致（清单被修改）")
+        if "SHA256SUMS" not in names:
+            v.fail("缺少 SHA256SUMS")
+            return v
+        raw_sums = z.read("SHA256SUMS")
+        sums = dict(reversed(line.split("  ", 1)) for line in raw_sums.decode().splitlines() if "  " in line)
+        if sums.get("manifest.json") != v.manifest_sha256:
+            v.fail("manifest.json 与 SHA256SUMS 不一致（清单被修改）")
+        for path, h in sums.items():
+            if path != "manifest.json" and (path not in listed or listed[path]["sha256"] != h):
+                v.fail(f"SHA256SUMS 与清单不一致：{path}")
+        if "SIGNATURE.json" not in names:
+            v.fail("缺少签名 SIGNATURE.json（无法证明由本系统导出）")
+            return v
+        try:
+            sig = json.loads(z.read("SIGNATURE.json"))
+            pub, signature = sig["public_key"], sig["signature"]
+        except (ValueError, KeyError, TypeError):
+            v.fail("SIGNATURE.json 无法读取")
+            return v
+        v.fingerprint = signing.fingerprint(pub) if pub else ""
+        if not signing.verify(pub, raw_sums, signature):
+            v.fail("签名无效：SHA256SUMS 在导出后被改动或重新计算过")
+        if trusted_key is not None:
+            v.key_trusted = pub == trusted_key
+            if not v.key_trusted:
+                v.fail(f"签名公钥（指纹 {v.fingerprint}）不是本系统的服务器公钥（指纹 {signing.fingerprint(trusted_key)}）")
     return v
 
 

@@ -37,6 +37,12 @@ SEVERITY: dict[str, Severity] = {
     # system findings beyond the DESIGN table (documented in the README)
     "time_from_received_header": Severity.REVIEW,
     "time_set_by_operator": Severity.REVIEW,
+    # sender trust, time sanity and folders (issue 12; docs/deploy.md lists them)
+    "sender_unauthenticated": Severity.INFO,
+    "sender_authentication_failed": Severity.REVIEW,
+    "unconfirmed_submission_not_applied": Severity.REVIEW,
+    "arrival_time_inconsistent": Severity.REVIEW,
+    "found_outside_inbox": Severity.INFO,
     # file problems beyond the DESIGN table (issue 14; docs/deploy.md §13)
     "encrypted_attachment": Severity.REVIEW,
     "split_archive_incomplete": Severity.REVIEW,
@@ -56,6 +62,9 @@ CODE_ZH = {
     "link_only_attachment": "超大附件链接", "unsupported_attachment_type": "附件类型无法检查",
     "unknown_sender": "发件人未登记", "resubmission": "重新报送", "paper_copy_missing": "纸质版未登记",
     "time_from_received_header": "到达时间取自Received头", "time_set_by_operator": "到达时间由人工设定",
+    "sender_unauthenticated": "发件人未认证", "sender_authentication_failed": "发件人认证失败（疑似冒用）",
+    "unconfirmed_submission_not_applied": "待确认报送未替换材料", "arrival_time_inconsistent": "到达时间与邮件头矛盾",
+    "found_outside_inbox": "在收件箱以外的文件夹中",
     "encrypted_attachment": "附件已加密", "split_archive_incomplete": "分卷压缩包不全",
     "electronic_seal_invalid": "电子签章无效", "forwarded_mail": "转发邮件",
 }

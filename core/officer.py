@@ -48,6 +48,8 @@ async def assign(services: Services, ref: str, province: str, *, reason: str, ac
     sub.province = prov.name
     sub.attribution = {"method": "officer", "evidence": {"actor": actor, "reason": reason},
                        "registered_sender": confirm_sender, "previous": old}
+    previous_trust = sub.sender_trust
+    sub.sender_trust = "officer"            # an officer looked at it: it ranks as verified (policy 8)
     sub.updated_at = services.clock.now()
     await sub.save()
     if confirm_sender and sub.sender:
@@ -55,11 +57,33 @@ async def assign(services: Services, ref: str, province: str, *, reason: str, ac
             "province": prov.name, "confirmed_by": actor, "created_at": services.clock.now()})
     await audit_log.append(at=services.clock.now(), actor=actor, action="assign_province", target=sub.ref,
                            detail={"province": prov.name, "previous": old, "reason": reason,
-                                   "confirm_sender": confirm_sender})
+                                   "confirm_sender": confirm_sender, "previous_trust": previous_trust})
     await refresh_submission_findings(services, sub)
     for p in {x for x in (old, prov.name) if x}:
         await refresh_dossier(services, p)
     return f"{sub.ref} 已归入{prov.name}（原：{old or '未识别'}）"
+
+
+async def confirm_submission(services: Services, ref: str, *, reason: str, actor: str) -> str:
+    """Accept a submission whose sender is not verified (policy 8): it then ranks as verified, so its documents
+    apply like those of an authenticated registered sender. Audited; the dossier is recomputed."""
+    if not reason.strip():
+        raise OfficerError("必须填写理由（例如：已电话核实）")
+    sub = await find_submission(ref)
+    if not sub.province:
+        raise OfficerError(f"{sub.ref} 尚未归属省份，请先用 /assign 编号 省份 理由")
+    if sub.sender_trust == "officer":
+        return f"{sub.ref} 此前已确认"
+    previous = sub.sender_trust
+    sub.sender_trust = "officer"
+    sub.updated_at = services.clock.now()
+    await sub.save(update_fields=["sender_trust", "updated_at"])
+    await audit_log.append(at=services.clock.now(), actor=actor, action="confirm_submission", target=sub.ref,
+                           detail={"province": sub.province, "previous_trust": previous, "reason": reason,
+                                   "sender": sub.sender})
+    await refresh_submission_findings(services, sub)
+    await refresh_dossier(services, sub.province)
+    return f"{sub.ref} 已确认为{sub.province}的报送（原：{previous or '未判定'}），其材料按时间顺序参与认定"
 
 
 async def set_paper_copy(services: Services, province: str, *, date, tracking: str, actor: str) -> str:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from config.call import CallConfig
 from models.dossier import Dossier
-from core.vocabulary import PROVINCE_STATUS_ZH, ProvinceStatus, severity_rank
+from core.vocabulary import ProvinceStatus, SenderTrust, severity_rank, status_label
 from models.finding import Finding
 from models.receipt import Receipt
 from models.submission import Document, Submission
@@ -58,6 +58,8 @@ class SubmissionRow:
     on_time: bool
     receipts: list[ReceiptRow] = field(default_factory=list)
     date_sent: datetime | None = None    # the sender's Date: header (UTC), as parsed
+    sender_trust: str | None = None      # core.vocabulary.SenderTrust
+    applied: bool = True                 # False: on time but less trusted, not applied (waits for an officer)
 
 
 @dataclass
@@ -74,6 +76,7 @@ class ProvinceRow:
     paper_copy_date: str | None
     paper_copy_tracking: str | None
     override_reason: str | None
+    source_trust: str | None = None      # trust of the submissions the dossier is built from (policy 8)
 
 
 @dataclass
@@ -94,6 +97,11 @@ class Register:
     deadline: datetime
     rows: list[ProvinceRow]
     unidentified: list[UnidentifiedRow]
+    processing: dict[str, int] = field(default_factory=dict)   # receipts not (yet) processed, by status
+
+    def unprocessed(self) -> int:
+        """Receipts the register does not reflect yet: a province may have filed in one of them."""
+        return sum(self.processing.get(k, 0) for k in ("received", "retrying", "shunted"))
 
     def row(self, province: str) -> ProvinceRow:
         return next(r for r in self.rows if r.province == province)
@@ -104,6 +112,11 @@ class Register:
             out[r.status] += 1
         out["unidentified"] = len(self.unidentified)
         return out
+
+    def filed_unconfirmed(self) -> list[str]:
+        """Provinces 已申报 only through unregistered senders: 已申报（来源待核实） (policy 8)."""
+        return [r.province for r in self.rows if r.status == ProvinceStatus.FILED
+                and r.source_trust == SenderTrust.UNKNOWN]
 
     def as_json(self, call: CallConfig) -> dict:
         def conv(o):
@@ -116,6 +129,7 @@ class Register:
             return o
         return {"format": REGISTER_FORMAT, "call": self.call_id, "generated_at": conv(self.generated_at),
                 "deadline": conv(self.deadline), "counts": self.counts(),
+                "filed_unconfirmed": self.filed_unconfirmed(), "processing": dict(self.processing),
                 "provinces": [conv(asdict(r)) for r in self.rows],
                 "unidentified": [conv(asdict(u)) for u in self.unidentified]}
 
@@ -172,7 +186,10 @@ async def build_register(call: CallConfig, now: datetime, province: str | None =
         docs.sort(key=lambda d: d.id)
         from core.dossier import current_documents
 
+        from precheck.attribution import applied_submissions
+
         current = current_documents([s for s in psubs if s.on_time], list(docs))
+        applied_ids = {s.id for s in applied_submissions([s for s in psubs if s.on_time])[0]}
         sub_ref = {s.id: s.ref for s in psubs}
         frows = [FindingRow(f.code, str(f.severity), f.message, f.clause, f.section, f.scope,
                             sub_ref.get(f.submission_id), f.figures)
@@ -186,17 +203,23 @@ async def build_register(call: CallConfig, now: datetime, province: str | None =
         frows.sort(key=lambda f: severity_rank(f.severity))
         pages = [x.pages for x in current if x.pages is not None]
         rows.append(ProvinceRow(
-            province=name, status=status.value, status_zh=PROVINCE_STATUS_ZH[status], first_on_time=first,
+            province=name, status=status.value, status_zh=status_label(status, d.source_trust if d else None),
+            first_on_time=first,
             submissions=[SubmissionRow(s.ref, s.subject or "", s.sender, s.first_received_at, s.on_time,
-                                       [_receipt_row(r, call) for r in by_sub.get(s.id, [])], s.date_sent)
+                                       [_receipt_row(r, call) for r in by_sub.get(s.id, [])], s.date_sent,
+                                       s.sender_trust, s.id in applied_ids or not s.on_time)
                          for s in psubs],
             documents=[DocumentRow(x.id, x.filename, x.kind, x.pages, sub_ref.get(x.submission_id, ""), x.page_detail)
                        for x in current],
             findings=frows, pages_total=sum(pages) if pages else None,
             cities=list((d.cities or []) if d else []), paper_copy_date=str(d.paper_copy_date) if d and d.paper_copy_date else None,
-            paper_copy_tracking=d.paper_copy_tracking if d else None, override_reason=d.override_reason if d else None))
+            paper_copy_tracking=d.paper_copy_tracking if d else None, override_reason=d.override_reason if d else None,
+            source_trust=d.source_trust if d else None))
     unident = [] if province else [
         UnidentifiedRow(s.ref, s.subject or "", s.sender, s.first_received_at, s.on_time,
                         [_receipt_row(r, call) for r in by_sub.get(s.id, [])], s.attribution)
         for s in subs if s.province is None]
-    return Register(call.id, now, call.deadline, rows, unident)
+    processing = {k: 0 for k in ("received", "retrying", "shunted")}
+    for status in await Receipt.filter(status__in=list(processing)).values_list("status", flat=True):
+        processing[str(status)] += 1
+    return Register(call.id, now, call.deadline, rows, unident, processing)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from config.call import CallConfig
 from config.clock import Clock
@@ -15,3 +16,5 @@ class Services:
     call: CallConfig
     clock: Clock
     archive: Archive
+    dns_txt: Callable[..., bytes | None] | None = None   # DKIM key lookups; None: dkimpy's DNS (tests inject a dict)
+    signing_key: object | None = None                   # core.signing Ed25519 key (evidence zips; audit entries)

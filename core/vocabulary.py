@@ -24,7 +24,8 @@ class TimeSource(StrEnum):
 class ReceiptStatus(StrEnum):
     RECEIVED = "received"    # durable, not yet processed
     PROCESSED = "processed"
-    SHUNTED = "shunted"      # processing failed; listed by `shenbao shunted`, re-run by `shenbao replay`
+    SHUNTED = "shunted"      # processing failed for good; listed by `shenbao shunted`, re-run by `shenbao replay`
+    RETRYING = "retrying"    # processing failed transiently (storage, database); retried with backoff by itself
 
 
 class ProvinceStatus(StrEnum):
@@ -40,6 +41,35 @@ PROVINCE_STATUS_ZH = {
 }
 
 UNIDENTIFIED = "unidentified"
+
+
+class SenderTrust(StrEnum):
+    """How far a submission's sender is trusted (DESIGN.md policy 8). A trust dimension beside the status:
+    the public status codes stay ``filed`` / ``late`` / ``not_filed``."""
+    VERIFIED = "verified"        # a registered sender, and the mail is authenticated (aligned DKIM / trusted A-R)
+    REGISTERED = "registered"    # a registered sender, the mail not authenticated (From: could be forged)
+    UNKNOWN = "unknown"          # not a registered sender (province inferred from subject, names or text)
+    OFFICER = "officer"          # an officer accepted it (assign / confirm): audited, ranks as verified
+
+
+SENDER_TRUST_ZH = {SenderTrust.VERIFIED: "已登记且已认证的发件人", SenderTrust.REGISTERED: "已登记发件人（邮件未认证）",
+                   SenderTrust.UNKNOWN: "未登记发件人（来源待核实）", SenderTrust.OFFICER: "处室已确认"}
+TRUST_RANK = {SenderTrust.UNKNOWN: 0, SenderTrust.REGISTERED: 1, SenderTrust.VERIFIED: 2, SenderTrust.OFFICER: 2}
+FILED_UNCONFIRMED_ZH = "已申报（来源待核实）"
+
+
+def trust_rank(trust: str | None) -> int:
+    """Rank of a submission's trust; rows recorded before trust existed rank as registered."""
+    return TRUST_RANK.get(trust, 1) if trust else 1
+
+
+def status_label(status: str, trust: str | None) -> str:
+    """A province's status for people: ``filed`` established only by unregistered senders reads
+    已申报（来源待核实）; every other case is the plain label of the public code."""
+    st = ProvinceStatus(status)
+    if st is ProvinceStatus.FILED and trust == SenderTrust.UNKNOWN:
+        return FILED_UNCONFIRMED_ZH
+    return PROVINCE_STATUS_ZH[st]
 
 
 class Severity(StrEnum):

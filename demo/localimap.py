@@ -34,6 +34,13 @@ default_login_user = dovenull
 mail_location = maildir:{d}/home/%u/Maildir
 mail_fsync = never
 mailbox_idle_check_interval = 1 secs
+namespace inbox {{
+  inbox = yes
+  mailbox Junk {{
+    special_use = \\Junk
+    auto = create
+  }}
+}}
 passdb {{
   driver = static
   args = password={password}

@@ -27,15 +27,28 @@ async def alert(services: Services, kind: str, text: str, detail: dict) -> None:
         log.exception("could not queue alert %s (it is in the log above)", key)
 
 
+def watched_folders(accounts):
+    """One watcher per folder: each account's folder (INBOX) and its extra folders (the junk folder: DESIGN.md
+    policy 7, every folder where a filing can land is watched)."""
+    from dataclasses import replace
+
+    out = []
+    for a in accounts:
+        out.append(a)
+        out += [replace(a, folder=f) for f in a.extra_folders if f and f != a.folder]
+    return out
+
+
 class IntakeDaemon:
     def __init__(self, services: Services, *, smtp: bool = True, backoff_base: float = 1.0):
         self.services = services
+        self.retry_seconds = services.settings.retry_seconds
         self.worker = Worker(services)
         self.receiver = Receiver(services.archive, services.clock, self.worker.submit,
                                  on_alert=lambda k, t, d: alert(services, k, t, d))
         self.watchers = [MailboxWatcher(a, self.receiver, services.clock, backoff_base=backoff_base,
                                         on_alert=lambda k, t, d: alert(services, k, t, d))
-                         for a in services.settings.imap_accounts]
+                         for a in watched_folders(services.settings.imap_accounts)]
         self.smtp_enabled = smtp
         self.smtp_server = None
         self.stopped = asyncio.Event()
@@ -49,9 +62,14 @@ class IntakeDaemon:
         s = self.services.settings
         if self.smtp_enabled:
             handler = IntakeHandler(self.services.call, self.receiver, self.services.clock)
-            self.smtp_server = await start_smtp_server(handler, s.smtp_host, s.smtp_port, max_size=s.smtp_max_size)
-        self.tasks = [asyncio.create_task(self.worker.run(), name="worker")]
-        self.tasks += [asyncio.create_task(w.run(), name=f"imap:{w.account.mailbox}") for w in self.watchers]
+            removed = self.services.archive.clean_spool()
+            if removed:
+                log.info("removed %d spool files of unfinished SMTP sessions (never acknowledged)", removed)
+            self.smtp_server = await start_smtp_server(handler, s.smtp_host, s.smtp_port, limits=s.smtp_limits)
+        self.tasks = [asyncio.create_task(self.worker.run(), name="worker"),
+                      asyncio.create_task(self.worker.retry_loop(self.retry_seconds), name="worker-retry")]
+        self.tasks += [asyncio.create_task(w.run(), name=f"imap:{w.account.mailbox}:{w.account.folder}")
+                       for w in self.watchers]
         if s.ocr:
             self.tasks.append(asyncio.create_task(self.ocr_loop(s.ocr_interval),
                                                   name="ocr"))
@@ -92,11 +110,24 @@ class IntakeDaemon:
         self.stopped.set()
 
 
+def raise_fd_limit() -> None:
+    """Use the hard file-descriptor limit: SMTP sessions are capped well below it, IMAP reconnects need headroom."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError):
+            log.warning("could not raise the open-file limit from %d to %d", soft, hard)
+
+
 async def run_daemon(services: Services) -> None:
     """Run until SIGINT/SIGTERM; the database is opened here, in this loop."""
     from models import close_db, init_db
 
     await init_db(services.settings.database_url)
+    raise_fd_limit()
     daemon = IntakeDaemon(services)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -6,10 +6,12 @@ backoff on every failure. Reads with BODY.PEEK on an EXAMINEd folder: never sets
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import random
 import re
 import ssl
+import zlib
 
 from aioimaplib import aioimaplib
 
@@ -32,6 +34,30 @@ BATCH_BYTES = 40 * 2**20    # at most ~40 MB of message bodies per UID FETCH
 _UID_RE = re.compile(rb"\bUID (\d+)")
 _SIZE_RE = re.compile(rb"RFC822\.SIZE (\d+)")
 CONNECT_TIMEOUT = 30.0
+JUNK = "\\Junk"                                 # an extra folder: the provider's junk folder, found at connect
+JUNK_NAMES = ("Junk", "Spam", "&V4NXPpCuTvY-", "Junk E-mail", "Junk Email", "INBOX.Junk", "INBOX.Spam", "Bulk Mail")
+NO_FOLDER_WAIT = 600.0                           # a folder that does not exist (yet) is looked for again this often
+_LIST_RE = re.compile(rb'^\((?P<flags>[^)]*)\) (?:"[^"]*"|NIL) (?P<name>.+)$')
+
+
+def decode_folder(name: str) -> str:
+    """IMAP modified UTF-7 (RFC 3501 5.1.3) → text: ``&V4NXPpCuTvY-`` → 垃圾邮件."""
+    def one(m):
+        b64 = m.group(1)
+        if not b64:
+            return "&"
+        b64 = b64.replace(",", "/")
+        return base64.b64decode(b64 + "=" * (-len(b64) % 4)).decode("utf-16-be", "replace")
+    return re.sub(r"&([^-]*)-", one, name)
+
+
+def stored_uidvalidity(folder: str, uidvalidity: int) -> int:
+    """The uidvalidity a receipt records. Two folders of one mailbox may share a UIDVALIDITY (Dovecot stamps
+    folders created together alike), and receipts are unique per (mailbox, uidvalidity, uid): outside INBOX a
+    31-bit tag of the folder name goes in the high bits; the folder's own value is the low 32 bits."""
+    if folder.upper() == "INBOX":
+        return uidvalidity
+    return ((zlib.crc32(folder.encode()) & 0x7FFFFFFF) << 32) | (uidvalidity & 0xFFFFFFFF)
 DONE_TIMEOUT = 10.0      # a live server answers DONE at once; silence means a dead (black-holed) connection
 
 
@@ -95,6 +121,7 @@ class MailboxWatcher:
         self._lost = asyncio.Event()
         self._stop = asyncio.Event()
         self.connected = asyncio.Event()     # set while a session is up (tests and health)
+        self.folder = account.folder         # the IMAP name watched (``\\Junk`` resolved at connect)
         self.rounds = 0                      # completed fetch rounds (tests)
 
     def stop(self) -> None:
@@ -131,12 +158,42 @@ class MailboxWatcher:
             _close(self._client)
         self._client = None
 
+    async def _resolve_folder(self, c) -> str | None:
+        """The folder to watch: as configured, or for ``\\Junk`` the one LIST marks \\Junk (RFC 6154) or names
+        like 163.com's 垃圾邮件; None when there is none."""
+        want = self.account.folder
+        if want != JUNK:
+            return want
+        r = await self._unless_lost(c.list('""', "*"))
+        names = []
+        for line in r.lines:
+            m = _LIST_RE.match(line) if isinstance(line, (bytes, bytearray)) else None
+            if not m:
+                continue
+            name = m.group("name").decode("utf-8", "replace").strip().strip('"')
+            if b"\\junk" in m.group("flags").lower():
+                return name
+            names.append(name)
+        for cand in JUNK_NAMES:
+            for name in names:
+                if name.lower() == cand.lower():
+                    return name
+        return None
+
     async def _session(self) -> None:
         self._lost = asyncio.Event()
         self._client = c = await connect(self.account, lambda exc: self._lost.set())
-        r = await c.examine(self.account.folder)
+        folder = await self._resolve_folder(c)
+        if folder is None:
+            log.info("%s: no junk folder (SPECIAL-USE \\Junk or %s); looking again in %.0fs", self.account_key,
+                     ", ".join(JUNK_NAMES), NO_FOLDER_WAIT)
+            self.connected.set()
+            await self._sleep_or_stop(NO_FOLDER_WAIT)
+            return
+        self.folder = folder
+        r = await c.examine(f'"{folder}"' if " " in folder else folder)
         if r.result != "OK":
-            raise InvalidFolder(f"EXAMINE {self.account.folder} failed: {_text(r)}")
+            raise InvalidFolder(f"EXAMINE {folder} failed: {_text(r)}")
         # aioimaplib treats EXAMINE as a simple command and leaves its state at AUTH; a successful
         # EXAMINE selects the folder read-only (RFC 3501 6.3.2), so record that, as select() would.
         c.protocol.state = aioimaplib.SELECTED
@@ -145,7 +202,7 @@ class MailboxWatcher:
             raise InvalidFolder("server gave no UIDVALIDITY")
         cursor = await self._cursor(uidvalidity)
         self.connected.set()
-        log.info("%s: watching %s (uidvalidity %d, last uid %d, %s)", self.account_key, self.account.folder,
+        log.info("%s: watching %s (uidvalidity %d, last uid %d, %s)", self.account_key, decode_folder(self.folder),
                  uidvalidity, cursor.last_uid, "IDLE" if self._use_idle(c) else "poll")
         while not self._stop.is_set():
             while await self._fetch_new(c, cursor):
@@ -159,10 +216,13 @@ class MailboxWatcher:
     async def _cursor(self, uidvalidity: int) -> MailboxCursor:
         now = self.clock.now()
         cur, created = await MailboxCursor.get_or_create(
-            account=self.account_key, folder=self.account.folder,
+            account=self.account_key, folder=self.folder,
             defaults={"mailbox": self.account.mailbox, "uidvalidity": uidvalidity, "last_uid": 0, "updated_at": now})
-        if not created and cur.uidvalidity != uidvalidity:
-            msg = (f"{self.account_key}: UIDVALIDITY of {self.account.folder} changed {cur.uidvalidity} -> "
+        if not created and cur.uidvalidity == 0 and cur.last_uid == 0:      # a row made by _record_error
+            cur.uidvalidity, cur.updated_at = uidvalidity, now
+            await cur.save(update_fields=["uidvalidity", "updated_at"])
+        elif not created and cur.uidvalidity != uidvalidity:
+            msg = (f"{self.account_key}: UIDVALIDITY of {decode_folder(self.folder)} changed {cur.uidvalidity} -> "
                    f"{uidvalidity}; rescanning the whole folder (duplicates are recognised by content)")
             log.error(msg)
             if self.on_alert:
@@ -186,8 +246,8 @@ class MailboxWatcher:
                     continue
                 await self.receiver.accept(RawMail(
                     Source.IMAP, self.account.mailbox, msg.raw, msg.internaldate, TimeSource.IMAP_INTERNALDATE,
-                    imap_account=self.account_key, imap_folder=self.account.folder,
-                    imap_uidvalidity=cursor.uidvalidity, imap_uid=msg.uid))
+                    imap_account=self.account_key, imap_folder=decode_folder(self.folder),
+                    imap_uidvalidity=stored_uidvalidity(self.folder, cursor.uidvalidity), imap_uid=msg.uid))
                 cursor.last_uid = msg.uid
                 cursor.updated_at = self.clock.now()
                 await with_retry(lambda: cursor.save(update_fields=["last_uid", "updated_at"]), what="cursor")
@@ -277,8 +337,15 @@ class MailboxWatcher:
             pass
 
     async def _record_error(self, text: str) -> None:
+        """Record the failure on the cursor row — created (uidvalidity 0: not yet known) when the watcher never
+        connected, so health and the digest show a mailbox that cannot even be reached."""
         try:
-            await MailboxCursor.filter(account=self.account_key, folder=self.account.folder).update(
-                last_error=text[:1000])
+            n = await MailboxCursor.filter(account=self.account_key, folder=self.folder).update(
+                last_error=text[:1000], updated_at=self.clock.now())
+            if not n:
+                await MailboxCursor.get_or_create(
+                    account=self.account_key, folder=self.folder,
+                    defaults={"mailbox": self.account.mailbox, "uidvalidity": 0, "last_uid": 0,
+                              "updated_at": self.clock.now(), "last_error": text[:1000]})
         except Exception:
             log.debug("could not record watcher error", exc_info=True)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from precheck.attribution import attribute
+from precheck.attribution import attribute, trust_level
+from precheck.sender_auth import SenderAuth, authenticate, dmarc_policy
 from intake.documents import store_documents
 from core.dossier import refresh_dossier
 from core.findings_store import replace_findings
@@ -16,7 +17,7 @@ from precheck.parse import ParsedMail, parse_mail
 from core.services import Services
 from core.submission_findings import refresh_submission_findings
 from models.dossier import KnownSender
-from core.vocabulary import ReceiptStatus
+from core.vocabulary import ReceiptStatus, SenderTrust, Source
 from models.receipt import Receipt
 from models.submission import Document, Submission
 
@@ -34,8 +35,45 @@ async def _record_headers(r: Receipt, parsed: ParsedMail) -> None:
     await r.save(update_fields=["message_id", "sender", "subject", "date_header", "date_sent", "received_chain"])
 
 
-async def _attribute(services: Services, sub: Submission, parsed: ParsedMail, docs: list[Document]) -> None:
+async def _authenticate(services: Services, r: Receipt, raw: bytes, parsed: ParsedMail) -> SenderAuth:
+    """DKIM and the receiving host's Authentication-Results (precheck.sender_auth). Results written by the
+    SMTP intake's client count only when that client is a trusted relay."""
+    sa = services.settings.sender_auth
+    trust_headers = r.source != Source.SMTP or (r.peer or "") in sa.trusted_peers
+    return await asyncio.to_thread(authenticate, raw, parsed.sender, dns_txt=services.dns_txt,
+                                   trusted_authserv=sa.authserv_ids, trust_headers=trust_headers,
+                                   dkim_enabled=sa.dkim, timeout=sa.dns_timeout)
+
+
+def _best_auth(old: dict | None, new: SenderAuth) -> dict:
+    """A submission seen in two mailboxes is authenticated if either copy is."""
+    if old and old.get("authenticated") and not new.authenticated:
+        return old
+    return new.as_json()
+
+
+async def _suspicion(services: Services, sub: Submission, auth: dict) -> list[str]:
+    """Why a registered but unauthenticated mail looks forged (-> sender_authentication_failed)."""
+    why = []
+    dom = auth.get("from_domain")
+    if any(e.get("result") == "fail" and e.get("d") and (e["d"] == dom or (dom or "").endswith("." + e["d"]))
+           for e in auth.get("dkim") or []):
+        why.append("dkim_signature_failed")
+    if dom and services.settings.sender_auth.dkim:
+        p = await asyncio.to_thread(dmarc_policy, dom, services.dns_txt, services.settings.sender_auth.dns_timeout)
+        if p in ("reject", "quarantine"):
+            why.append(f"dmarc_policy_{p}")
+    if dom and await Submission.filter(sender_trust=SenderTrust.VERIFIED, sender__iendswith="@" + dom) \
+            .exclude(id=sub.id).exists():
+        why.append("domain_authenticated_before")
+    return why
+
+
+async def _attribute(services: Services, sub: Submission, parsed: ParsedMail, docs: list[Document],
+                     auth: SenderAuth) -> None:
+    sub.sender_auth = _best_auth(sub.sender_auth, auth)
     if sub.attribution and sub.attribution.get("method") == "officer":
+        sub.sender_trust = sub.sender_trust or SenderTrust.OFFICER
         return
     confirmed = {k.address: k.province for k in await KnownSender.all()}
     cover = " ".join((d.analysis or {}).get("text", "") for d in docs if d.kind == "cover_letter")
@@ -43,6 +81,10 @@ async def _attribute(services: Services, sub: Submission, parsed: ParsedMail, do
                     filenames=[d.filename for d in docs], cover_text=cover, confirmed=confirmed)
     sub.province = att.province
     sub.attribution = att.as_json()
+    if sub.sender_trust != SenderTrust.OFFICER:
+        sub.sender_trust = trust_level(att.registered_sender, bool(sub.sender_auth.get("authenticated")))
+    sub.sender_auth["suspect"] = await _suspicion(services, sub, sub.sender_auth) \
+        if sub.sender_trust == SenderTrust.REGISTERED else []
 
 
 async def process_receipt(services: Services, receipt_id: int) -> Submission:
@@ -50,8 +92,9 @@ async def process_receipt(services: Services, receipt_id: int) -> Submission:
     call, now = services.call, services.clock.now()
     r = await Receipt.get(id=receipt_id)
     raw = await asyncio.to_thread(services.archive.read, r.archive_path)
-    parsed = parse_mail(raw)
+    parsed = await asyncio.to_thread(parse_mail, raw)      # CPU-heavy on hostile shapes: off the loop
     await _record_headers(r, parsed)
+    auth = await _authenticate(services, r, raw, parsed)
     sub, _created = await submission_for(r, parsed, call_id=call.id, now=now)
     receipts = list(await Receipt.filter(submission_id=sub.id).order_by("received_at", "id"))
     old_province = sub.province
@@ -62,7 +105,7 @@ async def process_receipt(services: Services, receipt_id: int) -> Submission:
         await replace_findings(scope="document", submission_id=sub.id, now=now, province=None,
                                specs=[f for _, f in doc_findings],
                                document_ids=[d.id if d else None for d, _ in doc_findings])
-    await _attribute(services, sub, parsed, docs)
+    await _attribute(services, sub, parsed, docs, auth)
     sub.updated_at = now
     await sub.save()
     await refresh_submission_findings(services, sub, receipts)

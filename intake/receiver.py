@@ -3,17 +3,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import timezone
 from typing import Awaitable, Callable
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from config.clock import Clock
 from core.archive import Archive, StorageUnavailable
 from intake.envelope import RawMail
 from intake.faults import pause_point
+from models import audit_log
 from models.receipt import Receipt
 from models.retry import with_retry
+from precheck.mailtext import one_line
 
 log = logging.getLogger("shenbao.intake.receipt")
 
@@ -57,34 +61,62 @@ class Receiver:
 
     async def accept(self, mail: RawMail) -> tuple[Receipt, bool]:
         """Return ``(receipt, created)``. Raises StorageUnavailable if it could not be made durable."""
+        return (await self.accept_copies(mail, [mail.mailbox]))[0]
+
+    async def accept_copies(self, mail: RawMail, mailboxes: list[str]) -> list[tuple[Receipt, bool]]:
+        """One message addressed to several mailboxes (an SMTP envelope naming both): the bytes are archived
+        once and every mailbox's receipt is committed in ONE transaction with ONE ``received_at``, so a crash
+        can never leave one mailbox recorded and the other stamped later at the client's retry.
+        Return ``[(receipt, created)]`` in the order of ``mailboxes``. Raises StorageUnavailable."""
         await pause_point("before_archive")
         try:
-            sha, rel = await asyncio.to_thread(self.archive.put, mail.raw, "raw", ".eml")
+            if mail.spooled is not None:
+                sha, rel = await asyncio.to_thread(self.archive.put_spooled, mail.spooled, "raw", ".eml")
+            else:
+                sha, rel = await asyncio.to_thread(self.archive.put, mail.raw, "raw", ".eml")
         except StorageUnavailable as exc:
             await self._storage_failed(exc, mail)
             raise
         await pause_point("after_archive")
+        size = mail.size
+        envelope_from = one_line(mail.envelope_from or "")[:512] or None
+        peer = one_line(mail.peer or "")[:255] or None
 
-        async def insert() -> tuple[Receipt, bool]:
-            existing = await self._existing(mail, sha)
-            if existing is not None:
-                return existing, False
-            try:
-                r = await Receipt.create(
-                    mailbox=mail.mailbox, source=mail.source, sha256=sha, size=len(mail.raw), archive_path=rel,
-                    received_at=mail.received_at.astimezone(timezone.utc), time_source=mail.time_source,
-                    imap_account=mail.imap_account, imap_folder=mail.imap_folder,
-                    imap_uidvalidity=mail.imap_uidvalidity, imap_uid=mail.imap_uid,
-                    envelope_from=(mail.envelope_from or "")[:512] or None, peer=mail.peer,
-                    created_at=self.clock.now())
-                return r, True
-            except IntegrityError:
-                existing = await self._existing(mail, sha)
-                if existing is None:
-                    raise
-                return existing, False
+        def copy(mailbox: str) -> RawMail:
+            return replace(mail, mailbox=mailbox, raw=b"", spooled=None)
+
+        async def insert() -> list[tuple[Receipt, bool]]:
+            # Look first, outside the transaction: on SQLite a transaction that reads and then writes gets
+            # "database is locked" at once from a busy writer instead of waiting its busy timeout.
+            found = {m: await self._existing(copy(m), sha) for m in mailboxes}
+            for _ in range(20):
+                new: dict[str, Receipt] = {}
+                try:
+                    async with in_transaction():
+                        for i, mailbox in enumerate(m for m in mailboxes if found[m] is None):
+                            if i:
+                                await pause_point("between_copies")
+                            r = new[mailbox] = await Receipt.create(
+                                mailbox=mailbox, source=mail.source, sha256=sha, size=size, archive_path=rel,
+                                received_at=mail.received_at.astimezone(timezone.utc), time_source=mail.time_source,
+                                imap_account=mail.imap_account, imap_folder=mail.imap_folder,
+                                imap_uidvalidity=mail.imap_uidvalidity, imap_uid=mail.imap_uid,
+                                envelope_from=envelope_from, peer=peer, created_at=self.clock.now())
+                            # the receipt enters the hash chain in its own transaction: no receipt without an anchor
+                            await audit_log.append_once(at=r.created_at, actor="system:intake",
+                                                        action="receipt_recorded", target=r.ref,
+                                                        detail=audit_log.receipt_detail(r))
+                except IntegrityError:
+                    # the same bytes committed by a concurrent delivery, or another writer took the chain's tip
+                    again = {m: await self._existing(copy(m), sha) for m in mailboxes}
+                    if all(r is not None for r in again.values()):
+                        return [(again[m], False) for m in mailboxes]
+                    found = again
+                    continue
+                return [(new[m], True) if m in new else (found[m], False) for m in mailboxes]
+            raise StorageUnavailable("receipt not committed: the audit chain stayed contended for 20 tries")
         try:
-            receipt, created = await with_retry(insert, what="receipt insert")
+            results = await with_retry(insert, what="receipt insert")
         except IntegrityError:
             raise
         except Exception as exc:  # database down, disk full under the DB, ...
@@ -93,12 +125,13 @@ class Receiver:
             raise err from exc
         self._storage_ok()
         await pause_point("after_commit")
-        if created:
-            log.info("%s: recorded %s mail for %s, %d bytes, received_at %s (%s)", receipt.ref, mail.source,
-                     mail.mailbox, len(mail.raw), receipt.received_at.isoformat(), mail.time_source)
-            if self.on_new:
-                self.on_new(receipt.id)
-        else:
-            log.info("%s: duplicate %s delivery for %s ignored (sha256 %s)", receipt.ref, mail.source,
-                     mail.mailbox, sha[:12])
-        return receipt, created
+        for receipt, created in results:
+            if created:
+                log.info("%s: recorded %s mail for %s, %d bytes, received_at %s (%s)", receipt.ref, mail.source,
+                         receipt.mailbox, size, receipt.received_at.isoformat(), mail.time_source)
+                if self.on_new:
+                    self.on_new(receipt.id)
+            else:
+                log.info("%s: duplicate %s delivery for %s ignored (sha256 %s)", receipt.ref, mail.source,
+                         receipt.mailbox, sha[:12])
+        return results

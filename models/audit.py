@@ -12,6 +12,21 @@ class AuditEntry(Model):
     detail = fields.JSONField(null=True)
     prev_hash = fields.CharField(max_length=64, unique=True)    # unique: two writers cannot fork the chain
     hash = fields.CharField(max_length=64, unique=True)
+    sig = fields.CharField(max_length=128, null=True)            # Ed25519 over ``hash`` (core.signing)
 
     class Meta:
         table = "audit_entry"
+
+
+class AuditWitness(Model):
+    """A chain tip (entry count, newest hash) that left the database: printed in a sent digest. A copy of the
+    line also goes to ``<data>/audit-tips.jsonl``; ``audit verify`` checks the chain against both."""
+
+    id = fields.BigIntField(primary_key=True)
+    at = fields.DatetimeField()
+    entries = fields.BigIntField()
+    hash = fields.CharField(max_length=64)
+    via = fields.CharField(max_length=255)
+
+    class Meta:
+        table = "audit_witness"

@@ -16,6 +16,7 @@ class Dossier(Model):
     paper_copy_tracking = fields.CharField(max_length=128, null=True)
     override_status = fields.CharField(max_length=16, null=True)
     override_reason = fields.TextField(null=True)
+    source_trust = fields.CharField(max_length=16, null=True)    # trust of the submissions the dossier is built from
     updated_at = fields.DatetimeField()
 
     class Meta:

@@ -18,7 +18,7 @@ class Receipt(Model):
     time_source = fields.CharEnumField(TimeSource, max_length=32)
     imap_account = fields.CharField(max_length=255, null=True)
     imap_folder = fields.CharField(max_length=255, null=True)
-    imap_uidvalidity = fields.BigIntField(null=True)
+    imap_uidvalidity = fields.BigIntField(null=True)             # outside INBOX: folder tag << 32 | UIDVALIDITY
     imap_uid = fields.BigIntField(null=True)
     envelope_from = fields.CharField(max_length=512, null=True)
     peer = fields.CharField(max_length=255, null=True)
@@ -32,6 +32,7 @@ class Receipt(Model):
     status = fields.CharEnumField(ReceiptStatus, max_length=16, default=ReceiptStatus.RECEIVED)
     error = fields.TextField(null=True)
     attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField(null=True)             # status retrying: when the worker tries again
     created_at = fields.DatetimeField()                          # when shenbao recorded it (clock)
     processed_at = fields.DatetimeField(null=True)
     submission = fields.ForeignKeyField("models.Submission", related_name="receipts", null=True,

@@ -12,6 +12,8 @@ class Submission(Model):
     subject = fields.TextField(null=True)
     province = fields.CharField(max_length=32, null=True)        # None: waits in the unidentified queue
     attribution = fields.JSONField(null=True)                    # {"method": ..., "evidence": ...}
+    sender_trust = fields.CharField(max_length=16, null=True)     # core.vocabulary.SenderTrust (policy 8)
+    sender_auth = fields.JSONField(null=True)                    # precheck.sender_auth.SenderAuth.as_json() (+ suspect)
     first_received_at = fields.DatetimeField()
     on_time = fields.BooleanField()
     date_sent = fields.DatetimeField(null=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from config.call import CallConfig
+from core.vocabulary import SenderTrust, trust_rank
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,23 @@ def attribute(call: CallConfig, *, sender: str | None, subject: str, filenames: 
         if len(found) > 1:
             return Attribution(None, "ambiguous", {method: {k: v for k, v in found.items()}, "sender": sender})
     return Attribution(None, "none", {"sender": sender})
+
+
+def trust_level(registered: bool, authenticated: bool) -> SenderTrust:
+    """Policy 8: ``verified`` = registered and authenticated; ``registered`` = registered only; else ``unknown``
+    (an authenticated stranger is still a stranger: authentication proves the address, not the province)."""
+    if registered:
+        return SenderTrust.VERIFIED if authenticated else SenderTrust.REGISTERED
+    return SenderTrust.UNKNOWN
+
+
+def applied_submissions(on_time: list) -> tuple[list, list]:
+    """Policy 8: ``(applied, held)`` of a province's on-time submissions. The dossier is built from the most
+    trusted tier present (verified or officer-confirmed > registered > unknown); a less trusted submission is
+    kept and shown but never replaces what a more trusted one established — it waits for an officer."""
+    if not on_time:
+        return [], []
+    top = max(trust_rank(getattr(s, "sender_trust", None)) for s in on_time)
+    applied = [s for s in on_time if trust_rank(getattr(s, "sender_trust", None)) == top]
+    held = [s for s in on_time if trust_rank(getattr(s, "sender_trust", None)) < top]
+    return applied, held

@@ -43,16 +43,25 @@ def decode_header_text(value) -> str:
         value = str(value)
     value = unescape_raw(str(value))
     if "=?" not in value:
-        return " ".join(value.split()) if "\n" in value else value
+        return one_line(" ".join(value.split()) if "\n" in value else value)
     try:
         parts = email.header.decode_header(value)
     except Exception:  # malformed encoded word: keep the text as it came
-        return value
+        return one_line(value)
     out = []
     for chunk, cs in parts:
         out.append(decode_bytes(chunk, cs) if isinstance(chunk, bytes) else chunk)
     text = "".join(out)
-    return re.sub(r"\s*\n\s*", " ", text)
+    return one_line(re.sub(r"\s*\n\s*", " ", text))
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def one_line(text: str) -> str:
+    """A header value as one line of text: NUL, bare CR, LF, tabs and other control characters become one
+    space (PostgreSQL cannot store NUL; a CR left in a subject splits lines in logs, chat and Excel)."""
+    return _CONTROLS.sub(" ", text) if _CONTROLS.search(text) else text
 
 
 def decode_param(raw) -> str | None:

@@ -108,6 +108,17 @@ def sqlite_only_db_url(tmp_path):
 
 @pytest.fixture
 def services(tmp_path, clock, call2023):
+    from cli.runtime import install_signing_key
+    from models import audit_log
+
     env = {"SHENBAO_DATA_DIR": str(tmp_path / "data")}
     settings = load_settings(env)
-    return Services(settings=settings, call=call2023, clock=clock, archive=Archive(tmp_path / "data" / "archive"))
+    key = install_signing_key(settings)                # the server key of this data dir; audit entries signed
+    yield Services(settings=settings, call=call2023, clock=clock, archive=Archive(tmp_path / "data" / "archive"),
+                   dns_txt=no_dns, signing_key=key)
+    audit_log.set_signer(None)
+
+
+def no_dns(name: bytes, timeout: float = 5) -> None:
+    """Offline DNS for tests: no TXT record anywhere (tests that sign mail pass tests_support.dkimkeys.Resolver)."""
+    return None

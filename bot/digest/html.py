@@ -62,7 +62,9 @@ def render_html(d: DigestData) -> str:
             out.append(f"<li>{escape(u.submission)} {escape(u.sender or '—')} 《{escape(u.subject[:60])}》 "
                        f"{escape(bj(d, u.first_received_at))}{late}</li>")
         out.append("</ul>")
-    out.append(_p(f"处理失败（shunted）的收件：{d.shunted}封。登记表见附件（xlsx）。"))
+    pend = d.register.processing.get("received", 0) + d.register.processing.get("retrying", 0) if d.register else 0
+    out.append(_p(f"处理失败（shunted）的收件：{d.shunted}封。" +
+                  (f"尚未处理完（含自动重试中）：{pend}封，登记可能少计。" if pend else "") + "登记表见附件（xlsx）。"))
     out.append(f'<p style="color:#6b7280;font-size:12px">收件监视状态：'
                f'{escape("；".join(HEALTH_ZH[h.state] for h in d.health))}。本邮件由申报收件系统自动发送，请勿回复。</p>')
     if d.audit_tip:

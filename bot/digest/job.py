@@ -90,6 +90,16 @@ async def queue_digest(services: Services, out: OutgoingSettings, *, slot: str, 
     subject = f"{d.title}：已申报{d.counts['filed']} 未申报{d.counts['not_filed']} 逾期{d.counts['late']}"
     keys = await notify_officers(out, key=f"digest:{slot}", now=now, text=r["text"], subject=subject,
                                  chat_parts=r["chat"], html=r["html"], attachments=[attachment])
+    if d.audit_tip:                          # the printed tip left the database: keep it to verify against
+        from core.audit_check import record_tip_file
+        from models.audit import AuditWitness
+
+        await AuditWitness.create(at=now, entries=d.audit_tip[0], hash=d.audit_tip[1], via=f"digest:{slot}")
+        try:
+            record_tip_file(services.settings.data_dir, d.audit_tip[0], d.audit_tip[1], f"digest:{slot}",
+                            now.isoformat())
+        except OSError:
+            log.warning("could not append the digest's audit tip to the tips file", exc_info=True)
     try:
         await ScheduledRun.create(kind="digest", slot=slot, at=now,
                                   detail={"kind": kind, "slot_at": slot_at.isoformat(), "snapshot": d.snapshot,

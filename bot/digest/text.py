@@ -32,8 +32,13 @@ def health_line(d: DigestData, h: MailboxHealth) -> str:
 
 def counts_line(d: DigestData) -> str:
     c = d.counts
-    return (f"已申报 {c['filed']} · 逾期视为未申报 {c['late']} · 未申报 {c['not_filed']} · "
+    line = (f"已申报 {c['filed']} · 逾期视为未申报 {c['late']} · 未申报 {c['not_filed']} · "
             f"未识别来信 {c['unidentified']} · 处理失败 {c['shunted']}")
+    p = d.register.processing if d.register is not None else {}
+    pending = p.get("received", 0) + p.get("retrying", 0)
+    if pending:
+        line += f" · 尚未处理完 {pending}（待重试 {p.get('retrying', 0)}；登记可能少计）"
+    return line
 
 
 def header_lines(d: DigestData) -> list[str]:

@@ -22,6 +22,18 @@ def _local(d: DigestData, dt: datetime | None):
     return d.call.to_local(dt).replace(tzinfo=None) if dt else None     # Excel has no time zones: Beijing time
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def _text_cell(cell) -> None:
+    """A sender-written string is text, never a formula: openpyxl stores a string starting with ``=`` as a
+    formula (``=HYPERLINK`` phishing, DDE). Force the string type and Excel's quote prefix (shown as typed,
+    and still text after an edit)."""
+    if isinstance(cell.value, str) and cell.value.lstrip(" ").startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list], widths: list[int]) -> None:
     ws = wb.create_sheet(title)
     ws.append(headers)
@@ -35,6 +47,7 @@ def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list], width
         ws.column_dimensions[get_column_letter(i)].width = w
     for row in ws.iter_rows(min_row=2):
         for cell in row:
+            _text_cell(cell)
             if isinstance(cell.value, datetime):
                 cell.number_format = DT_FORMAT
             elif isinstance(cell.value, str) and "\n" in cell.value:

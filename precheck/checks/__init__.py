@@ -24,7 +24,9 @@ from precheck.checks.pages import NonA4Pages, PlanOverPageLimit, TotalOverPageLi
 from precheck.checks.paper import PaperCopyMissing
 from precheck.checks.prior_report import MissingPriorReport
 from precheck.checks.required import RequiredDocuments
-from precheck.checks.submission import BorderlineSentBeforeDeadline, ImportedTime, LateArrival, UnknownSender
+from precheck.checks.submission import (ArrivalTimeConsistency, BorderlineSentBeforeDeadline, FoundOutsideInbox,
+                                       ImportedTime, LateArrival, SenderAuthentication, UnknownSender)
+from precheck.checks.trust import UnconfirmedNotApplied
 
 __all__ = ["CHECKS", "Check", "DocumentContext", "DossierContext", "MessageContext", "SubmissionContext",
            "checks_of", "run"]
@@ -41,7 +43,10 @@ CHECKS: tuple[Check, ...] = (
     LateArrival(),
     BorderlineSentBeforeDeadline(),
     UnknownSender(),
+    SenderAuthentication(),
     ImportedTime(),
+    ArrivalTimeConsistency(),
+    FoundOutsideInbox(),
     # the province's dossier (on-time submissions, current documents)
     OneMailboxOnly(),
     PaperCopyMissing(),
@@ -59,6 +64,7 @@ CHECKS: tuple[Check, ...] = (
     PeriodLimit(),
     UnsupportedAttachmentType(),
     Resubmission(),
+    UnconfirmedNotApplied(),
 )
 
 

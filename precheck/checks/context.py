@@ -45,12 +45,13 @@ class DossierContext:
     call: CallConfig
     province: str
     now: datetime
-    submissions: list = field(default_factory=list)        # on-time Submission rows, oldest first
+    submissions: list = field(default_factory=list)        # on-time Submission rows the dossier is built from
     late_submissions: list = field(default_factory=list)
     receipts: list = field(default_factory=list)           # Receipt rows of the on-time submissions
     documents: list = field(default_factory=list)          # current Document rows (latest version per kind)
     all_documents: list = field(default_factory=list)      # every Document of on-time submissions (history)
     dossier: object | None = None                          # the Dossier row (cities, paper copy, overrides)
+    held_submissions: list = field(default_factory=list)   # on-time but less trusted: kept, not applied (policy 8)
 
 
 class Check(Protocol):

@@ -86,3 +86,95 @@ class ImportedTime:
                 out.append(FindingSpec("time_set_by_operator", f"{r.ref} 为人工导入邮件，到达时间由操作人员指定：{when}",
                                        {"receipt": r.ref, "mailbox": r.mailbox}))
         return out
+
+
+_SUSPECT_ZH = {"dkim_signature_failed": "邮件带有该域名的DKIM签名但验证失败",
+               "domain_authenticated_before": "此前来自该域名的邮件均通过认证",
+               "dmarc_policy_reject": "该域名的DMARC策略要求拒收未认证邮件",
+               "dmarc_policy_quarantine": "该域名的DMARC策略要求隔离未认证邮件"}
+
+
+class SenderAuthentication:
+    """sender_unauthenticated (info) / sender_authentication_failed (review): a registered From: address, but
+    the mail is not authenticated (policy 8). Failed = there is a reason to think the address was forged."""
+
+    name = "sender_authentication"
+    scope = "submission"
+    rule = ""
+
+    def check(self, ctx: SubmissionContext) -> list[FindingSpec]:
+        sub = ctx.submission
+        if getattr(sub, "sender_trust", None) != "registered" or not sub.province:
+            return []
+        auth = getattr(sub, "sender_auth", None) or {}
+        suspect = [s for s in auth.get("suspect") or [] if s in _SUSPECT_ZH]
+        figures = {"sender": sub.sender, "dkim": [{k: e.get(k) for k in ("d", "result")} for e in auth.get("dkim") or []],
+                   "suspect": suspect}
+        if suspect:
+            return [FindingSpec("sender_authentication_failed",
+                                f"发件人 {sub.sender} 是{sub.province}的登记地址，但本邮件未通过发件人认证（"
+                                f"{'；'.join(_SUSPECT_ZH[s] for s in suspect)}），可能是冒用该地址发送；"
+                                "其材料不会替换已认证的报送，请核实后用 确认 命令处理", figures)]
+        return [FindingSpec("sender_unauthenticated",
+                            f"发件人 {sub.sender} 是{sub.province}的登记地址，但本邮件没有可验证的DKIM签名或收件服务器"
+                            "认证结果（发件地址无法证明未被冒用）", figures)]
+
+
+TIME_SKEW_MINUTES = 15
+
+
+class ArrivalTimeConsistency:
+    """arrival_time_inconsistent (review): the recorded arrival time contradicts the message's own headers by
+    more than TIME_SKEW_MINUTES — earlier than a ``Received:`` hop or the ``Date:`` show the mail existed, or
+    later than the receiving server's own (topmost) ``Received:`` stamp. Imported receipts are skipped (their
+    time came from those headers)."""
+
+    name = "arrival_time_inconsistent"
+    scope = "submission"
+    rule = "R06"
+
+    def check(self, ctx: SubmissionContext) -> list[FindingSpec]:
+        from datetime import datetime, timedelta
+
+        skew = timedelta(minutes=TIME_SKEW_MINUTES)
+        call, out = ctx.call, []
+        date_sent = getattr(ctx.submission, "date_sent", None)
+        for r in ctx.receipts:
+            if r.time_source in (TimeSource.RECEIVED_HEADER, TimeSource.OPERATOR):
+                continue
+            hops = [datetime.fromisoformat(h["at"]) for h in (r.received_chain or []) if h.get("at")]
+            evidence = [(h, "Received") for h in hops] + ([(date_sent, "Date")] if date_sent else [])
+            if not evidence:
+                continue
+            latest, what = max(evidence, key=lambda x: x[0])
+            figures = {"receipt": r.ref, "mailbox": r.mailbox, "received_at": r.received_at.isoformat(),
+                       "skew_minutes": TIME_SKEW_MINUTES}
+            if r.received_at < latest - skew:
+                out.append(FindingSpec(
+                    "arrival_time_inconsistent",
+                    f"{r.ref} 登记的到达时间 {_bj(call, r.received_at)} 早于邮件自身 {what} 头所示时间 "
+                    f"{_bj(call, latest)}（超过容差{TIME_SKEW_MINUTES}分钟）：到达时间可能被改动或服务器时钟有误，"
+                    "请复核是否按时", figures | {"direction": "earlier", "header": what, "header_at": latest.isoformat()},
+                    *_deadline_clause(call)))
+            elif hops and r.received_at > hops[0] + skew:
+                out.append(FindingSpec(
+                    "arrival_time_inconsistent",
+                    f"{r.ref} 登记的到达时间 {_bj(call, r.received_at)} 晚于收件服务器自己的 Received 头时间 "
+                    f"{_bj(call, hops[0])}（超过容差{TIME_SKEW_MINUTES}分钟）：邮件可能曾被移动或重新投递，请复核",
+                    figures | {"direction": "later", "header": "Received", "header_at": hops[0].isoformat()},
+                    *_deadline_clause(call)))
+        return out
+
+
+class FoundOutsideInbox:
+    """found_outside_inbox (info): the copy was found in another folder of the mailbox (e.g. 垃圾邮件)."""
+
+    name = "found_outside_inbox"
+    scope = "submission"
+    rule = ""
+
+    def check(self, ctx: SubmissionContext) -> list[FindingSpec]:
+        return [FindingSpec("found_outside_inbox",
+                            f"{r.ref} 在邮箱的「{r.imap_folder}」文件夹中收到（可能被邮件服务商判为垃圾邮件），已照常登记",
+                            {"receipt": r.ref, "mailbox": r.mailbox, "folder": r.imap_folder})
+                for r in ctx.receipts if r.imap_folder and r.imap_folder.upper() != "INBOX"]

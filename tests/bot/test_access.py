@@ -172,3 +172,16 @@ def test_officer_list_is_parsed_once_for_notices_and_authorisation(tmp_path, clo
     assert officer_ids(s) == {"telegram": {"9001", "9002"}, "wecom": {"zhang", "li"}}
     assert s.settings.outgoing.officer_chats() == [("telegram", "9001"), ("telegram", "9002"),
                                                    ("wecom", "zhang"), ("wecom", "li")]
+
+
+async def test_thirty_concurrent_guesses_are_locked_out(seeded, engine, bot_services):
+    """Check-then-insert let 30 simultaneous /bind tries all pass the limit (0 lockouts); now the try is
+    recorded first, so at most MAX_FAILED of them are even checked."""
+    import asyncio
+
+    good, _ = await issue_code(bot_services, "湖南省", actor="t")
+    guesses = [f"/bind ABCD-{2345 + i}" for i in range(29)] + [f"/bind {good}"]
+    results = await asyncio.gather(*(engine.handle(tg("777"), g) for g in guesses))
+    locked = sum("尝试次数过多" in r.text for r in results)
+    checked = sum("不正确" in r.text for r in results) + sum(isinstance(r.answer, A.Bound) for r in results)
+    assert checked <= MAX_FAILED and locked >= 30 - MAX_FAILED, (checked, locked)

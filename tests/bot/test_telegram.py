@@ -101,3 +101,31 @@ async def test_webhook_with_secret_token(db, engine, fake):
     finally:
         await tg.stop(app)
     assert len(sent) == 1 and int(sent[0]["chat_id"]) == 12 and "010-68553924" in sent[0]["text"]
+
+
+async def test_anonymous_group_admin_is_nobody(seeded, engine, bot_services, fake):
+    """Telegram's shared GroupAnonymousBot id (1087968824) stands for every anonymous admin of a group:
+    it can neither bind a province nor be an officer, even if configured as one."""
+    from dataclasses import replace
+
+    anon = 1087968824
+    bot_services.settings = replace(bot_services.settings, outgoing=replace(
+        bot_services.settings.outgoing, officers_telegram=(*bot_services.settings.outgoing.officers_telegram, str(anon))))
+    from bot.engine import Engine
+    eng = Engine(bot_services)
+    app = tg.build_application(eng, fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url,
+                               read_timeout=5)
+    await tg.start(app, poll_timeout=1)
+    try:
+        code, _ = await issue_code(bot_services, "湖南省", actor="test")
+        fake.push_text(f"/bind {code}", user_id=anon, chat_id=-100123)
+        fake.push_text("/overview", user_id=anon, chat_id=-100123)
+        sent = await fake.wait_sent(2)
+    finally:
+        await tg.stop(app)
+    texts = [s["text"] for s in sent]
+    assert "匿名管理员" in texts[0] and "绑定成功" not in texts[0]
+    assert "已申报" not in texts[1]
+    from models.chat import BindingCode, ChatBinding
+    assert await ChatBinding.filter(user_id=str(anon)).count() == 0
+    assert await BindingCode.filter(used_at__isnull=True).count() == 1

@@ -128,3 +128,47 @@ def test_demo_doc_shows_the_screenshot_and_captured_output():
     text = (REPO / "docs/demo.md").read_text(encoding="utf-8")
     assert "img/digest-email.png" in text and (REPO / "docs/img/digest-email.png").stat().st_size > 50_000
     assert "收件登记" in text and "【广东省联系人】问：我们的材料收到了吗？" in text
+
+
+
+def test_documented_systemd_unit_runs_unprivileged(tmp_path):
+    """The unit in docs/deploy.md ran as root. Now it names a system user, confines writes to the data dir, and
+    its UMask keeps what the intake writes away from other users (checked on a real ``shenbao intake`` run
+    with that umask: database, archive and spool files are not world-readable)."""
+    import os
+    import smtplib
+    import stat
+    import subprocess
+    import time
+
+    from tests_support.dovecot import free_port
+
+    doc = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
+    unit = doc.split("shenbao-intake.service`:", 1)[1].split("```ini", 1)[1].split("```", 1)[0]
+    keys = dict(line.split("=", 1) for line in unit.splitlines() if "=" in line and not line.startswith("#"))
+    assert keys["User"] == "shenbao" and keys["Group"] == "shenbao" and keys.get("NoNewPrivileges") == "yes"
+    assert keys["ProtectSystem"] == "strict" and keys["ReadWritePaths"] == "/srv/shenbao/data"
+    assert "useradd --system" in doc and "root" not in (keys["User"], keys["Group"])
+    umask = int(keys["UMask"], 8)
+    data = tmp_path / "data"
+    port = free_port()
+    env = clean_env(SHENBAO_DATA_DIR=str(data), SHENBAO_SMTP_PORT=str(port), SHENBAO_OCR="false")
+    p = subprocess.Popen([str(REPO / ".venv" / "bin" / "python"), "-m", "cli.main", "intake"], env=env, cwd=REPO,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=lambda: os.umask(umask))
+    code = None
+    try:
+        for _ in range(600):
+            try:
+                with smtplib.SMTP("127.0.0.1", port, timeout=5) as s:
+                    s.sendmail("a@example.cn", ["sbsjyc@163.com"], b"Subject: x\r\n\r\nunit\r\n")
+                    code = 250
+                break
+            except OSError:
+                time.sleep(0.1)
+    finally:
+        p.terminate()
+        out = p.communicate(timeout=30)[0].decode("utf-8", "replace")
+    assert code == 250 and p.returncode == 0, out[-2000:]
+    files = [f for f in data.rglob("*") if f.is_file()]
+    assert any(f.suffix == ".eml" for f in files) and any(f.name == "shenbao.sqlite3" for f in files)
+    assert all(not (f.stat().st_mode & stat.S_IROTH) for f in files), [(f, oct(f.stat().st_mode)) for f in files]

@@ -83,7 +83,10 @@ def make_services(tmp_path, call, at: datetime, env: dict | None = None) -> Serv
             "SHENBAO_MAIL_FROM": "申报收件系统 <shenbao@mof.example.cn>"}
     settings = load_settings(base | (env or {}), tmp_path / "data")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return Services(settings=settings, call=call, clock=FixedClock(at), archive=Archive(settings.archive_dir))
+    from cli.runtime import install_signing_key
+
+    return Services(settings=settings, call=call, clock=FixedClock(at), archive=Archive(settings.archive_dir),
+                    signing_key=install_signing_key(settings))
 
 
 @pytest.fixture

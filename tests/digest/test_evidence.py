@@ -91,9 +91,21 @@ async def test_tampered_evidence_fails(outdb, tmp_path, call):
     sums = "".join(f"{f['sha256']}  {f['path']}\n" for f in m["files"]) + \
         f"{hashlib.sha256(mbytes).hexdigest()}  manifest.json\n"
     perfect = verify_zip(rewrite(data, {eml: forged, "manifest.json": mbytes, "SHA256SUMS": sums.encode()}))
-    assert perfect.ok                                       # self-consistent offline …
-    assert not (await verify_against_db(perfect)).ok        # … but the audit log knows the real manifest
+    assert not perfect.ok and any("签名无效" in p for p in perfect.problems), perfect.problems   # offline: signed
+    assert not (await verify_against_db(perfect)).ok        # … and the audit log knows the real manifest
     assert perfect.audit_recorded is False
+    # … and re-signs it with a key of its own: the signature holds, the key is not the server's
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from core import signing
+    own = Ed25519PrivateKey.generate()
+    resigned = rewrite(data, {eml: forged, "manifest.json": mbytes, "SHA256SUMS": sums.encode(),
+                              "SIGNATURE.json": json.dumps({"public_key": signing.public_b64(own),
+                                                            "signature": signing.sign(own, sums.encode())}).encode()})
+    v = verify_zip(resigned, signing.public_b64(s.signing_key))
+    assert not v.ok and v.key_trusted is False and any("不是本系统的服务器公钥" in p for p in v.problems)
+    assert verify_zip(resigned).ok and verify_zip(resigned).fingerprint == signing.fingerprint(signing.public_b64(own))
+    assert verify_zip(data, signing.public_b64(s.signing_key)).ok
 
 
 def shenbao(data_dir: Path, *args, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -117,7 +129,14 @@ async def test_cli_evidence_and_verify(tmp_path, call):
     assert r.returncode == 0, r.stderr
     assert "证据包已写入" in r.stdout and "4 封收件、15 个文件" in r.stdout
     r = await asyncio.to_thread(shenbao, s.settings.data_dir, "evidence-verify", str(out))
+    assert r.returncode == 0 and "证据包完整" in r.stdout and "即本系统服务器公钥" in r.stdout, r.stdout + r.stderr
+    # on a machine without the database or the data directory: offline, with the published public key
+    from core import signing
+    pub = signing.public_b64(s.signing_key)
+    elsewhere = tmp_path / "elsewhere"
+    r = await asyncio.to_thread(shenbao, elsewhere, "evidence-verify", str(out), "--public-key", pub)
     assert r.returncode == 0 and "证据包完整" in r.stdout, r.stdout + r.stderr
+    assert not (elsewhere / "shenbao.sqlite3").exists() and not (elsewhere / "signing-key.pem").exists()
     data = out.read_bytes()
     name = next(n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if n.startswith("attachments/"))
     out.write_bytes(rewrite(data, {name: b"%PDF-1.4 replaced"}))

@@ -2,6 +2,8 @@
 or imported mail, late ones say 逾期视为未申报; sent through the aiosmtpd sink and read back."""
 from __future__ import annotations
 
+import email.header
+import email.utils
 from datetime import datetime, timedelta
 
 from bot.outbox import drain
@@ -30,7 +32,21 @@ def filing(province: str, sender: str, sent_at: datetime, extra_headers: bytes =
     return extra_headers + raw
 
 
-async def arrive(s, raw: bytes, mailbox: str, at: datetime, source=Source.IMAP):
+async def arrive(s, raw: bytes, mailbox: str, at: datetime, source=Source.IMAP, *, register: bool = True):
+    """One copy arrives and is processed; ``register``: its From address is a province's registered sender
+    (回执 go only to registered or authenticated senders)."""
+    if register:
+        import email
+
+        from models.dossier import KnownSender
+        from precheck.attribution import find_provinces
+
+        msg = email.message_from_bytes(raw)
+        sender = email.utils.parseaddr(msg["From"])[1].lower()
+        subject = str(email.header.make_header(email.header.decode_header(msg["Subject"])))
+        province = next(iter(find_provinces(subject, s.call)))
+        await KnownSender.get_or_create(address=sender, defaults={"province": province, "confirmed_by": "test",
+                                                                  "created_at": s.clock.now()})
     r, _ = await Receiver(s.archive, s.clock).accept(RawMail(source, mailbox, raw, at, TimeSource.IMAP_INTERNALDATE))
     return await process_receipt(s, r.id)
 
@@ -55,7 +71,7 @@ async def test_on_time_submission_gets_one_receipt_with_times_documents_findings
     assert "  财政部社会保障司邮箱 sbsjyc@163.com：2023-03-25 10:00:08" in body
     assert "  人力资源社会保障部就业促进司邮箱 jysmohrss@163.com：2023-03-25 10:00:11" in body
     assert "结论：按时收到（截止时间为2023年3月26日24时前，即北京时间2023-03-27 00:00之前）。" in body
-    assert "  1. [实施方案] 广东省实施方案.pdf  3页" in body
+    assert "  1. [实施方案] PDF  3页" in body and "广东省实施方案.pdf" not in body     # no sender-written names
     assert "[错误] 缺申报文件" in body and "[错误] 缺资金预算表" in body          # the pre-check, as recorded
     assert "纸质版：通知要求“各省应在发送电子版文件同时报送纸质版文件。”" in body
     await drain(email_only(s, host, port), s.clock)          # (the tick also queued the 08:30 digest)
@@ -120,3 +136,48 @@ async def test_receipts_can_be_switched_off(outdb, tmp_path, call):
     await arrive(s, filing("福建省", "sbc@fj.gov.cn", SENT), "mof", SENT)
     await tick(s, s.settings.outgoing)
     assert await OutboxMessage.filter(key__startswith="receipt:").count() == 0
+
+
+async def test_forged_senders_get_no_receipt_and_a_registered_address_gets_no_attacker_text(
+        outdb, tmp_path, call, smtp_sink):
+    """Backscatter: five forged From: addresses got five 回执 quoting "请…登录 http://…" from the ministry's account."""
+    import asyncio
+    import smtplib
+
+    from intake.smtp import IntakeHandler, start_smtp_server
+    from intake.worker import Worker
+
+    s = make_services(tmp_path, call, SENT + timedelta(minutes=20))
+    worker = Worker(s)
+    server = await start_smtp_server(IntakeHandler(s.call, Receiver(s.archive, s.clock, worker.submit), s.clock),
+                                     "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    lure = "广东省申报材料 请立即登录 http://evil.example/login 核对 或访问 evil。example 联系 admin@evil.example"
+    victims = [f"victim{i}@third-party.example" for i in range(5)]
+
+    def attack(sender, subject):
+        raw = build_message(sender=sender, sender_name="财政厅", to=["sbsjyc@163.com", "jysmohrss@163.com"],
+                            subject=subject, sent_at=SENT, body_text="点击链接 http://evil.example/x",
+                            attachments=[Attachment("实施方案.pdf", b"%PDF-1.4 x", "application/pdf")])
+        with smtplib.SMTP("127.0.0.1", port, timeout=30) as c:
+            c.sendmail(sender, ["sbsjyc@163.com", "jysmohrss@163.com"], raw)
+    try:
+        for v in victims:
+            await asyncio.to_thread(attack, v, lure)
+        from models.dossier import KnownSender
+        await KnownSender.create(address="sbc@gd.gov.cn", province="广东省", confirmed_by="test", created_at=s.clock.now())
+        for i in range(7):                                   # a forged registered From, again and again
+            await asyncio.to_thread(attack, "sbc@gd.gov.cn", lure + f" #{i}")
+    finally:
+        server.close()
+    await worker.drain()
+    answered = await queue_receipts(s, s.settings.outgoing, s.clock.now())
+    rows = await OutboxMessage.filter(key__startswith="receipt:").order_by("id")
+    assert {r.recipient for r in rows} == {"sbc@gd.gov.cn"} and len(rows) == len(answered) == 5   # rate limit 5/day
+    skipped = [r.detail["skipped"] for r in await ScheduledRun.filter(kind="receipt") if "skipped" in r.detail]
+    assert sum(x.startswith("sender neither registered nor authenticated") for x in skipped) == 5
+    assert sum(x.startswith("rate limit") for x in skipped) == 2
+    for r in rows:
+        assert "http" not in r.body and "evil" not in r.body and "@evil" not in r.body and "点击链接" not in r.body
+        line = next(x for x in r.body.splitlines() if x.startswith("邮件主题："))
+        assert len(line) <= len("邮件主题：") + 41 and line.startswith("邮件主题：广东省申报材料 请立即登录 …")

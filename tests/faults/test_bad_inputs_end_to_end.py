@@ -1,5 +1,5 @@
 """C6 bad inputs through the real intake process: every hostile message is recorded at its INTERNALDATE before
-anything parses it, each ends processed or shunted (never stuck), none stalls the other mail (a normal filing
+anything parses it, each ends processed (none shunted, none stuck), none stalls the other mail (a normal filing
 by SMTP is answered at once and one by IMAP is recorded within seconds while the worker chews the rest), the
 process stays within memory bounds, and no attachment name reaches the file system."""
 from __future__ import annotations
@@ -55,7 +55,8 @@ def test_hostile_corpus_is_recorded_bounded_and_does_not_stall_other_mail(tmp_pa
                  timeout=60)
         imap_s = time.monotonic() - ti
         tp = time.monotonic()
-        wait_for(lambda: rows(data, "select count(*) from receipt where status='received'") == [(0,)], timeout=300,
+        wait_for(lambda: rows(data, "select count(*) from receipt where status in ('received', 'retrying')") == [(0,)],
+                 timeout=300,
                  step=0.5)
         processed_s = time.monotonic() - tp
         hwm = _hwm_mb(p.pid)
@@ -74,7 +75,7 @@ def test_hostile_corpus_is_recorded_bounded_and_does_not_stall_other_mail(tmp_pa
     print(f"hostile corpus: {len(corpus)} recorded in {recorded_s:.1f}s; while processing: SMTP 250 in {smtp_s:.2f}s, "
           f"IMAP recorded in {imap_s:.1f}s; all processed {processed_s:.0f}s later; statuses {statuses}; "
           f"shunted {shunted}; intake VmHWM {hwm:.0f} MiB")
-    assert set(statuses) <= {"processed", "shunted"}
+    assert statuses == {"processed": len(got)} and shunted == [], (statuses, shunted)   # a corpus all shunted passed
     assert smtp_s < 5 and imap_s < 30
     assert hwm < 700
     normal = rows(data, "select s.province, r.status from receipt r join submission s on r.submission_id = s.id "

@@ -43,7 +43,7 @@ def test_ingest_takes_time_from_received_header_and_is_idempotent(tmp_path):
     assert rc["time_source"] == "received_header" and rc["source"] == "import"
     assert "time_from_received_header" in {f["code"] for f in gx["findings"]}
     text = shenbao(data, "register").stdout
-    assert "广西壮族自治区\t已申报\t03-26 23:59:30" in text
+    assert "广西壮族自治区\t已申报（来源待核实）\t03-26 23:59:30" in text     # the sender is not 广西's
 
 
 def test_ingest_with_explicit_time_and_bad_input(tmp_path):

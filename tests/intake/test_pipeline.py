@@ -38,7 +38,7 @@ async def test_one_second_before_and_at_the_deadline(db, services):
     await deliver(services, late, "mof", DEADLINE)
     reg = await build_register(services.call, services.clock.now())
     hn, zj = reg.row("湖南省"), reg.row("浙江省")
-    assert hn.status == "filed" and hn.status_zh == "已申报"
+    assert hn.status == "filed" and hn.status_zh == "已申报（来源待核实）"     # an unregistered sender (policy 8)
     assert hn.first_on_time == {"mof": DEADLINE - timedelta(seconds=1), "mohrss": DEADLINE - timedelta(seconds=1)}
     assert "one_mailbox_only" not in codes(hn) and "late_arrival" not in codes(hn)
     assert zj.status == "late" and zj.status_zh == "逾期视为未申报"
@@ -85,7 +85,7 @@ async def test_unidentified_waits_until_an_officer_assigns_it(db, services):
     assert reg.unidentified == [] and reg.row("贵州省").status == "filed"
     assert reg.row("贵州省").submissions[0].ref == ref
     ok, n, _ = await audit_log.verify()
-    assert ok and n == 1
+    assert ok and n == 2                                   # the receipt's receipt_recorded, then the assignment
     # the confirmed sender now attributes the next mail directly
     await deliver(services, make_mail(message_id="<u2@x>", subject="补充", sender="zhangwei1987@example.com"),
                   "mohrss", DEADLINE - timedelta(minutes=30))
