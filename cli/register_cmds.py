@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from core.register import Register, build_register
-from core.services import Services
+if TYPE_CHECKING:  # the parser is built without the ORM: `shenbao --help` imports no command code
+    from core.register import Register
+    from core.services import Services
 
 
 def register(sub) -> None:
@@ -41,6 +43,8 @@ def format_register(reg: Register, services: Services) -> str:
 
 async def cmd_register(args, services: Services) -> int:
     province = services.call.province(args.province).name if args.province else None
+    from core.register import build_register
+
     reg = await build_register(services.call, services.clock.now(), province)
     if args.json:
         print(json.dumps(reg.as_json(services.call), ensure_ascii=False, indent=1))

@@ -43,9 +43,11 @@ async def load_context(services: Services, province: str) -> DossierContext:
     subs = await Submission.filter(call_id=call.id, province=province).order_by("first_received_at", "id")
     on_time = [s for s in subs if s.on_time]
     late = [s for s in subs if not s.on_time]
-    receipts = await Receipt.filter(submission_id__in=[s.id for s in on_time]).order_by("received_at") \
-        if on_time else []
-    docs = await Document.filter(submission_id__in=[s.id for s in on_time]).order_by("id") if on_time else []
+    # joins, never id lists as query arguments (PostgreSQL refuses more than 32,767 of them)
+    receipts = await Receipt.filter(submission__call_id=call.id, submission__province=province,
+                                    submission__on_time=True).order_by("received_at", "id") if on_time else []
+    docs = await Document.filter(submission__call_id=call.id, submission__province=province,
+                                 submission__on_time=True).order_by("id") if on_time else []
     return DossierContext(call=call, province=province, now=services.clock.now(), submissions=on_time,
                           late_submissions=late, receipts=list(receipts), documents=current_documents(on_time, docs),
                           all_documents=list(docs), dossier=dossier)
@@ -64,7 +66,7 @@ async def refresh_dossier(services: Services, province: str) -> Dossier:
     if dossier.override_status:
         status = ProvinceStatus(dossier.override_status)
     specs = run_checks(ctx) if ctx.submissions else []
-    await replace_findings(scope="dossier", province=province, now=ctx.now, specs=specs)
+    await replace_findings(scope="dossier", province=province, call_id=services.call.id, now=ctx.now, specs=specs)
     if dossier.status != status:
         log.info("dossier %s: status %s -> %s", province, dossier.status, status)
     dossier.status = status

@@ -10,9 +10,8 @@ from datetime import datetime
 from config.call import CallConfig
 from models.dossier import Dossier
 from core.vocabulary import PROVINCE_STATUS_ZH, ProvinceStatus, severity_rank
-from models.finding import Finding
 from models.receipt import Receipt
-from models.submission import Document, Submission
+from models.submission import Submission
 
 REGISTER_FORMAT = 1
 
@@ -118,60 +117,26 @@ class Register:
                 "unidentified": [conv(asdict(u)) for u in self.unidentified]}
 
 
-def _receipt_row(r: Receipt, call: CallConfig) -> ReceiptRow:
-    return ReceiptRow(r.ref, r.mailbox, r.received_at, r.source.value if hasattr(r.source, "value") else r.source,
-                      str(r.time_source), call.is_on_time(r.received_at))
+async def unidentified_rows(call: CallConfig) -> list[UnidentifiedRow]:
+    """Submissions of the call no province claims, with their receipts (two indexed queries, one join)."""
+    from core.province_row import receipt_row
+
+    subs = await Submission.filter(call_id=call.id, province__isnull=True).order_by("first_received_at", "id")
+    by_sub: dict[int, list[Receipt]] = {}
+    if subs:
+        for r in await Receipt.filter(submission__call_id=call.id, submission__province__isnull=True) \
+                .order_by("received_at", "id"):
+            by_sub.setdefault(r.submission_id, []).append(r)
+    return [UnidentifiedRow(s.ref, s.subject or "", s.sender, s.first_received_at, s.on_time,
+                            [receipt_row(r, call) for r in by_sub.get(s.id, [])], s.attribution) for s in subs]
 
 
 async def build_register(call: CallConfig, now: datetime, province: str | None = None) -> Register:
     """Read the register from the database (all units, or one ``province``)."""
-    subs = await Submission.filter(call_id=call.id).order_by("first_received_at", "id")
-    receipts = await Receipt.filter(submission_id__in=[s.id for s in subs]).order_by("received_at", "id") \
-        if subs else []
-    by_sub: dict[int, list[Receipt]] = {}
-    for r in receipts:
-        by_sub.setdefault(r.submission_id, []).append(r)
-    dossiers = {d.province: d for d in await Dossier.filter(call_id=call.id)}
-    findings = await Finding.filter(province__not_isnull=True).order_by("id")
-    doc_findings = await Finding.filter(scope="document").order_by("id")
-    names = [province] if province else list(call.province_names())
-    rows = []
-    for name in names:
-        psubs = [s for s in subs if s.province == name]
-        d = dossiers.get(name)
-        status = ProvinceStatus(d.status) if d else ProvinceStatus.NOT_FILED
-        on_time_ids = [s.id for s in psubs if s.on_time]
-        first = {m.key: None for m in call.mailboxes}
-        for s in psubs:
-            for r in by_sub.get(s.id, []):
-                if call.is_on_time(r.received_at) and (first.get(r.mailbox) is None or r.received_at < first[r.mailbox]):
-                    first[r.mailbox] = r.received_at
-        docs = await Document.filter(submission_id__in=on_time_ids).order_by("id") if on_time_ids else []
-        from core.dossier import current_documents
+    from core.province_row import compute_province_row
 
-        current = current_documents([s for s in psubs if s.on_time], list(docs))
-        sub_ref = {s.id: s.ref for s in psubs}
-        frows = [FindingRow(f.code, str(f.severity), f.message, f.clause, f.section, f.scope,
-                            sub_ref.get(f.submission_id), f.figures)
-                 for f in findings if f.province == name and (f.scope == "dossier" or f.submission_id in sub_ref)]
-        cur_ids = {x.id for x in current}
-        on_time_set = set(on_time_ids)
-        frows += [FindingRow(f.code, str(f.severity), f.message, f.clause, f.section, f.scope,
-                             sub_ref.get(f.submission_id), f.figures)
-                  for f in doc_findings if f.document_id in cur_ids
-                  or (f.document_id is None and f.submission_id in on_time_set)]   # e.g. link_only_attachment
-        frows.sort(key=lambda f: severity_rank(f.severity))
-        pages = [x.pages for x in current if x.pages is not None]
-        rows.append(ProvinceRow(
-            province=name, status=status.value, status_zh=PROVINCE_STATUS_ZH[status], first_on_time=first,
-            submissions=[SubmissionRow(s.ref, s.subject or "", s.sender, s.first_received_at, s.on_time,
-                                       [_receipt_row(r, call) for r in by_sub.get(s.id, [])]) for s in psubs],
-            documents=[DocumentRow(x.id, x.filename, x.kind, x.pages, sub_ref.get(x.submission_id, "")) for x in current],
-            findings=frows, pages_total=sum(pages) if pages else None,
-            cities=list((d.cities or []) if d else []), paper_copy_date=str(d.paper_copy_date) if d and d.paper_copy_date else None,
-            paper_copy_tracking=d.paper_copy_tracking if d else None, override_reason=d.override_reason if d else None))
-    unident = [] if province else [
-        UnidentifiedRow(s.ref, s.subject or "", s.sender, s.first_received_at, s.on_time,
-                        [_receipt_row(r, call) for r in by_sub.get(s.id, [])], s.attribution)
-        for s in subs if s.province is None]
+    names = [province] if province else list(call.province_names())
+    dossiers = {d.province: d for d in await Dossier.filter(call_id=call.id, province__in=names)}
+    rows = [await compute_province_row(call, name, dossiers.get(name), dossier_known=True) for name in names]
+    unident = [] if province else await unidentified_rows(call)
     return Register(call.id, now, call.deadline, rows, unident)

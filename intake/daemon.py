@@ -5,6 +5,8 @@ import asyncio
 import logging
 import signal
 
+from core import metrics
+from core.loop_lag import LoopLagMonitor
 from intake.imap import MailboxWatcher
 from intake.receiver import Receiver
 from core.services import Services
@@ -50,7 +52,11 @@ class IntakeDaemon:
         if self.smtp_enabled:
             handler = IntakeHandler(self.services.call, self.receiver, self.services.clock)
             self.smtp_server = await start_smtp_server(handler, s.smtp_host, s.smtp_port, max_size=s.smtp_max_size)
-        self.tasks = [asyncio.create_task(self.worker.run(), name="worker")]
+        self.lag = LoopLagMonitor("intake")
+        self.tasks = [asyncio.create_task(self.worker.run(), name="worker"),
+                      asyncio.create_task(self.lag.run(), name="loop-lag"),
+                      asyncio.create_task(metrics.SnapshotWriter(
+                          metrics.snapshot_path(s.data_dir, "intake"), "intake").run(), name="metrics")]
         self.tasks += [asyncio.create_task(w.run(), name=f"imap:{w.account.mailbox}") for w in self.watchers]
         if s.ocr:
             self.tasks.append(asyncio.create_task(self.ocr_loop(s.ocr_interval),

@@ -10,14 +10,13 @@ from core.services import Services
 from models.submission import Document
 
 log = logging.getLogger("shenbao.intake.ocr")
-PRIORITY = {"cover_letter": 0, "budget": 1, "plan": 2, "performance_targets": 3, "other": 4}
 
 
 async def pending_documents(limit: int = 20) -> list:
-    rows = await Document.filter(pages__not_isnull=True).prefetch_related("submission").order_by("id")
-    todo = [d for d in rows if ((d.analysis or {}).get("ocr") or {}).get("status") == "pending"]
-    todo.sort(key=lambda d: (PRIORITY.get(d.kind or "other", 5), d.id))
-    return todo[:limit]
+    """The next ``limit`` scans waiting for OCR, cover letters first: one indexed query (ocr_status, ocr_rank, id),
+    however many documents the database holds."""
+    return list(await Document.filter(ocr_status="pending").order_by("ocr_rank", "id").limit(limit)
+                .prefetch_related("submission"))
 
 
 async def run_background_ocr(services: Services, *, pages: int = 2, limit: int = 20, refresh: bool = True) -> list[int]:

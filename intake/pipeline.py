@@ -59,7 +59,7 @@ async def process_receipt(services: Services, receipt_id: int) -> Submission:
     sub.on_time = any(call.is_on_time(x.received_at) for x in receipts)
     docs, doc_findings = await store_documents(sub, parsed, call=call, archive=services.archive, now=now)
     if doc_findings:
-        await replace_findings(scope="document", submission_id=sub.id, now=now, province=None,
+        await replace_findings(scope="document", submission_id=sub.id, now=now, province=None, call_id=sub.call_id,
                                specs=[f for _, f in doc_findings],
                                document_ids=[d.id if d else None for d, _ in doc_findings])
     await _attribute(services, sub, parsed, docs)

@@ -9,6 +9,7 @@ from typing import Awaitable, Callable
 from tortoise.exceptions import IntegrityError
 
 from config.clock import Clock
+from core import metrics
 from core.archive import Archive, StorageUnavailable
 from intake.envelope import RawMail
 from intake.faults import pause_point
@@ -55,6 +56,77 @@ class Receiver:
                                          imap_uid=mail.imap_uid).first()
         return found
 
+    async def accept_many(self, mails: list[RawMail], *, also: Callable[[], Awaitable[None]] | None = None
+                          ) -> list[tuple[Receipt, bool]]:
+        """``accept`` for a batch (an IMAP FETCH of up to 20 messages): the files are written and fsynced
+        concurrently with one directory fsync per directory, then every receipt row — and ``also`` (the
+        watcher's cursor) — is committed in ONE transaction. Durable first as ``accept``: nothing is
+        committed before every file is on disk. A conflict (the same bytes arrived by SMTP meanwhile) rolls
+        the batch back and falls back to ``accept`` one by one, which resolves it."""
+        if not mails:
+            return []
+        from tortoise.transactions import in_transaction
+
+        for _ in mails:
+            await pause_point("before_archive")
+        try:
+            stored = await asyncio.gather(*(asyncio.to_thread(self.archive.put, m.raw, "raw", ".eml", sync_dir=False)
+                                            for m in mails))
+            one_per_dir = {rel.rsplit("/", 1)[0]: rel for _, rel in stored}.values()
+            await asyncio.gather(*(asyncio.to_thread(self.archive.sync_dirs, [rel]) for rel in one_per_dir))
+        except StorageUnavailable as exc:
+            await self._storage_failed(exc, mails[0])
+            raise
+        await pause_point("after_archive")
+
+        async def insert_all() -> list[tuple[Receipt, bool]]:
+            out = []
+            async with in_transaction():
+                for mail, (sha, rel) in zip(mails, stored):
+                    existing = await self._existing(mail, sha)
+                    out.append((existing, False) if existing is not None else (await self._create(mail, sha, rel), True))
+                if also is not None:
+                    await also()
+            return out
+        try:
+            results = await with_retry(insert_all, what="receipt batch insert")
+        except IntegrityError:
+            log.info("receipt batch of %d conflicted with a concurrent arrival; accepting one by one", len(mails))
+            results = [await self.accept(m) for m in mails]
+            if also is not None:
+                await with_retry(also, what="after receipt batch")
+            return results
+        except Exception as exc:  # database down, disk full under the DB, ...
+            err = StorageUnavailable(f"receipts not committed: {type(exc).__name__}: {exc}")
+            await self._storage_failed(err, mails[0])
+            raise err from exc
+        self._storage_ok()
+        await pause_point("after_commit")
+        for mail, (receipt, created) in zip(mails, results):
+            self._recorded(mail, receipt, created)
+        return results
+
+    async def _create(self, mail: RawMail, sha: str, rel: str) -> Receipt:
+        return await Receipt.create(
+            mailbox=mail.mailbox, source=mail.source, sha256=sha, size=len(mail.raw), archive_path=rel,
+            received_at=mail.received_at.astimezone(timezone.utc), time_source=mail.time_source,
+            imap_account=mail.imap_account, imap_folder=mail.imap_folder,
+            imap_uidvalidity=mail.imap_uidvalidity, imap_uid=mail.imap_uid,
+            envelope_from=(mail.envelope_from or "")[:512] or None, peer=mail.peer,
+            created_at=self.clock.now())
+
+    def _recorded(self, mail: RawMail, receipt: Receipt, created: bool) -> None:
+        metrics.counter("receipts_total", "arrivals recorded (duplicates counted apart)", source=str(mail.source),
+                        outcome="new" if created else "duplicate").inc()
+        if created:
+            log.info("%s: recorded %s mail for %s, %d bytes, received_at %s (%s)", receipt.ref, mail.source,
+                     mail.mailbox, len(mail.raw), receipt.received_at.isoformat(), mail.time_source)
+            if self.on_new:
+                self.on_new(receipt.id)
+        else:
+            log.info("%s: duplicate %s delivery for %s ignored (sha256 %s)", receipt.ref, mail.source,
+                     mail.mailbox, receipt.sha256[:12])
+
     async def accept(self, mail: RawMail) -> tuple[Receipt, bool]:
         """Return ``(receipt, created)``. Raises StorageUnavailable if it could not be made durable."""
         await pause_point("before_archive")
@@ -70,14 +142,7 @@ class Receiver:
             if existing is not None:
                 return existing, False
             try:
-                r = await Receipt.create(
-                    mailbox=mail.mailbox, source=mail.source, sha256=sha, size=len(mail.raw), archive_path=rel,
-                    received_at=mail.received_at.astimezone(timezone.utc), time_source=mail.time_source,
-                    imap_account=mail.imap_account, imap_folder=mail.imap_folder,
-                    imap_uidvalidity=mail.imap_uidvalidity, imap_uid=mail.imap_uid,
-                    envelope_from=(mail.envelope_from or "")[:512] or None, peer=mail.peer,
-                    created_at=self.clock.now())
-                return r, True
+                return await self._create(mail, sha, rel), True
             except IntegrityError:
                 existing = await self._existing(mail, sha)
                 if existing is None:
@@ -93,12 +158,5 @@ class Receiver:
             raise err from exc
         self._storage_ok()
         await pause_point("after_commit")
-        if created:
-            log.info("%s: recorded %s mail for %s, %d bytes, received_at %s (%s)", receipt.ref, mail.source,
-                     mail.mailbox, len(mail.raw), receipt.received_at.isoformat(), mail.time_source)
-            if self.on_new:
-                self.on_new(receipt.id)
-        else:
-            log.info("%s: duplicate %s delivery for %s ignored (sha256 %s)", receipt.ref, mail.source,
-                     mail.mailbox, sha[:12])
+        self._recorded(mail, receipt, created)
         return receipt, created

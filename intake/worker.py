@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import traceback
 
+from core import metrics
 from intake.pipeline import process_receipt
 from core.services import Services
 from core.vocabulary import ReceiptStatus
@@ -20,10 +22,16 @@ class Worker:
         self.queue: asyncio.Queue[int] = asyncio.Queue()
         self.idle = asyncio.Event()
         self.idle.set()
+        self.depth = metrics.gauge("worker_queue", "receipts waiting for the worker")
+        self.processed = metrics.counter("worker_processed_total", "receipts processed")
+        self.shunted = metrics.counter("worker_shunted_total", "receipts shunted after a processing error")
+        self.seconds = metrics.histogram("worker_process_seconds", "wall time to process one receipt",
+                                         (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60))
 
     def submit(self, receipt_id: int) -> None:
         self.idle.clear()
         self.queue.put_nowait(receipt_id)
+        self.depth.set(self.queue.qsize())
 
     async def requeue_pending(self) -> int:
         """On start: everything received but not processed goes back on the queue."""
@@ -35,13 +43,17 @@ class Worker:
         return len(ids)
 
     async def process_one(self, receipt_id: int) -> bool:
+        t0 = time.monotonic()
         try:
             await process_receipt(self.services, receipt_id)
+            self.processed.inc()
+            self.seconds.observe(time.monotonic() - t0)
             return True
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             log.error("R%06d: processing failed, shunted: %s", receipt_id, exc, exc_info=True)
+            self.shunted.inc()
             err = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:4000]
 
             async def shunt():
@@ -59,6 +71,7 @@ class Worker:
                 await self.process_one(rid)
             finally:
                 self.queue.task_done()
+                self.depth.set(self.queue.qsize())
                 if self.queue.empty():
                     self.idle.set()
 
