@@ -25,6 +25,11 @@ async def cmd_migrate(args, services: Services) -> int:
         if await _has_table(conn) else []
     print(f"database {redact(services.settings.database_url)} is up to date "
           f"({len(rows)} migration(s) applied: {', '.join(r['name'] for r in rows) or '—'})")
+    from core.province_state import rebuild_state
+
+    stale = await rebuild_state(services, only_stale=True)      # a release that changed the register row
+    if stale:
+        print(f"kept province state stored for {len(stale)} unit(s)")
     return 0
 
 

@@ -59,17 +59,26 @@ def run_checks(ctx: DossierContext) -> list[FindingSpec]:
 
 
 async def refresh_dossier(services: Services, province: str) -> Dossier:
-    """Recompute one province's status and dossier findings (after an arrival or an officer's change)."""
-    ctx = await load_context(services, province)
-    dossier: Dossier = ctx.dossier
-    status = decide_status(ctx.submissions, ctx.late_submissions)
-    if dossier.override_status:
-        status = ProvinceStatus(dossier.override_status)
-    specs = run_checks(ctx) if ctx.submissions else []
-    await replace_findings(scope="dossier", province=province, call_id=services.call.id, now=ctx.now, specs=specs)
-    if dossier.status != status:
-        log.info("dossier %s: status %s -> %s", province, dossier.status, status)
-    dossier.status = status
-    dossier.updated_at = ctx.now
-    await dossier.save()
+    """Recompute one province's status, dossier findings and kept state (after an arrival or an officer's
+    change), in one transaction: a reader sees the province before or after, never half of it. Called
+    inside the change's own transaction it joins it, so the change and the state commit together."""
+    from tortoise.transactions import in_transaction
+
+    from core.province_row import compute_province_row
+    from core.province_state import apply_row
+
+    async with in_transaction():
+        ctx = await load_context(services, province)
+        dossier: Dossier = ctx.dossier
+        status = decide_status(ctx.submissions, ctx.late_submissions)
+        if dossier.override_status:
+            status = ProvinceStatus(dossier.override_status)
+        specs = run_checks(ctx) if ctx.submissions else []
+        await replace_findings(scope="dossier", province=province, call_id=services.call.id, now=ctx.now, specs=specs)
+        if dossier.status != status:
+            log.info("dossier %s: status %s -> %s", province, dossier.status, status)
+        dossier.status = status
+        dossier.updated_at = ctx.now
+        apply_row(dossier, await compute_province_row(services.call, province, dossier, dossier_known=True))
+        await dossier.save()
     return dossier

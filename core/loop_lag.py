@@ -31,11 +31,16 @@ class LoopLagMonitor:
                                        process=process)
         self.stalls = registry.counter("loop_stalls_total", f"probes with lag over {warn:g} s", process=process)
         self.worst = 0.0
+        self.worst_cpu = 0.0           # CPU the loop's own thread used during the worst probes: code on the loop
         self._last_log = 0.0
         self._unlogged = 0
 
-    def observe(self, lag: float) -> None:
+    def observe(self, lag: float, cpu: float | None = None) -> None:
+        """One probe: ``lag`` seconds late; ``cpu`` seconds of it the loop thread was computing (the rest it was
+        waiting: a blocking call on the loop, or a machine too busy to schedule it)."""
         lag = max(0.0, lag)
+        if cpu is not None:
+            self.worst_cpu = max(self.worst_cpu, min(lag, max(0.0, cpu)))
         self.current.set(lag)
         self.max.set_max(lag)
         self.worst = max(self.worst, lag)
@@ -48,12 +53,14 @@ class LoopLagMonitor:
             self._unlogged += 1
             return
         extra = f" (+{self._unlogged} more stalls since the last line)" if self._unlogged else ""
-        log.warning("%s event loop lag %.0f ms (over %.0f ms)%s", self.process, lag * 1000, self.warn * 1000, extra)
+        on_cpu = f", {min(lag, cpu) * 1000:.0f} ms of it computing on the loop" if cpu is not None else ""
+        log.warning("%s event loop lag %.0f ms (over %.0f ms%s)%s", self.process, lag * 1000, self.warn * 1000, on_cpu,
+                    extra)
         self._last_log, self._unlogged = now, 0
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            t0 = loop.time()
+            t0, c0 = loop.time(), time.thread_time()
             await asyncio.sleep(self.interval)
-            self.observe(loop.time() - t0 - self.interval)
+            self.observe(loop.time() - t0 - self.interval, time.thread_time() - c0)

@@ -91,6 +91,7 @@ class Register:
     deadline: datetime
     rows: list[ProvinceRow]
     unidentified: list[UnidentifiedRow]
+    unrelated: int = 0                   # receipts' submissions no province claims that carry no filing feature
 
     def row(self, province: str) -> ProvinceRow:
         return next(r for r in self.rows if r.province == province)
@@ -114,29 +115,46 @@ class Register:
         return {"format": REGISTER_FORMAT, "call": self.call_id, "generated_at": conv(self.generated_at),
                 "deadline": conv(self.deadline), "counts": self.counts(),
                 "provinces": [conv(asdict(r)) for r in self.rows],
-                "unidentified": [conv(asdict(u)) for u in self.unidentified]}
+                "unidentified": [conv(asdict(u)) for u in self.unidentified], "unrelated": self.unrelated}
 
 
 async def unidentified_rows(call: CallConfig) -> list[UnidentifiedRow]:
-    """Submissions of the call no province claims, with their receipts (two indexed queries, one join)."""
+    """Submissions of the call no province claims (unrelated mail aside), with their receipts: two indexed
+    queries, one join, whatever the mailbox holds besides."""
     from core.province_row import receipt_row
 
-    subs = await Submission.filter(call_id=call.id, province__isnull=True).order_by("first_received_at", "id")
+    queue = {"call_id": call.id, "province__isnull": True, "unrelated": False}
+    subs = await Submission.filter(**queue).order_by("first_received_at", "id")
     by_sub: dict[int, list[Receipt]] = {}
     if subs:
-        for r in await Receipt.filter(submission__call_id=call.id, submission__province__isnull=True) \
+        for r in await Receipt.filter(**{f"submission__{k}": v for k, v in queue.items()}) \
                 .order_by("received_at", "id"):
             by_sub.setdefault(r.submission_id, []).append(r)
     return [UnidentifiedRow(s.ref, s.subject or "", s.sender, s.first_received_at, s.on_time,
                             [receipt_row(r, call) for r in by_sub.get(s.id, [])], s.attribution) for s in subs]
 
 
-async def build_register(call: CallConfig, now: datetime, province: str | None = None) -> Register:
-    """Read the register from the database (all units, or one ``province``)."""
+async def province_rows(call: CallConfig, names: list[str]) -> list[ProvinceRow]:
+    """The rows of ``names`` from their kept state (one query); a row without current state (nothing
+    stored yet, or stored by a release with another row shape) is computed from the tables."""
     from core.province_row import compute_province_row
+    from core.province_state import row_from_state
 
-    names = [province] if province else list(call.province_names())
     dossiers = {d.province: d for d in await Dossier.filter(call_id=call.id, province__in=names)}
-    rows = [await compute_province_row(call, name, dossiers.get(name), dossier_known=True) for name in names]
-    unident = [] if province else await unidentified_rows(call)
-    return Register(call.id, now, call.deadline, rows, unident)
+    rows = []
+    for name in names:
+        d = dossiers.get(name)
+        row = row_from_state(d)
+        rows.append(row if row is not None else await compute_province_row(call, name, d, dossier_known=True))
+    return rows
+
+
+async def build_register(call: CallConfig, now: datetime, province: str | None = None) -> Register:
+    """Read the register from the database (all units, or one ``province``): each unit's kept state plus the
+    unidentified queue; unrelated mail is only counted."""
+    names = [province] if province else list(call.province_names())
+    rows = await province_rows(call, names)
+    if province:
+        return Register(call.id, now, call.deadline, rows, [])
+    unrelated = await Submission.filter(call_id=call.id, unrelated=True).count()
+    return Register(call.id, now, call.deadline, rows, await unidentified_rows(call), unrelated)

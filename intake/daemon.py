@@ -47,6 +47,9 @@ class IntakeDaemon:
         return self.smtp_server.sockets[0].getsockname()[1]
 
     async def start(self) -> None:
+        from core.province_state import rebuild_state
+
+        await rebuild_state(self.services, only_stale=True)     # state written by an older release
         await self.worker.requeue_pending()
         s = self.services.settings
         if self.smtp_enabled:

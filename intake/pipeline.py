@@ -1,5 +1,12 @@
 """process_receipt: parse → group → documents → attribute → decide on time → findings → dossier.
 
+Two phases, so that nothing heavy runs on the intake's event loop and no transaction waits on analysis:
+
+1. read: the archived message is parsed in a thread, its attachments analysed in sandboxed children and
+   archived (only when the submission has no documents yet);
+2. write: one transaction records headers, groups the receipt, stores documents and findings, attributes the
+   submission, and refreshes the province's dossier and kept state. A reader sees the arrival whole or not.
+
 Idempotent: a replay of the same receipt re-derives everything and changes no recorded time.
 """
 from __future__ import annotations
@@ -7,20 +14,30 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from precheck.attribution import attribute
-from intake.documents import store_documents
+from tortoise.transactions import in_transaction
+
+from core.archive import Archive
 from core.dossier import refresh_dossier
 from core.findings_store import replace_findings
-from intake.grouping import submission_for
-from precheck.parse import ParsedMail, parse_mail
 from core.services import Services
 from core.submission_findings import refresh_submission_findings
-from models.dossier import KnownSender
 from core.vocabulary import ReceiptStatus
+from intake.documents import PreparedDocuments, prepare_documents, store_documents
+from intake.grouping import existing_submission, submission_for
+from models.dossier import KnownSender
+from models.finding import Finding
 from models.receipt import Receipt
 from models.submission import Document, Submission
+from precheck.attribution import attribute
+from precheck.parse import ParsedMail, parse_mail
+from precheck.relevance import filing_features
 
 log = logging.getLogger("shenbao.intake.pipeline")
+
+
+def read_and_parse(archive: Archive, rel: str) -> ParsedMail:
+    """Read and parse an archived message (runs in a worker thread, off the event loop)."""
+    return parse_mail(archive.read(rel))
 
 
 async def _record_headers(r: Receipt, parsed: ParsedMail) -> None:
@@ -34,10 +51,18 @@ async def _record_headers(r: Receipt, parsed: ParsedMail) -> None:
     await r.save(update_fields=["message_id", "sender", "subject", "date_header", "date_sent", "received_chain"])
 
 
-async def _attribute(services: Services, sub: Submission, parsed: ParsedMail, docs: list[Document]) -> None:
+async def _confirmed(sender: str | None) -> dict[str, str]:
+    """The officer-confirmed province of this sender (one indexed lookup, not the whole table)."""
+    if not sender:
+        return {}
+    k = await KnownSender.filter(address=sender.lower()).first()
+    return {k.address: k.province} if k else {}
+
+
+def _attribute(services: Services, sub: Submission, parsed: ParsedMail, docs: list[Document],
+               confirmed: dict[str, str]) -> None:
     if sub.attribution and sub.attribution.get("method") == "officer":
         return
-    confirmed = {k.address: k.province for k in await KnownSender.all()}
     cover = " ".join((d.analysis or {}).get("text", "") for d in docs if d.kind == "cover_letter")
     att = attribute(services.call, sender=parsed.sender, subject=parsed.subject,
                     filenames=[d.filename for d in docs], cover_text=cover, confirmed=confirmed)
@@ -45,32 +70,52 @@ async def _attribute(services: Services, sub: Submission, parsed: ParsedMail, do
     sub.attribution = att.as_json()
 
 
+def _unrelated(services: Services, sub: Submission, parsed: ParsedMail, docs: list[Document]) -> bool:
+    """No province claims it and nothing in it looks like a filing (precheck.relevance)."""
+    if sub.province is not None:
+        return False
+    return not filing_features(services.call, subject=parsed.subject, text_body=parsed.text_body,
+                               html_body=parsed.html_body, attachment_names=[d.filename for d in docs]
+                               or [a.filename for a in parsed.attachments])
+
+
 async def process_receipt(services: Services, receipt_id: int) -> Submission:
     """Process one durable receipt; raises on failure (the worker shunts it)."""
-    call, now = services.call, services.clock.now()
+    call = services.call
     r = await Receipt.get(id=receipt_id)
-    raw = await asyncio.to_thread(services.archive.read, r.archive_path)
-    parsed = parse_mail(raw)
-    await _record_headers(r, parsed)
-    sub, _created = await submission_for(r, parsed, call_id=call.id, now=now)
-    receipts = list(await Receipt.filter(submission_id=sub.id).order_by("received_at", "id"))
-    old_province = sub.province
-    sub.first_received_at = min(x.received_at for x in receipts)
-    sub.on_time = any(call.is_on_time(x.received_at) for x in receipts)
-    docs, doc_findings = await store_documents(sub, parsed, call=call, archive=services.archive, now=now)
-    if doc_findings:
-        await replace_findings(scope="document", submission_id=sub.id, now=now, province=None, call_id=sub.call_id,
-                               specs=[f for _, f in doc_findings],
-                               document_ids=[d.id if d else None for d, _ in doc_findings])
-    await _attribute(services, sub, parsed, docs)
-    sub.updated_at = now
-    await sub.save()
-    await refresh_submission_findings(services, sub, receipts)
-    r.status, r.error, r.processed_at = ReceiptStatus.PROCESSED, None, now
-    r.attempts += 1
-    await r.save(update_fields=["status", "error", "processed_at", "attempts"])
-    log.info("%s: processed into %s (%s, %s)", r.ref, sub.ref, sub.province or "unidentified",
-             "on time" if sub.on_time else "LATE")
-    for province in {p for p in (sub.province, old_province) if p}:
-        await refresh_dossier(services, province)
+    parsed = await asyncio.to_thread(read_and_parse, services.archive, r.archive_path)
+    known = await existing_submission(r, parsed)
+    prepared: PreparedDocuments | None = None
+    if known is None or not await Document.filter(submission_id=known.id).exists():
+        prepared = await prepare_documents(parsed, call=call, archive=services.archive)
+    confirmed = await _confirmed(parsed.sender)
+    now = services.clock.now()
+    async with in_transaction():
+        r = await Receipt.get(id=receipt_id)
+        await _record_headers(r, parsed)
+        sub, _created = await submission_for(r, parsed, call_id=call.id, now=now)
+        receipts = list(await Receipt.filter(submission_id=sub.id).order_by("received_at", "id"))
+        old_province = sub.province
+        sub.first_received_at = min(x.received_at for x in receipts)
+        sub.on_time = any(call.is_on_time(x.received_at) for x in receipts)
+        docs, doc_findings = await store_documents(sub, prepared, now=now)
+        if doc_findings:
+            await replace_findings(scope="document", submission_id=sub.id, now=now, province=None, call_id=sub.call_id,
+                                   specs=[f for _, f in doc_findings],
+                                   document_ids=[d.id if d else None for d, _ in doc_findings])
+        _attribute(services, sub, parsed, docs, confirmed)
+        sub.unrelated = _unrelated(services, sub, parsed, docs)
+        sub.updated_at = now
+        await sub.save()
+        if sub.unrelated:            # unrelated mail carries no findings: nothing for anyone to act on
+            await Finding.filter(submission_id=sub.id, scope="submission").delete()
+        else:
+            await refresh_submission_findings(services, sub, receipts)
+        r.status, r.error, r.processed_at = ReceiptStatus.PROCESSED, None, now
+        r.attempts += 1
+        await r.save(update_fields=["status", "error", "processed_at", "attempts"])
+        for province in {p for p in (sub.province, old_province) if p}:
+            await refresh_dossier(services, province)
+    log.info("%s: processed into %s (%s, %s)", r.ref, sub.ref,
+             sub.province or ("unrelated" if sub.unrelated else "unidentified"), "on time" if sub.on_time else "LATE")
     return sub

@@ -6,6 +6,7 @@ import json
 from datetime import datetime, timezone
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from models.audit import AuditEntry
 from models.retry import with_retry
@@ -28,9 +29,10 @@ async def append(*, at: datetime, actor: str, action: str, target: str | None = 
             prev = last.hash if last else GENESIS
             h = entry_hash(prev, at, actor, action, target, detail)
             try:
-                return await AuditEntry.create(at=at, actor=actor, action=action, target=target, detail=detail,
-                                               prev_hash=prev, hash=h)
-            except IntegrityError:
+                async with in_transaction():       # a savepoint inside the caller's transaction: a lost race
+                    return await AuditEntry.create(at=at, actor=actor, action=action, target=target,
+                                                   detail=detail, prev_hash=prev, hash=h)
+            except IntegrityError:                 # rolls back only this insert, and we read the new tip
                 continue
         raise RuntimeError("audit log: could not append after 20 tries")
     return await with_retry(once, what="audit append")

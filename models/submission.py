@@ -19,12 +19,16 @@ class Submission(Model):
     first_received_at = fields.DatetimeField()
     on_time = fields.BooleanField()
     date_sent = fields.DatetimeField(null=True)
+    # no province claims it and nothing in it looks like a filing (no attachment, link or call keyword):
+    # recorded, searchable and counted, but not in the unidentified queue nor in any per-call working set
+    unrelated = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 
     class Meta:
         table = "submission"
-        indexes = (("call_id", "province", "first_received_at"), ("call_id", "first_received_at"))
+        indexes = (("call_id", "province", "first_received_at"), ("call_id", "first_received_at"),
+                   ("call_id", "unrelated", "province", "first_received_at"))
 
     @property
     def ref(self) -> str:
@@ -51,7 +55,7 @@ class Document(Model):
     analysis = fields.JSONField(null=True)                       # results of the checks' file analysis
     # the background OCR queue, kept in step with analysis["ocr"]["status"] and kind (sync_ocr_queue)
     ocr_status = fields.CharField(max_length=16, null=True)      # pending / done / failed / not_needed
-    ocr_rank = fields.SmallIntField(default=OCR_RANK_DEFAULT)    # queue order: cover letters first
+    ocr_rank = fields.SmallIntField(default=OCR_RANK_DEFAULT, db_default=OCR_RANK_DEFAULT)   # queue order
     created_at = fields.DatetimeField()
 
     class Meta:

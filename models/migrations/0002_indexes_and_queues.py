@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Document',
             name='ocr_rank',
-            field=fields.SmallIntField(default=5),
+            field=fields.SmallIntField(default=5, db_default=5),
         ),
         ops.AddField(
             model_name='Document',
