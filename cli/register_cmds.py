@@ -68,7 +68,7 @@ async def cmd_rebuild_state(args, services: Services) -> int:
 
     differ = await rebuild_state(services, check=args.check)
     if args.check:
-        print(f"保存的省级状态与数据一致 / kept state matches the tables" if not differ else
+        print("保存的省级状态与数据一致 / kept state matches the tables" if not differ else
               f"{len(differ)} 个单位的保存状态与数据不一致 / kept state differs: {'、'.join(differ)}")
         return 1 if differ else 0
     print(f"已重建 {len(services.call.province_names())} 个单位的状态，{len(differ)} 个有变化"

@@ -28,6 +28,14 @@ def finding_row(f: Finding, sub_ref: dict[int, str]) -> FindingRow:
                       f.figures)
 
 
+def _container_ids(docs: list, current: list, on_time_ids: list[int]) -> set[int]:
+    """Archives, mails and split sets whose problems still matter: those of the latest on-time submission
+    and of every submission that still supplies a current document (an encrypted zip, a missing volume).
+    A container of a submission wholly replaced by a later one is history (see ``resubmission``)."""
+    live = {d.submission_id for d in current} | ({on_time_ids[-1]} if on_time_ids else set())
+    return {d.id for d in docs if (d.analysis or {}).get("container") and d.submission_id in live}
+
+
 async def compute_province_row(call: CallConfig, name: str, dossier: Dossier | None = None, *,
                                dossier_known: bool = False) -> ProvinceRow:
     """The ``ProvinceRow`` of ``name`` as the tables say now (``dossier`` when the caller has it loaded)."""
@@ -55,7 +63,7 @@ async def compute_province_row(call: CallConfig, name: str, dossier: Dossier | N
     own.sort(key=lambda f: f.id)
     frows = [finding_row(f, sub_ref) for f in own]
     if on_time:
-        cur_ids = {x.id for x in current}
+        cur_ids = {x.id for x in current} | _container_ids(docs, current, [s.id for s in on_time])
         doc_findings = await Finding.filter(**mine, submission__on_time=True, scope="document").order_by("id")
         frows += [finding_row(f, sub_ref) for f in doc_findings
                   if f.document_id in cur_ids or f.document_id is None]      # e.g. link_only_attachment

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from config.call import CallConfig
 from models.dossier import Dossier
-from core.vocabulary import PROVINCE_STATUS_ZH, ProvinceStatus, severity_rank
+from core.vocabulary import ProvinceStatus
 from models.receipt import Receipt
 from models.submission import Submission
 

@@ -4,13 +4,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=0
-[ "${1:-}" = "--test" ] && want_test=1
+want_bench=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) want_test=1 ;;
+    --bench) want_bench=1 ;;   # benchmarks/reading_corpus: ImageMagick and the .[bench] Python packages
+  esac
+done
 
 RUNTIME_DEBS=(python3-venv tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui
-              p7zip-full libarchive-tools poppler-utils)
-TEST_DEBS=(dovecot-imapd postgresql procps)
+              p7zip-full libarchive-tools poppler-utils openssl jbig2dec)   # openssl: OFD SM2 seals; jbig2dec: OFD scans
+TEST_DEBS=(dovecot-imapd postgresql procps zip)   # zip: split-zip (.z01) test archives
+BENCH_DEBS=(imagemagick)
 debs=("${RUNTIME_DEBS[@]}")
 [ $want_test = 1 ] && debs+=("${TEST_DEBS[@]}")
+[ $want_bench = 1 ] && debs+=("${BENCH_DEBS[@]}")
 
 missing=()
 for p in "${debs[@]}"; do
@@ -35,8 +43,11 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "== installing Python packages"
 .venv/bin/pip install -q --disable-pip-version-check -U pip >/dev/null
-if [ $want_test = 1 ]; then
-  .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+extras=()
+[ $want_test = 1 ] && extras+=(test)
+[ $want_bench = 1 ] && extras+=(bench)
+if [ ${#extras[@]} -gt 0 ]; then
+  .venv/bin/pip install -q --disable-pip-version-check -e ".[$(IFS=,; echo "${extras[*]}")]"
 else
   .venv/bin/pip install -q --disable-pip-version-check -e .
 fi
