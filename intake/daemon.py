@@ -50,6 +50,9 @@ class IntakeDaemon:
         from core.province_state import rebuild_state
 
         await rebuild_state(self.services, only_stale=True)     # state written by an older release
+        from intake.pipeline import clean_spool
+
+        clean_spool(self.services.archive)
         await self.worker.requeue_pending()
         s = self.services.settings
         if self.smtp_enabled:

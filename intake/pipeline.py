@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import shutil
+from pathlib import Path
 
 from tortoise.transactions import in_transaction
 
@@ -29,15 +32,39 @@ from models.finding import Finding
 from models.receipt import Receipt
 from models.submission import Document, Submission
 from precheck.attribution import attribute
-from precheck.parse import ParsedMail, parse_mail
+from precheck.mime_stream import parse_file
+from precheck.parse import ParsedMail
 from precheck.relevance import filing_features
 
 log = logging.getLogger("shenbao.intake.pipeline")
 
 
-def read_and_parse(archive: Archive, rel: str) -> ParsedMail:
-    """Read and parse an archived message (runs in a worker thread, off the event loop)."""
-    return parse_mail(archive.read(rel))
+SPOOL_PREFIX = "parse-"
+
+
+def spool_dir(archive: Archive, receipt_id: int) -> Path:
+    """Where a large message's attachments are streamed while it is processed (removed afterwards)."""
+    return archive.root / "spool" / f"{SPOOL_PREFIX}{os.getpid()}-{receipt_id}"
+
+
+def read_and_parse(archive: Archive, rel: str, spool: Path) -> ParsedMail:
+    """Parse an archived message from its file (runs in a worker thread, off the event loop); a large one
+    streams with bounded memory, its attachments into ``spool`` (precheck.mime_stream)."""
+    return parse_file(archive.path_for(rel), spool)
+
+
+def clean_spool(archive: Archive) -> int:
+    """Remove parse spools left by processes that are gone (a crash mid-processing); return how many."""
+    n = 0
+    for d in (archive.root / "spool").glob(f"{SPOOL_PREFIX}*"):
+        try:
+            pid = int(d.name[len(SPOOL_PREFIX):].split("-", 1)[0])
+        except ValueError:
+            continue
+        if pid != os.getpid() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(d, ignore_errors=True)
+            n += 1
+    return n
 
 
 async def _record_headers(r: Receipt, parsed: ParsedMail) -> None:
@@ -81,9 +108,18 @@ def _unrelated(services: Services, sub: Submission, parsed: ParsedMail, docs: li
 
 async def process_receipt(services: Services, receipt_id: int) -> Submission:
     """Process one durable receipt; raises on failure (the worker shunts it)."""
-    call = services.call
     r = await Receipt.get(id=receipt_id)
-    parsed = await asyncio.to_thread(read_and_parse, services.archive, r.archive_path)
+    spool = spool_dir(services.archive, receipt_id)
+    try:
+        parsed = await asyncio.to_thread(read_and_parse, services.archive, r.archive_path, spool)
+        return await _process(services, r, parsed)
+    finally:
+        if spool.exists():
+            await asyncio.to_thread(shutil.rmtree, spool, True)
+
+
+async def _process(services: Services, r: Receipt, parsed: ParsedMail) -> Submission:
+    call, receipt_id = services.call, r.id
     known = await existing_submission(r, parsed)
     prepared: PreparedDocuments | None = None
     if known is None or not await Document.filter(submission_id=known.id).exists():
