@@ -45,6 +45,7 @@ class DocumentRow:
     kind: str | None
     pages: int | None
     submission: str
+    page_detail: dict | None = None      # the A4 arithmetic (sheets, non-A4 pages): precheck.files.geometry
 
 
 @dataclass
@@ -55,6 +56,7 @@ class SubmissionRow:
     first_received_at: datetime
     on_time: bool
     receipts: list[ReceiptRow] = field(default_factory=list)
+    date_sent: datetime | None = None    # the sender's Date: header (UTC), as parsed
 
 
 @dataclass
