@@ -44,7 +44,7 @@ async def test_pending_ocr_is_an_indexed_queue_cover_letters_first(db):
     assert [(d.id, d.ocr_rank) for d in await pending_documents(10)] == [(plan.id, 0), (other.id, 4)]
 
 
-async def test_migration_0002_backfills_the_ocr_queue(db_url, tmp_path):
+async def test_migrating_backfills_the_ocr_queue(db_url, tmp_path):
     """A database made before the queue columns existed: its pending scans are in the queue after migrating."""
     from tortoise import Tortoise, connections
     from tortoise.migrations.api import migrate
