@@ -29,7 +29,7 @@ log = logging.getLogger("shenbao.intake.imap")
 FETCH_ITEMS = "(UID INTERNALDATE RFC822.SIZE BODY.PEEK[])"
 CLIENT_ID = {"name": "shenbao", "version": "0.1", "vendor": "shenbao", "support-email": "intake@localhost"}
 BATCH = 20
-BATCH_BYTES = 40 * 2**20    # at most ~40 MB of message bodies per UID FETCH
+BATCH_BYTES = 16 * 2**20    # at most ~16 MB of message bodies per UID FETCH (a larger message: a batch alone)
 META_CHUNK = 200            # UIDs per metadata FETCH (lines of one response: aioimaplib recurses per line)
 _UID_RE = re.compile(rb"\bUID (\d+)")
 _SIZE_RE = re.compile(rb"RFC822\.SIZE (\d+)")
@@ -193,7 +193,8 @@ class MailboxWatcher:
         A backlog (first start on a years-old mailbox, a long outage) is walked chunk by chunk: one
         metadata FETCH per ≤ META_CHUNK UIDs (aioimaplib handles the response lines of one read one
         recursion level deeper each, so one FETCH over a 1,000-message range never completed), body FETCHes
-        of ≤ BATCH messages and ≤ BATCH_BYTES, and the cursor persisted after every message."""
+        of ≤ BATCH messages and ≤ BATCH_BYTES, each batch's receipts committed in one transaction with the
+        cursor (a restart resumes exactly where the last batch ended)."""
         r = await self._unless_lost(c.uid_search(f"UID {cursor.last_uid + 1}:*", charset=None))
         if r.result != "OK":
             raise MailboxGone(f"UID SEARCH failed: {_text(r)}")
