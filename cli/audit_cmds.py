@@ -1,8 +1,10 @@
 """CLI: ``audit verify`` and ``audit list`` — the hash-chained audit log."""
 from __future__ import annotations
 
-from core.services import Services
-from models.audit import AuditEntry
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the parser is built without the ORM: `shenbao --help` imports no command code
+    from core.services import Services
 
 
 def register(sub) -> None:
@@ -53,6 +55,8 @@ async def cmd_public_key(args, services: Services) -> int:
 
 
 async def cmd_list(args, services: Services) -> int:
+    from models.audit import AuditEntry
+
     rows = await AuditEntry.all().order_by("-id").limit(args.last)
     for e in reversed(rows):
         print(f"{services.call.to_local(e.at):%Y-%m-%d %H:%M:%S}\t{e.actor}\t{e.action}\t{e.target or ''}\t{e.detail}")

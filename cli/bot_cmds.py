@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-from core.services import Services
+if TYPE_CHECKING:  # the parser is built without the ORM: `shenbao --help` imports no command code
+    from core.services import Services
 
 
 def _who(p) -> None:

@@ -7,8 +7,11 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from config.call import CallConfig, CallConfigError, load_call
+if TYPE_CHECKING:  # the parser is built without the ORM: `shenbao --help` imports no command code
+    from config.call import CallConfig
+
 
 REQUIRED_LABEL = {True: "必须提交", False: "可选", "if_province_selected_in_prior_round": "往年已有示范项目的省份必须提交"}
 
@@ -28,6 +31,8 @@ def register(sub) -> None:
 
 # --- call check ---------------------------------------------------------------------------------
 def validate(path: Path) -> tuple[CallConfig | None, list[str], list[str]]:
+    from config.call import CallConfigError, load_call
+
     """(call or None, errors, warnings). Errors make the file unusable; warnings are gaps to fill."""
     try:
         call = load_call(path)

@@ -4,12 +4,14 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pathlib import Path
 
 from core.vocabulary import kind_zh
 from core.vocabulary import SEVERITY_ZH
-from core.services import Services
+if TYPE_CHECKING:  # the parser is built without the ORM: `shenbao --help` imports no command code
+    from core.services import Services
 
 
 def register(sub) -> None:

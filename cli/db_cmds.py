@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from core.services import Services
+if TYPE_CHECKING:  # the parser is built without the ORM: `shenbao --help` imports no command code
+    from core.services import Services
 
 
 def register(sub) -> None:
@@ -23,6 +25,11 @@ async def cmd_migrate(args, services: Services) -> int:
         if await _has_table(conn) else []
     print(f"database {redact(services.settings.database_url)} is up to date "
           f"({len(rows)} migration(s) applied: {', '.join(r['name'] for r in rows) or '—'})")
+    from core.province_state import rebuild_state
+
+    stale = await rebuild_state(services, only_stale=True)      # a release that changed the register row
+    if stale:
+        print(f"kept province state stored for {len(stale)} unit(s)")
     return 0
 
 

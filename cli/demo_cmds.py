@@ -6,8 +6,10 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from core.services import Services
+if TYPE_CHECKING:  # the parser is built without the ORM: `shenbao --help` imports no command code
+    from core.services import Services
 
 DEFAULT_DIR = "./data/demo"
 

@@ -12,11 +12,12 @@
 """
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from core.services import Services
+if TYPE_CHECKING:  # the parser is built without the ORM: `shenbao --help` imports no command code
+    from core.services import Services
 
 
 def register(sub) -> None:
@@ -108,6 +109,8 @@ async def cmd_outbox(args, services: Services) -> int:
 
 
 async def cmd_evidence(args, services: Services) -> int:
+    import asyncio
+
     from core.evidence import export_evidence
 
     try:
@@ -124,6 +127,8 @@ async def cmd_evidence(args, services: Services) -> int:
 
 
 async def cmd_evidence_verify(args, services: Services) -> int:
+    import asyncio
+
     from core import signing
     from core.evidence import verify_zip
 

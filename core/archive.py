@@ -73,8 +73,11 @@ class Archive:
             raise ValueError(f"path escapes the archive: {rel!r}")
         return p
 
-    def put(self, data: bytes, kind: str = "raw", suffix: str = "") -> tuple[str, str]:
-        """Write ``data`` durably; return ``(sha256, relative path)``. Raises StorageUnavailable."""
+    def put(self, data: bytes, kind: str = "raw", suffix: str = "", *, sync_dir: bool = True) -> tuple[str, str]:
+        """Write ``data`` durably; return ``(sha256, relative path)``. Raises StorageUnavailable.
+
+        ``sync_dir=False`` leaves the directory entry's fsync to the caller (``sync_dirs``), so a batch of
+        files pays one directory fsync per directory instead of one per file."""
         digest = hashlib.sha256(data).hexdigest()
         rel = _rel_path(kind, digest, suffix)
         final = self.root / rel
@@ -102,10 +105,19 @@ class Archive:
                 if fd >= 0:
                     os.close(fd)
             os.replace(tmp, final)
-            _fsync_dir(final.parent)
+            if sync_dir:
+                _fsync_dir(final.parent)
         except OSError as exc:
             raise StorageUnavailable(f"archive write failed: {exc.strerror or exc}") from exc
         return digest, rel
+
+    def sync_dirs(self, rels) -> None:
+        """fsync the directories holding ``rels`` (after ``put(..., sync_dir=False)``), each once."""
+        try:
+            for d in sorted({(self.root / r).parent for r in rels}):
+                _fsync_dir(d)
+        except OSError as exc:
+            raise StorageUnavailable(f"archive directory sync failed: {exc.strerror or exc}") from exc
 
     def read(self, rel: str) -> bytes:
         return self.path_for(rel).read_bytes()

@@ -56,9 +56,11 @@ async def load_context(services: Services, province: str) -> DossierContext:
     subs = await Submission.filter(call_id=call.id, province=province).order_by("first_received_at", "id")
     on_time, held = applied_submissions([s for s in subs if s.on_time])
     late = [s for s in subs if not s.on_time]
-    receipts = await Receipt.filter(submission_id__in=[s.id for s in on_time]).order_by("received_at") \
-        if on_time else []
-    docs = await Document.filter(submission_id__in=[s.id for s in on_time]).order_by("id") if on_time else []
+    # joins, never id lists as query arguments (PostgreSQL refuses more than 32,767 of them)
+    receipts = await Receipt.filter(submission__call_id=call.id, submission__province=province,
+                                    submission__on_time=True).order_by("received_at", "id") if on_time else []
+    docs = await Document.filter(submission__call_id=call.id, submission__province=province,
+                                 submission__on_time=True).order_by("id") if on_time else []
     return DossierContext(call=call, province=province, now=services.clock.now(), submissions=on_time,
                           late_submissions=late, receipts=list(receipts), documents=current_documents(on_time, docs),
                           all_documents=list(docs), dossier=dossier, held_submissions=held)
@@ -70,18 +72,27 @@ def run_checks(ctx: DossierContext) -> list[FindingSpec]:
 
 
 async def refresh_dossier(services: Services, province: str) -> Dossier:
-    """Recompute one province's status and dossier findings (after an arrival or an officer's change)."""
-    ctx = await load_context(services, province)
-    dossier: Dossier = ctx.dossier
-    status = decide_status(ctx.submissions, ctx.late_submissions)
-    if dossier.override_status:
-        status = ProvinceStatus(dossier.override_status)
-    specs = run_checks(ctx) if ctx.submissions else []
-    await replace_findings(scope="dossier", province=province, now=ctx.now, specs=specs)
-    if dossier.status != status:
-        log.info("dossier %s: status %s -> %s", province, dossier.status, status)
-    dossier.status = status
-    dossier.source_trust = source_trust(ctx.submissions) if status == ProvinceStatus.FILED else None
-    dossier.updated_at = ctx.now
-    await dossier.save()
+    """Recompute one province's status, dossier findings and kept state (after an arrival or an officer's
+    change), in one transaction: a reader sees the province before or after, never half of it. Called
+    inside the change's own transaction it joins it, so the change and the state commit together."""
+    from tortoise.transactions import in_transaction
+
+    from core.province_row import compute_province_row
+    from core.province_state import apply_row
+
+    async with in_transaction():
+        ctx = await load_context(services, province)
+        dossier: Dossier = ctx.dossier
+        status = decide_status(ctx.submissions, ctx.late_submissions)
+        if dossier.override_status:
+            status = ProvinceStatus(dossier.override_status)
+        specs = run_checks(ctx) if ctx.submissions else []
+        await replace_findings(scope="dossier", province=province, call_id=services.call.id, now=ctx.now, specs=specs)
+        if dossier.status != status:
+            log.info("dossier %s: status %s -> %s", province, dossier.status, status)
+        dossier.status = status
+        dossier.source_trust = source_trust(ctx.submissions) if status == ProvinceStatus.FILED else None
+        dossier.updated_at = ctx.now
+        apply_row(dossier, await compute_province_row(services.call, province, dossier, dossier_known=True))
+        await dossier.save()
     return dossier

@@ -1,7 +1,9 @@
 """Officer actions: assign a submission, paper copy, override a verdict, and corrections the checks depend on
-(a document's kind, a province's cities). Every one goes to the audit log and re-runs the dossier.
-Shared by CLI and chat."""
+(a document's kind, a province's cities). Every one goes to the audit log and re-runs the dossier, in one
+transaction with the change (the province's kept state never shows half an action). Shared by CLI and chat."""
 from __future__ import annotations
+
+from tortoise.transactions import atomic
 
 from config.call import DOCUMENT_KINDS
 from core.dossier import refresh_dossier
@@ -35,6 +37,7 @@ async def find_submission(ref: str) -> Submission:
     return sub
 
 
+@atomic()
 async def assign(services: Services, ref: str, province: str, *, reason: str, actor: str,
                  confirm_sender: bool = False) -> str:
     if not reason.strip():
@@ -50,6 +53,7 @@ async def assign(services: Services, ref: str, province: str, *, reason: str, ac
                        "registered_sender": confirm_sender, "previous": old}
     previous_trust = sub.sender_trust
     sub.sender_trust = "officer"            # an officer looked at it: it ranks as verified (policy 8)
+    sub.unrelated = False
     sub.updated_at = services.clock.now()
     await sub.save()
     if confirm_sender and sub.sender:
@@ -64,6 +68,7 @@ async def assign(services: Services, ref: str, province: str, *, reason: str, ac
     return f"{sub.ref} 已归入{prov.name}（原：{old or '未识别'}）"
 
 
+@atomic()
 async def confirm_submission(services: Services, ref: str, *, reason: str, actor: str) -> str:
     """Accept a submission whose sender is not verified (policy 8): it then ranks as verified, so its documents
     apply like those of an authenticated registered sender. Audited; the dossier is recomputed."""
@@ -86,6 +91,7 @@ async def confirm_submission(services: Services, ref: str, *, reason: str, actor
     return f"{sub.ref} 已确认为{sub.province}的报送（原：{previous or '未判定'}），其材料按时间顺序参与认定"
 
 
+@atomic()
 async def set_paper_copy(services: Services, province: str, *, date, tracking: str, actor: str) -> str:
     prov = services.call.province(province)
     d, _ = await Dossier.get_or_create(call_id=services.call.id, province=prov.name,
@@ -98,6 +104,7 @@ async def set_paper_copy(services: Services, province: str, *, date, tracking: s
     return f"{prov.name} 纸质版已登记：{date}，单号 {tracking}"
 
 
+@atomic()
 async def override_status(services: Services, province: str, status: str | None, *, reason: str, actor: str) -> str:
     if not reason.strip():
         raise OfficerError("改变判定必须填写理由")
@@ -115,6 +122,7 @@ async def override_status(services: Services, province: str, status: str | None,
     return f"{prov.name} 判定已改为 {status or '（按系统判定）'}，理由：{reason}"
 
 
+@atomic()
 async def set_document_kind(services: Services, doc_id: int, kind: str, *, reason: str, actor: str) -> Document:
     if kind not in DOCUMENT_KINDS:
         raise OfficerError(f"未知的文件类型 {kind}；可选：{'、'.join(DOCUMENT_KINDS)}")
@@ -137,6 +145,7 @@ async def set_document_kind(services: Services, doc_id: int, kind: str, *, reaso
     return doc
 
 
+@atomic()
 async def set_cities(services: Services, province: str, cities: list[str], *, reason: str, actor: str) -> Dossier:
     try:
         province = services.call.province(province).name

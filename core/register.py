@@ -9,10 +9,9 @@ from datetime import datetime
 
 from config.call import CallConfig
 from models.dossier import Dossier
-from core.vocabulary import ProvinceStatus, SenderTrust, severity_rank, status_label
-from models.finding import Finding
+from core.vocabulary import ProvinceStatus, SenderTrust
 from models.receipt import Receipt
-from models.submission import Document, Submission
+from models.submission import Submission
 
 REGISTER_FORMAT = 1
 
@@ -102,6 +101,7 @@ class Register:
     def unprocessed(self) -> int:
         """Receipts the register does not reflect yet: a province may have filed in one of them."""
         return sum(self.processing.get(k, 0) for k in ("received", "retrying", "shunted"))
+    unrelated: int = 0                   # receipts' submissions no province claims that carry no filing feature
 
     def row(self, province: str) -> ProvinceRow:
         return next(r for r in self.rows if r.province == province)
@@ -131,95 +131,47 @@ class Register:
                 "deadline": conv(self.deadline), "counts": self.counts(),
                 "filed_unconfirmed": self.filed_unconfirmed(), "processing": dict(self.processing),
                 "provinces": [conv(asdict(r)) for r in self.rows],
-                "unidentified": [conv(asdict(u)) for u in self.unidentified]}
+                "unidentified": [conv(asdict(u)) for u in self.unidentified], "unrelated": self.unrelated}
 
 
-def _receipt_row(r: Receipt, call: CallConfig) -> ReceiptRow:
-    return ReceiptRow(r.ref, r.mailbox, r.received_at, r.source.value if hasattr(r.source, "value") else r.source,
-                      str(r.time_source), call.is_on_time(r.received_at))
+async def unidentified_rows(call: CallConfig) -> list[UnidentifiedRow]:
+    """Submissions of the call no province claims (unrelated mail aside), with their receipts: two indexed
+    queries, one join, whatever the mailbox holds besides."""
+    from core.province_row import receipt_row
+
+    queue = {"call_id": call.id, "province__isnull": True, "unrelated": False}
+    subs = await Submission.filter(**queue).order_by("first_received_at", "id")
+    by_sub: dict[int, list[Receipt]] = {}
+    if subs:
+        for r in await Receipt.filter(**{f"submission__{k}": v for k, v in queue.items()}) \
+                .order_by("received_at", "id"):
+            by_sub.setdefault(r.submission_id, []).append(r)
+    return [UnidentifiedRow(s.ref, s.subject or "", s.sender, s.first_received_at, s.on_time,
+                            [receipt_row(r, call) for r in by_sub.get(s.id, [])], s.attribution) for s in subs]
 
 
-def _container_ids(docs: list, current: list, on_time_ids: list[int]) -> set[int]:
-    """Archives, mails and split sets whose problems still matter: those of the latest on-time submission
-    and of every submission that still supplies a current document (an encrypted zip, a missing volume).
-    A container of a submission wholly replaced by a later one is history (see ``resubmission``)."""
-    live = {d.submission_id for d in current} | ({on_time_ids[-1]} if on_time_ids else set())
-    return {d.id for d in docs if (d.analysis or {}).get("container") and d.submission_id in live}
+async def province_rows(call: CallConfig, names: list[str]) -> list[ProvinceRow]:
+    """The rows of ``names`` from their kept state (one query); a row without current state (nothing
+    stored yet, or stored by a release with another row shape) is computed from the tables."""
+    from core.province_row import compute_province_row
+    from core.province_state import row_from_state
+
+    dossiers = {d.province: d for d in await Dossier.filter(call_id=call.id, province__in=names)}
+    rows = []
+    for name in names:
+        d = dossiers.get(name)
+        row = row_from_state(d)
+        rows.append(row if row is not None else await compute_province_row(call, name, d, dossier_known=True))
+    return rows
 
 
 async def build_register(call: CallConfig, now: datetime, province: str | None = None) -> Register:
-    """Read the register from the database (all units, or one ``province``)."""
-    q = Submission.filter(call_id=call.id)
-    if province:                                   # one unit: read only its rows
-        q = q.filter(province=province)
-    subs = await q.order_by("first_received_at", "id")
-    receipts = await Receipt.filter(submission_id__in=[s.id for s in subs]).order_by("received_at", "id") \
-        if subs else []
-    by_sub: dict[int, list[Receipt]] = {}
-    for r in receipts:
-        by_sub.setdefault(r.submission_id, []).append(r)
-    dq = Dossier.filter(call_id=call.id)
-    dossiers = {d.province: d for d in await (dq.filter(province=province) if province else dq)}
-    fq = Finding.filter(province=province) if province else Finding.filter(province__not_isnull=True)
-    findings = await fq.order_by("id")
-    dfq = Finding.filter(scope="document")
-    if province:
-        dfq = dfq.filter(submission_id__in=[s.id for s in subs]) if subs else None
-    doc_findings = await dfq.order_by("id") if dfq is not None else []
+    """Read the register from the database (all units, or one ``province``): each unit's kept state plus the
+    unidentified queue; unrelated mail is only counted."""
     names = [province] if province else list(call.province_names())
-    on_time_all = [s.id for s in subs if s.on_time and s.province]
-    docs_by_sub: dict[int, list[Document]] = {}
-    for d in (await Document.filter(submission_id__in=on_time_all).order_by("id") if on_time_all else []):
-        docs_by_sub.setdefault(d.submission_id, []).append(d)      # one query for every unit's documents
-    rows = []
-    for name in names:
-        psubs = [s for s in subs if s.province == name]
-        d = dossiers.get(name)
-        status = ProvinceStatus(d.status) if d else ProvinceStatus.NOT_FILED
-        on_time_ids = [s.id for s in psubs if s.on_time]
-        first = {m.key: None for m in call.mailboxes}
-        for s in psubs:
-            for r in by_sub.get(s.id, []):
-                if call.is_on_time(r.received_at) and (first.get(r.mailbox) is None or r.received_at < first[r.mailbox]):
-                    first[r.mailbox] = r.received_at
-        docs = [d for sid in on_time_ids for d in docs_by_sub.get(sid, ())]
-        docs.sort(key=lambda d: d.id)
-        from core.dossier import current_documents
-
-        from precheck.attribution import applied_submissions
-
-        current = current_documents([s for s in psubs if s.on_time], list(docs))
-        applied_ids = {s.id for s in applied_submissions([s for s in psubs if s.on_time])[0]}
-        sub_ref = {s.id: s.ref for s in psubs}
-        frows = [FindingRow(f.code, str(f.severity), f.message, f.clause, f.section, f.scope,
-                            sub_ref.get(f.submission_id), f.figures)
-                 for f in findings if f.province == name and (f.scope == "dossier" or f.submission_id in sub_ref)]
-        cur_ids = {x.id for x in current} | _container_ids(list(docs), current, on_time_ids)
-        on_time_set = set(on_time_ids)
-        frows += [FindingRow(f.code, str(f.severity), f.message, f.clause, f.section, f.scope,
-                             sub_ref.get(f.submission_id), f.figures)
-                  for f in doc_findings if f.document_id in cur_ids
-                  or (f.document_id is None and f.submission_id in on_time_set)]   # e.g. link_only_attachment
-        frows.sort(key=lambda f: severity_rank(f.severity))
-        pages = [x.pages for x in current if x.pages is not None]
-        rows.append(ProvinceRow(
-            province=name, status=status.value, status_zh=status_label(status, d.source_trust if d else None),
-            first_on_time=first,
-            submissions=[SubmissionRow(s.ref, s.subject or "", s.sender, s.first_received_at, s.on_time,
-                                       [_receipt_row(r, call) for r in by_sub.get(s.id, [])], s.date_sent,
-                                       s.sender_trust, s.id in applied_ids or not s.on_time)
-                         for s in psubs],
-            documents=[DocumentRow(x.id, x.filename, x.kind, x.pages, sub_ref.get(x.submission_id, ""), x.page_detail)
-                       for x in current],
-            findings=frows, pages_total=sum(pages) if pages else None,
-            cities=list((d.cities or []) if d else []), paper_copy_date=str(d.paper_copy_date) if d and d.paper_copy_date else None,
-            paper_copy_tracking=d.paper_copy_tracking if d else None, override_reason=d.override_reason if d else None,
-            source_trust=d.source_trust if d else None))
-    unident = [] if province else [
-        UnidentifiedRow(s.ref, s.subject or "", s.sender, s.first_received_at, s.on_time,
-                        [_receipt_row(r, call) for r in by_sub.get(s.id, [])], s.attribution)
-        for s in subs if s.province is None]
-    processing = {k: 0 for k in ("received", "retrying", "shunted")}
-    for status in await Receipt.filter(status__in=list(processing)).values_list("status", flat=True):
-        processing[str(status)] += 1
-    return Register(call.id, now, call.deadline, rows, unident, processing)
+    rows = await province_rows(call, names)
+    processing = {k: await Receipt.filter(status=k).count() for k in ("received", "retrying", "shunted")}
+    if province:
+        return Register(call.id, now, call.deadline, rows, [], processing)
+    unrelated = await Submission.filter(call_id=call.id, unrelated=True).count()
+    return Register(call.id, now, call.deadline, rows, await unidentified_rows(call), processing, unrelated)

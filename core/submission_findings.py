@@ -15,5 +15,5 @@ async def refresh_submission_findings(services: Services, sub: Submission, recei
         receipts = list(await Receipt.filter(submission_id=sub.id).order_by("received_at", "id"))
     ctx = SubmissionContext(services.call, sub, receipts, sub.attribution)
     specs = checks.run("submission", ctx, subject=sub.ref)
-    await replace_findings(scope="submission", submission_id=sub.id, province=sub.province,
+    await replace_findings(scope="submission", submission_id=sub.id, province=sub.province, call_id=sub.call_id,
                            now=services.clock.now(), specs=specs)

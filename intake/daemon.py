@@ -5,6 +5,8 @@ import asyncio
 import logging
 import signal
 
+from core import metrics
+from core.loop_lag import LoopLagMonitor
 from intake.imap import MailboxWatcher
 from intake.receiver import Receiver
 from core.services import Services
@@ -58,6 +60,12 @@ class IntakeDaemon:
         return self.smtp_server.sockets[0].getsockname()[1]
 
     async def start(self) -> None:
+        from core.province_state import rebuild_state
+
+        await rebuild_state(self.services, only_stale=True)     # state written by an older release
+        from intake.pipeline import clean_spool
+
+        clean_spool(self.services.archive)
         await self.worker.requeue_pending()
         s = self.services.settings
         if self.smtp_enabled:
@@ -66,8 +74,12 @@ class IntakeDaemon:
             if removed:
                 log.info("removed %d spool files of unfinished SMTP sessions (never acknowledged)", removed)
             self.smtp_server = await start_smtp_server(handler, s.smtp_host, s.smtp_port, limits=s.smtp_limits)
+        self.lag = LoopLagMonitor("intake")
         self.tasks = [asyncio.create_task(self.worker.run(), name="worker"),
-                      asyncio.create_task(self.worker.retry_loop(self.retry_seconds), name="worker-retry")]
+                      asyncio.create_task(self.worker.retry_loop(self.retry_seconds), name="worker-retry"),
+                      asyncio.create_task(self.lag.run(), name="loop-lag"),
+                      asyncio.create_task(metrics.SnapshotWriter(
+                          metrics.snapshot_path(s.data_dir, "intake"), "intake").run(), name="metrics")]
         self.tasks += [asyncio.create_task(w.run(), name=f"imap:{w.account.mailbox}:{w.account.folder}")
                        for w in self.watchers]
         if s.ocr:

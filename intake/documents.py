@@ -1,8 +1,13 @@
-"""Store a submission's attachments as Document rows (archive first), as ``precheck.analysis`` found them."""
+"""A submission's attachments as Document rows, in two steps so that no transaction waits on analysis:
+
+    prepared = await prepare_documents(parsed, call=call, archive=archive)   # children analyse, files archived
+    docs, findings = await store_documents(sub, prepared, now=now)          # rows only, inside the transaction
+"""
 from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 
 from config.call import CallConfig
 from core.archive import Archive
@@ -14,26 +19,38 @@ from models.submission import Document, Submission
 log = logging.getLogger("shenbao.intake.documents")
 
 
-async def store_documents(sub: Submission, parsed: ParsedMail, *, call: CallConfig, archive: Archive,
-                          now) -> tuple[list[Document], list[tuple[Document | None, FindingSpec]]]:
-    """Create Document rows for a submission once; return them with the findings they carry."""
-    existing = await Document.filter(submission_id=sub.id).order_by("id")
-    if existing:
-        return list(existing), []
+@dataclass
+class PreparedDocuments:
+    items: list[dict]                    # Document fields, ``parent`` an index into items, archived (no bytes)
+    findings: list[FindingSpec]          # submission-level (link_only_attachment)
+
+
+async def prepare_documents(parsed: ParsedMail, *, call: CallConfig, archive: Archive) -> PreparedDocuments:
+    """Analyse the attachments (sandboxed children) and archive every file; the bytes are dropped here."""
     items, sub_findings = await analyse_for_pipeline(parsed, call)
-    docs: list[Document] = []
-    findings: list[tuple[Document | None, FindingSpec]] = [(None, f) for f in sub_findings]
     for item in items:
-        data = item.get("data")
+        data = item.pop("data", None)
         if data is not None:
-            sha, rel = await asyncio.to_thread(archive.put, data, "files", "")
-        else:
-            sha, rel = item["sha256"], item["archive_path"]
+            item["sha256"], item["archive_path"] = await asyncio.to_thread(archive.put, data, "files", "")
+            item["size"] = item.get("size") or len(data)
+    return PreparedDocuments(items, list(sub_findings))
+
+
+async def store_documents(sub: Submission, prepared: PreparedDocuments | None, *, now
+                          ) -> tuple[list[Document], list[tuple[Document | None, FindingSpec]]]:
+    """Create the submission's Document rows once; return them with the findings they carry. A submission
+    that has its documents already (the other mailbox's copy, a replay) keeps them."""
+    existing = await Document.filter(submission_id=sub.id).order_by("id")
+    if existing or prepared is None:
+        return list(existing), []
+    docs: list[Document] = []
+    findings: list[tuple[Document | None, FindingSpec]] = [(None, f) for f in prepared.findings]
+    for item in prepared.items:
         parent = item.get("parent")
         doc = await Document.create(
             submission_id=sub.id, parent_id=docs[parent].id if isinstance(parent, int) else None,
-            filename=item["filename"][:512], content_type=item.get("content_type"), sha256=sha,
-            size=item.get("size") or (len(data) if data is not None else 0), archive_path=rel,
+            filename=item["filename"][:512], content_type=item.get("content_type"), sha256=item["sha256"],
+            size=item.get("size") or 0, archive_path=item["archive_path"],
             kind=item.get("kind"), kind_source=item.get("kind_source"), kind_confidence=item.get("kind_confidence"),
             kind_evidence=item.get("kind_evidence"), pages=item.get("pages"), page_detail=item.get("page_detail"),
             analysis=item.get("analysis"), created_at=now)

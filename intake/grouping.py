@@ -20,15 +20,27 @@ def group_key(parsed: ParsedMail, receipt: Receipt) -> str:
     return "fp:" + hashlib.sha256(body.encode()).hexdigest()
 
 
-async def submission_for(receipt: Receipt, parsed: ParsedMail, *, call_id: str, now) -> tuple[Submission, bool]:
-    """Find or create the receipt's submission; return ``(submission, created)``."""
-    if receipt.submission_id:
-        return await Submission.get(id=receipt.submission_id), False
+async def _lookup(receipt: Receipt, parsed: ParsedMail) -> tuple[str, Submission | None]:
     key = group_key(parsed, receipt)
     sub = await Submission.filter(group_key=key).first()
     if sub and key.startswith("fp:") and abs(sub.first_received_at - receipt.received_at) > FALLBACK_WINDOW:
         key = f"{key}:{receipt.id}"
         sub = await Submission.filter(group_key=key).first()
+    return key, sub
+
+
+async def existing_submission(receipt: Receipt, parsed: ParsedMail) -> Submission | None:
+    """The submission this receipt belongs to if there is one already (reads only)."""
+    if receipt.submission_id:
+        return await Submission.get_or_none(id=receipt.submission_id)
+    return (await _lookup(receipt, parsed))[1]
+
+
+async def submission_for(receipt: Receipt, parsed: ParsedMail, *, call_id: str, now) -> tuple[Submission, bool]:
+    """Find or create the receipt's submission; return ``(submission, created)``."""
+    if receipt.submission_id:
+        return await Submission.get(id=receipt.submission_id), False
+    key, sub = await _lookup(receipt, parsed)
     created = False
     if sub is None:
         try:

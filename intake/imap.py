@@ -16,6 +16,7 @@ import zlib
 from aioimaplib import aioimaplib
 
 from config.clock import Clock
+from core import metrics
 from config.settings import ImapAccount
 from intake.envelope import RawMail
 from intake.errors import InvalidAuth, InvalidFolder, MailboxGone
@@ -30,7 +31,8 @@ log = logging.getLogger("shenbao.intake.imap")
 FETCH_ITEMS = "(UID INTERNALDATE RFC822.SIZE BODY.PEEK[])"
 CLIENT_ID = {"name": "shenbao", "version": "0.1", "vendor": "shenbao", "support-email": "intake@localhost"}
 BATCH = 20
-BATCH_BYTES = 40 * 2**20    # at most ~40 MB of message bodies per UID FETCH
+BATCH_BYTES = 16 * 2**20    # at most ~16 MB of message bodies per UID FETCH (a larger message: a batch alone)
+META_CHUNK = 200            # UIDs per metadata FETCH (lines of one response: aioimaplib recurses per line)
 _UID_RE = re.compile(rb"\bUID (\d+)")
 _SIZE_RE = re.compile(rb"RFC822\.SIZE (\d+)")
 CONNECT_TIMEOUT = 30.0
@@ -91,6 +93,18 @@ async def connect(account: ImapAccount, on_lost) -> aioimaplib.IMAP4:
     if client.has_capability("ID"):
         await client.id(**CLIENT_ID)
     return client
+
+
+def uid_set(uids: list[int]) -> str:
+    """An IMAP sequence set for sorted UIDs, runs compressed: [1, 2, 3, 7, 9, 10] -> '1:3,7,9:10'."""
+    parts, i = [], 0
+    while i < len(uids):
+        j = i
+        while j + 1 < len(uids) and uids[j + 1] == uids[j] + 1:
+            j += 1
+        parts.append(str(uids[i]) if i == j else f"{uids[i]}:{uids[j]}")
+        i = j + 1
+    return ",".join(parts)
 
 
 def _text(resp) -> str:
@@ -205,10 +219,11 @@ class MailboxWatcher:
         log.info("%s: watching %s (uidvalidity %d, last uid %d, %s)", self.account_key, decode_folder(self.folder),
                  uidvalidity, cursor.last_uid, "IDLE" if self._use_idle(c) else "poll")
         while not self._stop.is_set():
-            while await self._fetch_new(c, cursor):
+            while not self._stop.is_set() and await self._fetch_new(c, cursor):
                 pass        # mail that arrived during our FETCH was announced in its response, not in IDLE
             self.rounds += 1
-            await self._wait_for_news(c)
+            if not self._stop.is_set():
+                await self._wait_for_news(c)
 
     def _use_idle(self, c) -> bool:
         return self.account.idle and c.has_capability("IDLE")
@@ -233,34 +248,61 @@ class MailboxWatcher:
         return cur
 
     async def _fetch_new(self, c, cursor: MailboxCursor) -> int:
+        """Record every message above the cursor, in bounded UID chunks; return how many there were.
+
+        A backlog (first start on a years-old mailbox, a long outage) is walked chunk by chunk: one
+        metadata FETCH per ≤ META_CHUNK UIDs (aioimaplib handles the response lines of one read one
+        recursion level deeper each, so one FETCH over a 1,000-message range never completed), body FETCHes
+        of ≤ BATCH messages and ≤ BATCH_BYTES, each batch's receipts committed in one transaction with the
+        cursor (a restart resumes exactly where the last batch ended)."""
         r = await self._unless_lost(c.uid_search(f"UID {cursor.last_uid + 1}:*", charset=None))
         if r.result != "OK":
             raise MailboxGone(f"UID SEARCH failed: {_text(r)}")
         uids = [u for u in parse_search(r.lines) if u > cursor.last_uid]
-        for batch in await self._batches(c, uids):
-            fr = await self._unless_lost(c.uid("fetch", ",".join(map(str, batch)), FETCH_ITEMS))
-            if fr.result != "OK":
-                raise MailboxGone(f"UID FETCH failed: {_text(fr)}")
-            for msg in sorted(parse_fetch(fr.lines), key=lambda m: m.uid):
-                if msg.uid <= cursor.last_uid:
+        backlog = len(uids)
+        if backlog > META_CHUNK:
+            log.info("%s: backlog of %d messages above uid %d; recording in chunks of %d", self.account_key,
+                     backlog, cursor.last_uid, META_CHUNK)
+        done = 0
+        for start in range(0, backlog, META_CHUNK):
+            if self._stop.is_set():                    # a stop during a backfill: the cursor says where to resume
+                break
+            chunk = uids[start:start + META_CHUNK]
+            for batch in await self._batches(c, chunk):
+                fr = await self._unless_lost(c.uid("fetch", uid_set(batch), FETCH_ITEMS))
+                if fr.result != "OK":
+                    raise MailboxGone(f"UID FETCH failed: {_text(fr)}")
+                fetched = [m for m in sorted(parse_fetch(fr.lines), key=lambda m: m.uid) if m.uid > cursor.last_uid]
+                del fr
+                if not fetched:
                     continue
-                await self.receiver.accept(RawMail(
-                    Source.IMAP, self.account.mailbox, msg.raw, msg.internaldate, TimeSource.IMAP_INTERNALDATE,
-                    imap_account=self.account_key, imap_folder=decode_folder(self.folder),
-                    imap_uidvalidity=stored_uidvalidity(self.folder, cursor.uidvalidity), imap_uid=msg.uid))
-                cursor.last_uid = msg.uid
-                cursor.updated_at = self.clock.now()
-                await with_retry(lambda: cursor.save(update_fields=["last_uid", "updated_at"]), what="cursor")
+                mails = [RawMail(Source.IMAP, self.account.mailbox, m.raw, m.internaldate, TimeSource.IMAP_INTERNALDATE,
+                                 imap_account=self.account_key, imap_folder=decode_folder(self.folder),
+                                 imap_uidvalidity=stored_uidvalidity(self.folder, cursor.uidvalidity), imap_uid=m.uid)
+                         for m in fetched]
+                last = fetched[-1].uid
+                del fetched
+
+                async def advance(last=last) -> None:       # in the receipts' transaction: progress is exact
+                    cursor.last_uid, cursor.updated_at = last, self.clock.now()
+                    await cursor.save(update_fields=["last_uid", "updated_at"])
+                await self.receiver.accept_many(mails, also=advance)
+                done += len(mails)
+                del mails
+            metrics.gauge("imap_backlog", "messages above the cursor not yet recorded",
+                          mailbox=self.account.mailbox).set(backlog - start - len(chunk))
+            if backlog > META_CHUNK and (start // META_CHUNK) % 10 == 9:
+                log.info("%s: backlog %d/%d recorded (uid %d)", self.account_key, done, backlog, cursor.last_uid)
         cursor.last_ok_at, cursor.last_error = self.clock.now(), None
         await with_retry(lambda: cursor.save(update_fields=["last_ok_at", "last_error"]), what="cursor health")
-        return len(uids)
+        return backlog
 
     async def _batches(self, c, uids: list[int]) -> list[list[int]]:
-        """Split into FETCH batches of ≤ BATCH messages and ≤ BATCH_BYTES: aioimaplib holds a whole FETCH
-        response in memory, so 20 filings of 25 MB in one batch meant ~500 MB (seen in bench_load)."""
+        """Split one chunk into FETCH batches of ≤ BATCH messages and ≤ BATCH_BYTES: aioimaplib holds a whole
+        FETCH response in memory, so 20 filings of 25 MB in one batch meant ~500 MB (seen in bench_load)."""
         if len(uids) <= 1:
             return [uids] if uids else []
-        r = await self._unless_lost(c.uid("fetch", f"{uids[0]}:{uids[-1]}", "(UID RFC822.SIZE)"))
+        r = await self._unless_lost(c.uid("fetch", uid_set(uids), "(UID RFC822.SIZE)"))
         sizes = {}
         if r.result == "OK":
             for line in r.lines:

@@ -17,7 +17,7 @@ class Fetched:
     uid: int
     internaldate: datetime
     size: int | None
-    raw: bytes
+    raw: bytes | bytearray           # the literal as aioimaplib read it (not copied: a batch can be 16 MB)
 
 
 def parse_internaldate(text: str) -> datetime:
@@ -39,7 +39,7 @@ def parse_fetch(lines: list) -> list[Fetched]:
             if uid and idate and literal is not None:
                 size = _SIZE.search(meta)
                 out.append(Fetched(int(uid.group(1)), parse_internaldate(idate.group(1).decode()),
-                                   int(size.group(1)) if size else None, bytes(literal)))
+                                   int(size.group(1)) if size else None, literal))
             i += 3 if literal is not None else 1
             continue
         i += 1

@@ -11,6 +11,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from config.clock import Clock
+from core import metrics
 from core.archive import Archive, StorageUnavailable
 from intake.envelope import RawMail
 from intake.faults import pause_point
@@ -59,6 +60,82 @@ class Receiver:
                                          imap_uid=mail.imap_uid).first()
         return found
 
+    async def accept_many(self, mails: list[RawMail], *, also: Callable[[], Awaitable[None]] | None = None
+                          ) -> list[tuple[Receipt, bool]]:
+        """``accept`` for a batch (an IMAP FETCH of up to 20 messages): the files are written and fsynced
+        concurrently with one directory fsync per directory, then every receipt row — and ``also`` (the
+        watcher's cursor) — is committed in ONE transaction. Durable first as ``accept``: nothing is
+        committed before every file is on disk. A conflict (the same bytes arrived by SMTP meanwhile) rolls
+        the batch back and falls back to ``accept`` one by one, which resolves it."""
+        if not mails:
+            return []
+        for _ in mails:
+            await pause_point("before_archive")
+        try:
+            stored = await asyncio.gather(*(asyncio.to_thread(self.archive.put, m.raw, "raw", ".eml", sync_dir=False)
+                                            for m in mails))
+            one_per_dir = {rel.rsplit("/", 1)[0]: rel for _, rel in stored}.values()
+            await asyncio.gather(*(asyncio.to_thread(self.archive.sync_dirs, [rel]) for rel in one_per_dir))
+        except StorageUnavailable as exc:
+            await self._storage_failed(exc, mails[0])
+            raise
+        await pause_point("after_archive")
+
+        async def insert_all() -> list[tuple[Receipt, bool]]:
+            # look first, outside the transaction (SQLite: a transaction that reads before it writes is told
+            # "database is locked" at once by a busy writer instead of waiting its busy timeout)
+            found = [await self._existing(mail, sha) for mail, (sha, _) in zip(mails, stored)]
+            out = []
+            async with in_transaction():
+                for mail, (sha, rel), existing in zip(mails, stored, found):
+                    out.append((existing, False) if existing is not None else (await self._create(mail, sha, rel), True))
+                if also is not None:
+                    await also()
+            return out
+        try:
+            results = await with_retry(insert_all, what="receipt batch insert")
+        except IntegrityError:
+            log.info("receipt batch of %d conflicted with a concurrent arrival; accepting one by one", len(mails))
+            results = [await self.accept(m) for m in mails]
+            if also is not None:
+                await with_retry(also, what="after receipt batch")
+            return results
+        except Exception as exc:  # database down, disk full under the DB, ...
+            err = StorageUnavailable(f"receipts not committed: {type(exc).__name__}: {exc}")
+            await self._storage_failed(err, mails[0])
+            raise err from exc
+        self._storage_ok()
+        await pause_point("after_commit")
+        for mail, (receipt, created) in zip(mails, results):
+            self._recorded(mail, receipt, created)
+        return results
+
+    async def _create(self, mail: RawMail, sha: str, rel: str, *, mailbox: str | None = None) -> Receipt:
+        """The receipt row and its ``receipt_recorded`` entry in the hash chain, in the caller's transaction:
+        no receipt without an anchor. Raises IntegrityError when the bytes or the chain's tip were taken."""
+        r = await Receipt.create(
+            mailbox=mailbox or mail.mailbox, source=mail.source, sha256=sha, size=mail.size, archive_path=rel,
+            received_at=mail.received_at.astimezone(timezone.utc), time_source=mail.time_source,
+            imap_account=mail.imap_account, imap_folder=mail.imap_folder,
+            imap_uidvalidity=mail.imap_uidvalidity, imap_uid=mail.imap_uid,
+            envelope_from=one_line(mail.envelope_from or "")[:512] or None,
+            peer=one_line(mail.peer or "")[:255] or None, created_at=self.clock.now())
+        await audit_log.append_once(at=r.created_at, actor="system:intake", action="receipt_recorded",
+                                    target=r.ref, detail=audit_log.receipt_detail(r))
+        return r
+
+    def _recorded(self, mail: RawMail, receipt: Receipt, created: bool) -> None:
+        metrics.counter("receipts_total", "arrivals recorded (duplicates counted apart)", source=str(mail.source),
+                        outcome="new" if created else "duplicate").inc()
+        if created:
+            log.info("%s: recorded %s mail for %s, %d bytes, received_at %s (%s)", receipt.ref, mail.source,
+                     receipt.mailbox, receipt.size, receipt.received_at.isoformat(), mail.time_source)
+            if self.on_new:
+                self.on_new(receipt.id)
+        else:
+            log.info("%s: duplicate %s delivery for %s ignored (sha256 %s)", receipt.ref, mail.source,
+                     receipt.mailbox, receipt.sha256[:12])
+
     async def accept(self, mail: RawMail) -> tuple[Receipt, bool]:
         """Return ``(receipt, created)``. Raises StorageUnavailable if it could not be made durable."""
         return (await self.accept_copies(mail, [mail.mailbox]))[0]
@@ -78,9 +155,6 @@ class Receiver:
             await self._storage_failed(exc, mail)
             raise
         await pause_point("after_archive")
-        size = mail.size
-        envelope_from = one_line(mail.envelope_from or "")[:512] or None
-        peer = one_line(mail.peer or "")[:255] or None
 
         def copy(mailbox: str) -> RawMail:
             return replace(mail, mailbox=mailbox, raw=b"", spooled=None)
@@ -96,16 +170,7 @@ class Receiver:
                         for i, mailbox in enumerate(m for m in mailboxes if found[m] is None):
                             if i:
                                 await pause_point("between_copies")
-                            r = new[mailbox] = await Receipt.create(
-                                mailbox=mailbox, source=mail.source, sha256=sha, size=size, archive_path=rel,
-                                received_at=mail.received_at.astimezone(timezone.utc), time_source=mail.time_source,
-                                imap_account=mail.imap_account, imap_folder=mail.imap_folder,
-                                imap_uidvalidity=mail.imap_uidvalidity, imap_uid=mail.imap_uid,
-                                envelope_from=envelope_from, peer=peer, created_at=self.clock.now())
-                            # the receipt enters the hash chain in its own transaction: no receipt without an anchor
-                            await audit_log.append_once(at=r.created_at, actor="system:intake",
-                                                        action="receipt_recorded", target=r.ref,
-                                                        detail=audit_log.receipt_detail(r))
+                            new[mailbox] = await self._create(mail, sha, rel, mailbox=mailbox)
                 except IntegrityError:
                     # the same bytes committed by a concurrent delivery, or another writer took the chain's tip
                     again = {m: await self._existing(copy(m), sha) for m in mailboxes}
@@ -126,12 +191,5 @@ class Receiver:
         self._storage_ok()
         await pause_point("after_commit")
         for receipt, created in results:
-            if created:
-                log.info("%s: recorded %s mail for %s, %d bytes, received_at %s (%s)", receipt.ref, mail.source,
-                         receipt.mailbox, size, receipt.received_at.isoformat(), mail.time_source)
-                if self.on_new:
-                    self.on_new(receipt.id)
-            else:
-                log.info("%s: duplicate %s delivery for %s ignored (sha256 %s)", receipt.ref, mail.source,
-                         receipt.mailbox, sha[:12])
+            self._recorded(mail, receipt, created)
         return results

@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
+import time
 import traceback
 from datetime import timedelta
 
 from core.archive import StorageUnavailable
+from core import metrics
 from core.services import Services
 from core.vocabulary import ReceiptStatus
 from intake.faults import pause_point
@@ -66,6 +68,11 @@ class Worker:
         self.queued: set[int] = set()
         self.idle = asyncio.Event()
         self.idle.set()
+        self.depth = metrics.gauge("worker_queue", "receipts waiting for the worker")
+        self.processed = metrics.counter("worker_processed_total", "receipts processed")
+        self.shunted = metrics.counter("worker_shunted_total", "receipts shunted after a processing error")
+        self.seconds = metrics.histogram("worker_process_seconds", "wall time to process one receipt",
+                                         (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60))
 
     def submit(self, receipt_id: int) -> None:
         if receipt_id in self.queued:
@@ -73,6 +80,7 @@ class Worker:
         self.queued.add(receipt_id)
         self.idle.clear()
         self.queue.put_nowait(receipt_id)
+        self.depth.set(self.queue.qsize())
 
     async def requeue_pending(self) -> int:
         """On start: everything received but not processed, and every retry, goes back on the queue."""
@@ -112,9 +120,12 @@ class Worker:
                 log.warning("retry round skipped: %s: %s", type(exc).__name__, exc)
 
     async def process_one(self, receipt_id: int) -> bool:
+        t0 = time.monotonic()
         try:
             await pause_point("before_process")
             await process_receipt(self.services, receipt_id)
+            self.processed.inc()
+            self.seconds.observe(time.monotonic() - t0)
             return True
         except asyncio.CancelledError:
             raise
@@ -141,6 +152,7 @@ class Worker:
                                 attempts, backoff(attempts, self.retry_base), exc)
                 else:
                     log.error("R%06d: processing failed, shunted: %s", receipt_id, exc, exc_info=True)
+                    self.shunted.inc()
             except Exception:
                 log.exception("R%06d: processing failed (%s) and could not be marked; it stays received and the "
                               "retry loop picks it up", receipt_id, exc)
@@ -154,6 +166,7 @@ class Worker:
             finally:
                 self.queued.discard(rid)
                 self.queue.task_done()
+                self.depth.set(self.queue.qsize())
                 if self.queue.empty():
                     self.idle.set()
 

@@ -11,6 +11,7 @@ import json
 from datetime import datetime, timezone
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from models.audit import AuditEntry
 from models.retry import with_retry
@@ -47,8 +48,9 @@ async def append(*, at: datetime, actor: str, action: str, target: str | None = 
     async def once() -> AuditEntry:
         for _ in range(20):
             try:
-                return await append_once(at=at, actor=actor, action=action, target=target, detail=detail)
-            except IntegrityError:
+                async with in_transaction():       # a savepoint inside the caller's transaction: a lost race
+                    return await append_once(at=at, actor=actor, action=action, target=target, detail=detail)
+            except IntegrityError:                 # rolls back only this insert, and we read the new tip
                 continue
         raise RuntimeError("audit log: could not append after 20 tries")
     return await with_retry(once, what="audit append")

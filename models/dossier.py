@@ -18,6 +18,19 @@ class Dossier(Model):
     override_reason = fields.TextField(null=True)
     source_trust = fields.CharField(max_length=16, null=True)    # trust of the submissions the dossier is built from
     updated_at = fields.DatetimeField()
+    # Kept state: what the register shows for this province, written in the transaction of every change
+    # (core.province_state); register, digest, chat and the web desk read it instead of rebuilding.
+    state = fields.JSONField(null=True)                          # the register row (core.register.ProvinceRow)
+    state_shape = fields.CharField(max_length=16, null=True)     # shape of the row's code; another means stale
+    state_version = fields.IntField(default=0, db_default=0)     # +1 per change
+    first_on_time = fields.JSONField(null=True)                  # mailbox -> first on-time arrival (UTC ISO)
+    n_submissions = fields.IntField(default=0, db_default=0)
+    n_on_time = fields.IntField(default=0, db_default=0)
+    n_late = fields.IntField(default=0, db_default=0)
+    n_documents = fields.IntField(default=0, db_default=0)       # current documents
+    pages_total = fields.IntField(null=True)
+    n_findings = fields.IntField(default=0, db_default=0)        # open findings shown in the row
+    n_errors = fields.IntField(default=0, db_default=0)          # of which severity error
 
     class Meta:
         table = "dossier"

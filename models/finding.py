@@ -15,6 +15,7 @@ class Finding(Model):
     section = fields.CharField(max_length=32, null=True)         # e.g. 二（三）
     scope = fields.CharField(max_length=16)                      # receipt / submission / document / dossier
     province = fields.CharField(max_length=32, null=True)
+    call_id = fields.CharField(max_length=32, null=True)         # the call a dossier finding belongs to
     receipt = fields.ForeignKeyField("models.Receipt", related_name="findings", null=True, on_delete=fields.RESTRICT)
     submission = fields.ForeignKeyField("models.Submission", related_name="findings", null=True,
                                         on_delete=fields.RESTRICT)
@@ -24,3 +25,4 @@ class Finding(Model):
 
     class Meta:
         table = "finding"
+        indexes = (("submission_id", "scope"), ("document_id",), ("receipt_id",), ("scope", "province", "call_id"))

@@ -22,3 +22,4 @@ class OutboxMessage(Model):
 
     class Meta:
         table = "outbox_message"
+        indexes = (("status", "id"),)                             # the drain's queue

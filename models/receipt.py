@@ -41,6 +41,7 @@ class Receipt(Model):
     class Meta:
         table = "receipt"
         unique_together = (("mailbox", "sha256"), ("mailbox", "imap_uidvalidity", "imap_uid"))
+        indexes = (("status", "id"), ("submission_id", "received_at"))    # the worker's queue; a submission's copies
 
     @property
     def ref(self) -> str:

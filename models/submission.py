@@ -2,6 +2,10 @@
 from tortoise import fields
 from tortoise.models import Model
 
+# Background OCR order: the cover letter names the province and carries the seal; then the tables.
+OCR_RANK = {"cover_letter": 0, "budget": 1, "plan": 2, "performance_targets": 3, "other": 4}
+OCR_RANK_DEFAULT = 5
+
 
 class Submission(Model):
     id = fields.BigIntField(primary_key=True)
@@ -17,11 +21,16 @@ class Submission(Model):
     first_received_at = fields.DatetimeField()
     on_time = fields.BooleanField()
     date_sent = fields.DatetimeField(null=True)
+    # no province claims it and nothing in it looks like a filing (no attachment, link or call keyword):
+    # recorded, searchable and counted, but not in the unidentified queue nor in any per-call working set
+    unrelated = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 
     class Meta:
         table = "submission"
+        indexes = (("call_id", "province", "first_received_at"), ("call_id", "first_received_at"),
+                   ("call_id", "unrelated", "province", "first_received_at"))
 
     @property
     def ref(self) -> str:
@@ -46,7 +55,23 @@ class Document(Model):
     pages = fields.IntField(null=True)                           # A4 single-sided equivalents
     page_detail = fields.JSONField(null=True)
     analysis = fields.JSONField(null=True)                       # results of the checks' file analysis
+    # the background OCR queue, kept in step with analysis["ocr"]["status"] and kind (sync_ocr_queue)
+    ocr_status = fields.CharField(max_length=16, null=True)      # pending / done / failed / not_needed
+    ocr_rank = fields.SmallIntField(default=OCR_RANK_DEFAULT, db_default=OCR_RANK_DEFAULT)   # queue order
     created_at = fields.DatetimeField()
 
     class Meta:
         table = "document"           # no uniqueness: an archive may hold the same file twice under one name
+        indexes = (("submission_id", "id"), ("ocr_status", "ocr_rank", "id"))
+
+    def sync_ocr_queue(self) -> None:
+        """Derive the queue columns from the analysis and kind (``save`` does it; bulk writes must call it)."""
+        self.ocr_status = ((self.analysis or {}).get("ocr") or {}).get("status")
+        self.ocr_rank = OCR_RANK.get(self.kind or "other", OCR_RANK_DEFAULT)
+
+    async def save(self, *args, **kwargs) -> None:
+        self.sync_ocr_queue()
+        fields_ = kwargs.get("update_fields")
+        if fields_ is not None and {"analysis", "kind"} & set(fields_):
+            kwargs["update_fields"] = [*fields_, "ocr_status", "ocr_rank"]
+        await super().save(*args, **kwargs)

@@ -15,10 +15,25 @@ from precheck.mailtext import decode_bytes, decode_header_text, decode_param, sa
 
 @dataclass(frozen=True)
 class AttachmentPart:
+    """One attached file: its bytes in memory (``payload``), or in a file (``path``) when the message was
+    parsed from its archived file by ``precheck.mime_stream`` (large messages): ``data`` reads either."""
     filename: str
     content_type: str
-    data: bytes = field(repr=False)
+    payload: bytes = field(default=b"", repr=False)
     sha256: str = ""
+    path: str | None = None
+    size: int | None = None
+
+    @property
+    def data(self) -> bytes:
+        if self.path is None:
+            return self.payload
+        with open(self.path, "rb") as f:
+            return f.read()
+
+    @property
+    def length(self) -> int:
+        return self.size if self.size is not None else len(self.payload)
 
 
 @dataclass(frozen=True)
@@ -181,7 +196,15 @@ def parse_mail(raw: bytes) -> ParsedMail:
         msg = email.message.Message()
         defects.append(f"unparseable message: {type(exc).__name__}")
     defects.extend(type(d).__name__ for d in getattr(msg, "defects", []))
+    forwards: list[dict] = []
+    atts, text, html = _attachments_and_bodies(msg, defects, forwards)
+    return assemble(msg, defects, atts, text, html, forwards)
 
+
+def assemble(msg: email.message.Message, defects: list[str], atts: tuple[AttachmentPart, ...], text: str, html: str,
+             forwards: list[dict]) -> ParsedMail:
+    """The ParsedMail of a message whose headers are ``msg`` and whose parts were read already (by
+    ``parse_mail`` in memory, or by ``precheck.mime_stream`` from a file)."""
     def header(name: str) -> str | None:
         try:
             v = raw_header(msg, name)
@@ -201,8 +224,6 @@ def parse_mail(raw: bytes) -> ParsedMail:
             received.append(parse_received(decode_header_text(v)))
         except Exception:
             defects.append("bad Received header")
-    forwards: list[dict] = []
-    atts, text, html = _attachments_and_bodies(msg, defects, forwards)
     inline = inline_forward(text) if not forwards else None
     if inline is not None:
         forwards.append(inline.as_dict())

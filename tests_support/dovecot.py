@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import contextlib
+import grp
 import os
+import pwd
 import signal
 import subprocess
+from datetime import datetime
 
 import pytest
 
@@ -28,6 +31,26 @@ class Dovecot(LocalImapServer):
                 with contextlib.suppress(ProcessLookupError, ValueError):
                     os.kill(int(pid), signal.SIGKILL)
         self.proc = None
+
+    def fill(self, user: str, messages, when: datetime) -> int:
+        """Drop messages straight into ``user``'s Maildir (new/), as a years-old mailbox holds them: thousands
+        in a second instead of minutes of APPENDs. Dovecot gives them UIDs in name order on the next access;
+        INTERNALDATE is the file's mtime (``when``). Returns how many were written."""
+        md = os.path.join(self.dir, "home", user, "Maildir")
+        owner = pwd.getpwnam("nobody").pw_uid, grp.getgrnam("nogroup").gr_gid
+        for d in (os.path.dirname(md), md, *(os.path.join(md, x) for x in ("cur", "new", "tmp"))):
+            os.makedirs(d, exist_ok=True)
+            os.chown(d, *owner)
+        stamp = when.timestamp()
+        n = 0
+        for raw in messages:
+            path = os.path.join(md, "new", f"{int(stamp)}.M{n:08d}P1.fill")
+            with open(path, "wb") as f:
+                f.write(raw)
+            os.chown(path, *owner)
+            os.utime(path, (stamp, stamp))
+            n += 1
+        return n
 
     def doveadm(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(["doveadm", "-c", self.conf, *args], capture_output=True, text=True, timeout=30)

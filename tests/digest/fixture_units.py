@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from core.findings import SEVERITY, FindingSpec
+from core.province_state import store_states
 from demo.samples.mail import Attachment, build_message
 from models.dossier import Dossier
 from core.vocabulary import ProvinceStatus, ReceiptStatus, Source, TimeSource
@@ -150,3 +151,4 @@ async def build(services, phase: str) -> None:
         paper = ("paper_copy_missing",) if status == ProvinceStatus.FILED and not d.paper_copy_date else ()
         for code in DOSSIER[phase].get(name, ()) + paper:
             await _finding(code, now, scope="dossier", province=name)
+    await store_states(call)                  # rows written directly: store the kept state the register reads

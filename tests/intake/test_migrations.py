@@ -35,3 +35,19 @@ def test_concurrent_migrations_do_not_race(tmp_path, backend):
              for _ in range(4)]
     errs = [p.communicate(timeout=120)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], "\n".join(errs)[-3000:]
+
+
+async def test_models_and_migrations_agree(tmp_path):
+    """Every model change has its migration: the autodetector finds nothing left to write (a helper who adds a
+    field or an index without a migration breaks this, not a production database)."""
+    from tortoise.cli.cli import tortoise_cli_context
+    from tortoise.config import TortoiseConfig
+    from tortoise.migrations.autodetector import MigrationAutodetector
+
+    from models import tortoise_config
+
+    config = TortoiseConfig.resolve_args(tortoise_config(f"sqlite://{tmp_path}/drift.sqlite3"), None).to_dict()
+    apps = {label: dict(app) for label, app in config["apps"].items()}
+    async with tortoise_cli_context(config) as ctx:
+        writers = await MigrationAutodetector(ctx.apps, apps).changes()
+    assert [(w.name, [type(op).__name__ for op in w.operations]) for w in writers] == []
