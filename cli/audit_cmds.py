@@ -13,11 +13,18 @@ def register(sub) -> None:
     v.set_defaults(func=cmd_verify)
     ls = s.add_parser("list", help="list entries")
     ls.add_argument("--last", type=int, default=50)
+    ls.add_argument("--json", action="store_true", help="machine format")
+    v.add_argument("--json", action="store_true", help="machine format")
     ls.set_defaults(func=cmd_list)
 
 
 async def cmd_verify(args, services: Services) -> int:
     ok, n, problem = await audit_log.verify()
+    if getattr(args, "json", False):
+        from cli.args import dump
+
+        dump({"ok": ok, "entries": n, "problem": problem})
+        return 0 if ok else 1
     if ok:
         print(f"审计日志完整：{n} 条记录，哈希链校验通过 / audit log OK ({n} entries)")
         return 0
@@ -27,6 +34,12 @@ async def cmd_verify(args, services: Services) -> int:
 
 async def cmd_list(args, services: Services) -> int:
     rows = await AuditEntry.all().order_by("-id").limit(args.last)
+    if args.json:
+        from cli.args import dump
+
+        dump([{"id": e.id, "at": services.call.to_local(e.at).isoformat(), "actor": e.actor, "action": e.action,
+               "target": e.target, "detail": e.detail, "hash": e.hash} for e in reversed(rows)])
+        return 0
     for e in reversed(rows):
         print(f"{services.call.to_local(e.at):%Y-%m-%d %H:%M:%S}\t{e.actor}\t{e.action}\t{e.target or ''}\t{e.detail}")
     return 0

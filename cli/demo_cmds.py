@@ -16,13 +16,11 @@ def register(sub) -> None:
     p = sub.add_parser("demo", help="run the real intake on bundled sample filings (wipes ./data/demo)",
                        description="启动真实的收件服务（SQLite、本机SMTP、可用时本地IMAP），投递示例申报邮件，"
                        "打印收件登记，写出汇总（HTML+xlsx），并演示对话。数据目录每次清空重建。")
-    p.add_argument("--data-dir", dest="demo_dir", default=None,
-                   help=f"data directory (default: the global --data-dir, else {DEFAULT_DIR}); wiped on each run")
     p.add_argument("--ocr-seconds", type=float, default=60.0, help="OCR budget for scanned cover letters (0: skip)")
     p.add_argument("--no-ocr", action="store_const", const=0.0, dest="ocr_seconds", help="same as --ocr-seconds 0")
     p.add_argument("--no-imap", action="store_true", help="SMTP only, even if a local Dovecot could be started")
     p.add_argument("--no-chat", action="store_true", help="skip the sample chat questions")
-    p.set_defaults(func=cmd_demo, no_db=True, isolated_env=True)   # embedded defaults: ignore SHENBAO_*
+    p.set_defaults(func=cmd_demo, no_db=True, creates_db=True, isolated_env=True)   # embedded defaults: ignore SHENBAO_*
 
 
 def _quiet_logs(data_dir: Path, verbose: bool) -> Path:
@@ -44,7 +42,7 @@ async def cmd_demo(args, services: Services) -> int:
     from demo.run import DemoOptions, run_demo
     from demo.setup import DemoError, prepare_data_dir
 
-    raw = args.demo_dir or args.data_dir or DEFAULT_DIR
+    raw = args.data_dir or DEFAULT_DIR
     data_dir = Path(raw).expanduser().resolve()
     try:
         wiped = prepare_data_dir(data_dir)     # before the log file is opened inside it

@@ -42,6 +42,41 @@ class SettingsError(ValueError):
     """A setting is missing, malformed or still a placeholder; the message names the variable."""
 
 
+# Every variable the code reads (tests/demo/test_deploy.py keeps this, .env.example and the code in step):
+# anything else starting with SHENBAO_ is a typo the CLI and the daemons warn about by name.
+KNOWN_VARIABLES = frozenset({
+    "DATABASE_URL", "SHENBAO_DATA_DIR", "SHENBAO_CALL", "SHENBAO_SMTP_HOST", "SHENBAO_SMTP_PORT",
+    "SHENBAO_SMTP_MAX_SIZE", "SHENBAO_IMAP_POLL_SECONDS", "SHENBAO_IMAP_IDLE_SECONDS",
+    *("SHENBAO_IMAP_" + box + "_" + v for box in ("MOF", "MOHRSS")
+      for v in ("HOST", "PORT", "SSL", "USER", "PASSWORD", "FOLDER", "IDLE")),
+    "SHENBAO_SMTP_RELAY_HOST", "SHENBAO_SMTP_RELAY_PORT", "SHENBAO_SMTP_RELAY_SECURITY", "SHENBAO_SMTP_RELAY_USER",
+    "SHENBAO_SMTP_RELAY_PASSWORD", "SHENBAO_MAIL_FROM", "SHENBAO_DIGEST_TO", "SHENBAO_DIGEST_TIME",
+    "SHENBAO_DEADLINE_DAY_DIGESTS", "SHENBAO_FINAL_REGISTER_DELAY_MINUTES", "SHENBAO_DIGEST_DAYS_AFTER",
+    "SHENBAO_CATCHUP_HOURS", "SHENBAO_REMINDER_OFFSETS", "SHENBAO_SEND_RECEIPTS", "SHENBAO_RECEIPT_DELAY_MINUTES",
+    "SHENBAO_RECEIPT_MAX_AGE_HOURS", "SHENBAO_OUTBOX_DRAIN_SECONDS", "SHENBAO_HEALTH_STALE_MINUTES",
+    "SHENBAO_TELEGRAM_TOKEN", "SHENBAO_TELEGRAM_WEBHOOK_URL", "SHENBAO_TELEGRAM_WEBHOOK_SECRET",
+    "SHENBAO_TELEGRAM_LISTEN", "SHENBAO_TELEGRAM_PORT", "SHENBAO_TELEGRAM_BASE_URL",
+    "SHENBAO_WECOM_CORP_ID", "SHENBAO_WECOM_TOKEN", "SHENBAO_WECOM_AES_KEY", "SHENBAO_WECOM_SECRET",
+    "SHENBAO_WECOM_AGENT_ID", "SHENBAO_WECOM_LISTEN", "SHENBAO_WECOM_PORT",
+    "SHENBAO_OFFICERS_TELEGRAM", "SHENBAO_OFFICERS_WECOM", "SHENBAO_OCR", "SHENBAO_OCR_INTERVAL",
+    "SHENBAO_LOG_FORMAT",
+    "SHENBAO_TEST_PG", "SHENBAO_FAULT_PAUSE", "SHENBAO_FAULT_MARKER",
+})
+
+
+def unknown_variables(env: Mapping[str, str], known: frozenset[str] | None = None) -> list[tuple[str, str | None]]:
+    """``SHENBAO_*`` names nobody reads, each with the closest known name (a typo: DIGST for DIGEST)."""
+    import difflib
+
+    known = known or KNOWN_VARIABLES
+    out = []
+    for name in sorted(env):
+        if name.startswith("SHENBAO_") and name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+            out.append((name, close[0] if close else None))
+    return out
+
+
 def split_list(raw: str | None) -> tuple[str, ...]:
     """The one list parser: ``"9001 9002"``, ``"9001,9002"``, ``"9001；9002"`` → ``("9001", "9002")``."""
     return tuple(x for x in re.split(r"[,，;；\s]+", raw or "") if x)
@@ -191,6 +226,20 @@ class Settings:
     def archive_dir(self) -> Path:
         return self.data_dir / "archive"
 
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file, or None for PostgreSQL."""
+        if not self.database_url.startswith("sqlite://"):
+            return None
+        return Path(self.database_url[len("sqlite://"):].split("?", 1)[0])
+
+    @property
+    def database_label(self) -> str:
+        """The database for people: the SQLite path, or the PostgreSQL URL without its password."""
+        if self.sqlite_path is not None:
+            return f"SQLite {self.sqlite_path}"
+        return "PostgreSQL " + re.sub(r"(://[^:/@]+:)[^@]+@", r"\1***@", self.database_url)
+
 
 def _imap_accounts(env: Mapping[str, str]) -> tuple[ImapAccount, ...]:
     out = []
@@ -273,6 +322,9 @@ def load_settings(environ: Mapping[str, str], data_dir: str | Path | None = None
     """Read every setting from ``environ``; ``data_dir`` (the ``--data-dir`` flag) wins over the env."""
     env = dict(environ)
     ddir = Path(data_dir or env.get("SHENBAO_DATA_DIR") or "./data").expanduser().resolve()
+    if ddir.exists() and not ddir.is_dir():
+        raise SettingsError(f"the data directory {ddir} is a file, not a directory "
+                            f"({'--data-dir' if data_dir else 'SHENBAO_DATA_DIR' if env.get('SHENBAO_DATA_DIR') else 'default ./data'})")
     db = env.get("DATABASE_URL") or f"sqlite://{ddir / 'shenbao.sqlite3'}"
     return Settings(
         data_dir=ddir, database_url=db, call=env.get("SHENBAO_CALL", "2023"),
