@@ -79,17 +79,45 @@ async def start_wecom(services: Services, engine: Engine):
     return runner.cleanup
 
 
+async def start_web_desk(services: Services):
+    from bot.web import app as webapp
+
+    runner, address = await webapp.start_web(services)
+    return runner.cleanup
+
+
+async def start_dingtalk(services: Services, engine):
+    from bot.dingtalk import DingTalkAdapter
+
+    adapter = DingTalkAdapter(services.settings.dingtalk, engine, services.clock)
+    await adapter.start()
+    SENDERS["dingtalk"] = adapter.send
+    return adapter.stop
+
+
 async def run_daemon(services: Services, stop_event: asyncio.Event | None = None) -> int:
-    engine = Engine(services)
+    from config.settings import unknown_variables
+
+    from bot.web import app as webapp
+    from bot.web.chatlink import WebLinkEngine
+
+    for name, close in unknown_variables(services.settings.environ):
+        log.warning("unknown variable %s ignored%s", name, f" (did you mean {close}?)" if close else "")
+    engine = WebLinkEngine(Engine(services), lambda: webapp.RUNNING_URL)
     engine.warm()
     s = services.settings
     stoppers = []
+    if s.web.enabled:
+        stoppers.append(await start_web_desk(services))
     if s.telegram:
         stoppers.append(await start_telegram(services, engine))
     if s.wecom:
         stoppers.append(await start_wecom(services, engine))
-    if not stoppers:
-        log.warning("no chat adapter configured (SHENBAO_TELEGRAM_TOKEN / SHENBAO_WECOM_*); running the scheduler only")
+    if s.dingtalk:
+        stoppers.append(await start_dingtalk(services, engine))
+    if not (s.telegram or s.wecom or s.dingtalk):
+        log.warning("no chat adapter configured (SHENBAO_TELEGRAM_TOKEN / SHENBAO_WECOM_* / SHENBAO_DINGTALK_*); "
+                    "running the scheduler%s only", " and the web desk" if s.web.enabled else "")
     sched = await start_scheduler(services, build_senders(services))
     stop_event = stop_event or asyncio.Event()
     loop = asyncio.get_running_loop()

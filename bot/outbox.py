@@ -18,7 +18,7 @@ from models.retry import with_retry
 
 log = logging.getLogger("shenbao.bot.outbox")
 
-CHAT_CHANNELS = frozenset({"telegram", "wecom", "terminal"})
+CHAT_CHANNELS = frozenset({"telegram", "wecom", "dingtalk", "terminal"})
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(minutes=30)
 LEASE = timedelta(minutes=3)                   # a claimed row comes back after this if its sender died

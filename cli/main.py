@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "cli.demo_cmds",
     "cli.call_cmds",
     "cli.backup_cmds",
+    "cli.web_cmds",
 )
 
 

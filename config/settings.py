@@ -59,7 +59,10 @@ KNOWN_VARIABLES = frozenset({
     "SHENBAO_WECOM_CORP_ID", "SHENBAO_WECOM_TOKEN", "SHENBAO_WECOM_AES_KEY", "SHENBAO_WECOM_SECRET",
     "SHENBAO_WECOM_AGENT_ID", "SHENBAO_WECOM_LISTEN", "SHENBAO_WECOM_PORT",
     "SHENBAO_OFFICERS_TELEGRAM", "SHENBAO_OFFICERS_WECOM", "SHENBAO_OCR", "SHENBAO_OCR_INTERVAL",
-    "SHENBAO_LOG_FORMAT",
+    "SHENBAO_LOG_FORMAT", "SHENBAO_WEB", "SHENBAO_WEB_LISTEN", "SHENBAO_WEB_PORT", "SHENBAO_WEB_URL",
+    "SHENBAO_WEB_LINK_MINUTES", "SHENBAO_WEB_SESSION_HOURS", "SHENBAO_DINGTALK_CLIENT_ID",
+    "SHENBAO_DINGTALK_CLIENT_SECRET", "SHENBAO_DINGTALK_ROBOT_CODE", "SHENBAO_DINGTALK_ENDPOINT",
+    "SHENBAO_OFFICERS_DINGTALK",
     "SHENBAO_TEST_PG", "SHENBAO_FAULT_PAUSE", "SHENBAO_FAULT_MARKER",
 })
 
@@ -159,6 +162,7 @@ class OutgoingSettings:
     digest_to: tuple[str, ...] = ()
     officers_telegram: tuple[str, ...] = ()
     officers_wecom: tuple[str, ...] = ()
+    officers_dingtalk: tuple[str, ...] = ()
     deadline_day_digests: tuple[time, ...] = (time(18, 0), time(22, 0))
     final_delay: timedelta = timedelta(minutes=15)
     digest_days_after: int = 7
@@ -172,7 +176,8 @@ class OutgoingSettings:
     mail_from: str = "申报收件系统 <noreply@localhost>"
 
     def officer_chats(self) -> list[tuple[str, str]]:
-        return [("telegram", x) for x in self.officers_telegram] + [("wecom", x) for x in self.officers_wecom]
+        return ([("telegram", x) for x in self.officers_telegram] + [("wecom", x) for x in self.officers_wecom]
+                + [("dingtalk", x) for x in self.officers_dingtalk])
 
 
 @dataclass(frozen=True)
@@ -206,6 +211,30 @@ class RelaySettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """The officers' read-only web desk, served by the bot process (with /healthz and /metrics)."""
+    enabled: bool = True
+    listen: str = "127.0.0.1"
+    port: int = 8090
+    public_url: str | None = None              # how officers reach it (behind the HTTPS reverse proxy)
+    link_minutes: int = 10                     # a one-time login link is valid this long
+    session_hours: int = 12
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.listen}:{self.port}").rstrip("/")
+
+
+@dataclass(frozen=True)
+class DingTalkSettings:
+    """DingTalk (钉钉) enterprise-internal robot over the Stream protocol (no public callback URL)."""
+    client_id: str
+    client_secret: str = field(repr=False)
+    robot_code: str | None = None              # for active messages (digests, alerts) to officers
+    endpoint: str = "https://api.dingtalk.com"
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     database_url: str
@@ -218,6 +247,8 @@ class Settings:
     telegram: TelegramSettings | None = None
     wecom: WeComSettings | None = None
     relay: RelaySettings | None = None
+    web: WebSettings = field(default_factory=WebSettings)
+    dingtalk: DingTalkSettings | None = None
     ocr: bool = True                          # the intake runs background OCR while its worker is idle
     ocr_interval: float = 20.0
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)   # what this was read from
@@ -267,6 +298,7 @@ def _outgoing(env: Mapping[str, str]) -> OutgoingSettings:
         digest_to=split_list(env.get("SHENBAO_DIGEST_TO")),
         officers_telegram=split_list(env.get("SHENBAO_OFFICERS_TELEGRAM")),
         officers_wecom=split_list(env.get("SHENBAO_OFFICERS_WECOM")),
+        officers_dingtalk=split_list(env.get("SHENBAO_OFFICERS_DINGTALK")),
         deadline_day_digests=tuple(sorted(_hhmm("SHENBAO_DEADLINE_DAY_DIGESTS", x)
                                           for x in split_list(env.get("SHENBAO_DEADLINE_DAY_DIGESTS", "18:00,22:00")))),
         final_delay=timedelta(minutes=_int(env, "SHENBAO_FINAL_REGISTER_DELAY_MINUTES", 15)),
@@ -305,6 +337,25 @@ def _wecom(env: Mapping[str, str]) -> WeComSettings | None:
         listen=env.get("SHENBAO_WECOM_LISTEN", "") or "127.0.0.1", port=_int(env, "SHENBAO_WECOM_PORT", 8088))
 
 
+def _web(env: Mapping[str, str]) -> WebSettings:
+    url = env.get("SHENBAO_WEB_URL", "").strip() or None
+    if url and not re.match(r"^https?://[^/\s]+", url):
+        raise SettingsError(f"SHENBAO_WEB_URL must start with http:// or https://, got {url!r}")
+    return WebSettings(enabled=_bool(env, "SHENBAO_WEB", True), listen=env.get("SHENBAO_WEB_LISTEN", "") or "127.0.0.1",
+                       port=_int(env, "SHENBAO_WEB_PORT", 8090), public_url=url,
+                       link_minutes=_int(env, "SHENBAO_WEB_LINK_MINUTES", 10),
+                       session_hours=_int(env, "SHENBAO_WEB_SESSION_HOURS", 12))
+
+
+def _dingtalk(env: Mapping[str, str]) -> DingTalkSettings | None:
+    if not env.get("SHENBAO_DINGTALK_CLIENT_ID"):
+        return None
+    return DingTalkSettings(client_id=_secret(env, "SHENBAO_DINGTALK_CLIENT_ID"),
+                            client_secret=_secret(env, "SHENBAO_DINGTALK_CLIENT_SECRET"),
+                            robot_code=env.get("SHENBAO_DINGTALK_ROBOT_CODE") or None,
+                            endpoint=(env.get("SHENBAO_DINGTALK_ENDPOINT") or "https://api.dingtalk.com").rstrip("/"))
+
+
 def _relay(env: Mapping[str, str]) -> RelaySettings | None:
     host = env.get("SHENBAO_SMTP_RELAY_HOST", "")
     if not host:
@@ -330,5 +381,6 @@ def load_settings(environ: Mapping[str, str], data_dir: str | Path | None = None
         data_dir=ddir, database_url=db, call=env.get("SHENBAO_CALL", "2023"),
         smtp_host=env.get("SHENBAO_SMTP_HOST", "127.0.0.1"), smtp_port=_int(env, "SHENBAO_SMTP_PORT", 8025),
         smtp_max_size=_int(env, "SHENBAO_SMTP_MAX_SIZE", 64 * 2**20), imap_accounts=_imap_accounts(env),
-        outgoing=_outgoing(env), telegram=_telegram(env), wecom=_wecom(env), relay=_relay(env),
+        outgoing=_outgoing(env), telegram=_telegram(env), wecom=_wecom(env), relay=_relay(env), web=_web(env),
+        dingtalk=_dingtalk(env),
         ocr=_bool(env, "SHENBAO_OCR", True), ocr_interval=_float(env, "SHENBAO_OCR_INTERVAL", 20.0), environ=env)
