@@ -28,7 +28,7 @@ def shot(page, name: str, tmp_path: Path, **kw) -> Image.Image:
 def share(img: Image.Image, rgb: tuple[int, int, int], tol: int = 40) -> float:
     """Fraction of pixels close to ``rgb`` (the chart's filed colour at 85 % opacity stays within tol)."""
     small = img.resize((img.width // 4, img.height // 4))
-    px = list(small.getdata())
+    px = list(small.get_flattened_data()) if hasattr(small, "get_flattened_data") else list(small.getdata())
     near = sum(1 for p in px if all(abs(a - b) <= tol for a, b in zip(p, rgb)))
     return near / len(px)
 
