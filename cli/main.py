@@ -117,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return run_command(args, os.environ)
+    except BrokenPipeError:                     # `shenbao register | head`: the reader left; not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - sorted into "a person's mistake" (one line) and a bug (raise)
         line = report(exc)
         if line is None:

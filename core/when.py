@@ -61,7 +61,8 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, deadline: datetime | N
         m = _DATE.match(s)
         if not m:
             raise ValueError(f"看不懂的时间“{raw}”；{HINT}")
-        year = int(m.group("y")) if m.group("y") else local_now.year
+        # no year: the call's year (its deadline's) when known — 3月26日 means this call's 26 March
+        year = int(m.group("y")) if m.group("y") else (deadline.astimezone(tz).year if deadline else local_now.year)
         try:
             day = date(year, int(m.group("m")), int(m.group("d")))
         except ValueError:
