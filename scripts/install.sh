@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
-# Install what shenbao needs on a bare Debian 12 machine: Debian packages (with --test, also the
-# servers and tools the test suite uses) and the Python packages into ./.venv. Safe to re-run.
+# Install what shenbao needs on a bare Debian 12 machine: Debian packages and the Python packages into
+# ./.venv. Safe to re-run.
+#   scripts/install.sh           runtime only (production)
+#   scripts/install.sh --demo    + dovecot-imapd: `shenbao demo` watches both mailboxes over a local IMAP server
+#   scripts/install.sh --test    + what the test suite uses (Dovecot, PostgreSQL, Chromium for the web desk tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-want_test=0
+want_test=0; want_demo=0
 [ "${1:-}" = "--test" ] && want_test=1
+[ "${1:-}" = "--demo" ] && want_demo=1
 
+# postgresql-client: pg_dump/pg_restore for `shenbao backup`/`restore` with DATABASE_URL (SQLite needs nothing)
 RUNTIME_DEBS=(python3-venv tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui
-              p7zip-full libarchive-tools poppler-utils)
-TEST_DEBS=(dovecot-imapd postgresql procps)
+              p7zip-full libarchive-tools poppler-utils postgresql-client)
+DEMO_DEBS=(dovecot-imapd)
+TEST_DEBS=(dovecot-imapd postgresql procps chromium)
 debs=("${RUNTIME_DEBS[@]}")
 [ $want_test = 1 ] && debs+=("${TEST_DEBS[@]}")
+[ $want_demo = 1 ] && debs+=("${DEMO_DEBS[@]}")
 
 missing=()
 for p in "${debs[@]}"; do

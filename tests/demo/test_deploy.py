@@ -3,6 +3,7 @@ the Procfile's commands exist, and ``shenbao call check`` validates the call fil
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -90,7 +91,7 @@ def test_procfile_processes_are_shenbao_commands():
     parser = build_parser()
     for name, cmd in procs.items():
         argv = cmd.split()
-        assert argv[0] == "shenbao", name
+        assert argv[0] == ".venv/bin/shenbao", name          # works without an activated venv (no exit 127)
         args = parser.parse_args(argv[1:])
         assert callable(args.func), name
 
@@ -128,3 +129,24 @@ def test_demo_doc_shows_the_screenshot_and_captured_output():
     text = (REPO / "docs/demo.md").read_text(encoding="utf-8")
     assert "img/digest-email.png" in text and (REPO / "docs/img/digest-email.png").stat().st_size > 50_000
     assert "收件登记" in text and "【广东省联系人】问：我们的材料收到了吗？" in text
+
+
+def test_procfile_release_step_runs_with_honcho_as_the_readme_writes_it(tmp_path):
+    """`.venv/bin/honcho start release` from a clean shell (no venv on PATH): the migration runs, exit 0."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    honcho = Path(sys.executable).parent / "honcho"
+    assert honcho.exists(), "honcho is a dependency (pyproject.toml)"
+    venv = REPO / ".venv"
+    if not (venv / "bin" / "shenbao").exists():          # the suite's interpreter is the repo's .venv
+        raise RuntimeError(f"{venv}/bin/shenbao missing: run scripts/install.sh")
+    env = {k: v for k, v in clean_env(SHENBAO_DATA_DIR=str(tmp_path / "data")).items() if k != "VIRTUAL_ENV"}
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if ".venv" not in p)
+    assert shutil.which("shenbao", path=env["PATH"]) is None
+    p = subprocess.run([str(honcho), "-e", "/dev/null", "start", "release"], cwd=REPO, env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
+    assert "up to date" in p.stdout and (tmp_path / "data" / "shenbao.sqlite3").exists()
