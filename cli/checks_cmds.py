@@ -32,6 +32,7 @@ def register(sub) -> None:
     p.add_argument("--province", default=None, help="province for the quota/prior-report checks")
     p.add_argument("--ocr", action="store_true", help="also OCR the first pages of scans (slow)")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds per file (default 30)")
+    p.add_argument("--json", action="store_true", help="print one JSON object (documents, findings, peak memory)")
     p.set_defaults(func=cmd_analyse, no_db=True)
 
     p = sub.add_parser("ocr", help="OCR the first pages of scans still waiting (background step); re-check dossiers")
@@ -151,6 +152,8 @@ async def cmd_analyse(args, services: Services) -> int:
                 upd = await ocr_document(d.data, d.filename, d.content_type, d.analysis, call)
                 for k, v in upd.items():
                     setattr(d, k, v)
+    if args.json:
+        return _print_json(res, call, services)
     rows = []
     for i, d in enumerate(res.documents, 1):
         indent = "  " * _depth(res.documents, d)
@@ -183,6 +186,26 @@ async def cmd_analyse(args, services: Services) -> int:
         print(f"[{SEVERITY_ZH[f.severity]}] {f.code}: {f.message}\n    依据：{f.section or ''} {f.clause or ''}")
     if not n:
         print("未发现问题")
+    return 0
+
+
+def _print_json(res, call, services) -> int:
+    """One object for scripts (``benchmarks/bench_corpus.py``): each document's type, pages, findings, the
+    sandbox outcome and the child's peak RSS; the submission-level findings; this process's peak RSS."""
+    import json
+    import resource
+
+    docs = []
+    for d in res.documents:
+        a = d.analysis or {}
+        docs.append({"filename": d.filename, "parent": d.parent, "family": a.get("family"), "fmt": a.get("fmt"),
+                     "container": bool(a.get("container")), "kind": d.kind, "pages": d.pages,
+                     "sandbox_error": a.get("sandbox_error"), "child_rss_mib": a.get("child_rss_mib"),
+                     "findings": [{"code": f.code, "message": f.message} for f in d.findings]})
+    out = {"documents": docs, "findings": [{"code": f.code, "message": f.message} for f in res.findings],
+           "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+           "peak_child_rss_mib": max((x["child_rss_mib"] or 0 for x in docs), default=0)}
+    print(json.dumps(out, ensure_ascii=False))
     return 0
 
 

@@ -59,7 +59,7 @@ KNOWN_VARIABLES = frozenset({
     "SHENBAO_WECOM_CORP_ID", "SHENBAO_WECOM_TOKEN", "SHENBAO_WECOM_AES_KEY", "SHENBAO_WECOM_SECRET",
     "SHENBAO_WECOM_AGENT_ID", "SHENBAO_WECOM_LISTEN", "SHENBAO_WECOM_PORT",
     "SHENBAO_OFFICERS_TELEGRAM", "SHENBAO_OFFICERS_WECOM", "SHENBAO_OCR", "SHENBAO_OCR_INTERVAL",
-    "SHENBAO_LOG_FORMAT", "SHENBAO_WEB", "SHENBAO_WEB_LISTEN", "SHENBAO_WEB_PORT", "SHENBAO_WEB_URL",
+    "SHENBAO_LOG_FORMAT", "SHENBAO_CACHE_DIR", "SHENBAO_WEB", "SHENBAO_WEB_LISTEN", "SHENBAO_WEB_PORT", "SHENBAO_WEB_URL",
     "SHENBAO_WEB_LINK_MINUTES", "SHENBAO_WEB_SESSION_HOURS", "SHENBAO_DINGTALK_CLIENT_ID",
     "SHENBAO_DINGTALK_CLIENT_SECRET", "SHENBAO_DINGTALK_ROBOT_CODE", "SHENBAO_DINGTALK_ENDPOINT",
     "SHENBAO_OFFICERS_DINGTALK",
@@ -270,6 +270,13 @@ class Settings:
         if self.sqlite_path is not None:
             return f"SQLite {self.sqlite_path}"
         return "PostgreSQL " + re.sub(r"(://[^:/@]+:)[^@]+@", r"\1***@", self.database_url)
+
+    @property
+    def cache_dir(self) -> Path:
+        """Derived data built once (the gazetteer, the chat's trained models): ``SHENBAO_CACHE_DIR`` or
+        ``<data dir>/cache``. Safe to delete: rebuilt on the next run."""
+        raw = self.environ.get("SHENBAO_CACHE_DIR")
+        return Path(raw).expanduser().resolve() if raw else self.data_dir / "cache"
 
 
 def _imap_accounts(env: Mapping[str, str]) -> tuple[ImapAccount, ...]:

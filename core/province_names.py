@@ -2,8 +2,10 @@
 traditional characters (廣東省), pinyin (Guangdong, guang dong sheng, GD is too short to guess), a
 计划单列市 or a city selected in an earlier round (深圳 → 广东省), and otherwise "did you mean".
 
-Used by the CLI; the chat's own gazetteer (issue 13) may replace the city table when it lands — the
-function's contract (``resolve_province(call, text) -> Province`` or ``UnknownProvince``) stays.
+The gazetteer resolver the chat uses (``core.places``: every prefecture-level city, short and former names,
+pinyin) answers first; this module adds what people type at a terminal on top — the official romanisations
+(Shaanxi ≠ Shanxi), English names (Inner Mongolia, Tibet), pinyin with 省/sheng suffixes — and returns the
+call's ``Province`` or raises ``UnknownProvince`` with Chinese and English "did you mean" lines.
 """
 from __future__ import annotations
 
@@ -72,7 +74,9 @@ def _names(call: CallConfig) -> dict[str, str]:
     return out
 
 
-def resolve_province(call: CallConfig, text: str) -> Province:
+def resolve_province(call: CallConfig, text: str, cache_dir=None) -> Province:
+    from core import places
+
     raw = (text or "").strip()
     if not raw:
         raise UnknownProvince(raw, [])
@@ -81,6 +85,13 @@ def resolve_province(call: CallConfig, text: str) -> Province:
     except KeyError:
         pass
     names = _names(call)
+    key = _SUFFIX.sub("", _key(raw))
+    if key in names and key.isascii():           # official romanisation / English first: shaanxi, tibet
+        return call.province(names[key])
+    try:
+        return call.province(places.resolve_province(raw, call, cache_dir))
+    except places.UnknownProvince as exc:
+        gaz_suggestions = list(exc.suggestions)
     simplified = _t2s().convert(raw)
     for cand in (simplified, _key(raw), _SUFFIX.sub("", _key(raw))):
         if cand in names:
@@ -91,7 +102,7 @@ def resolve_province(call: CallConfig, text: str) -> Province:
     pool = {n: p for n, p in names.items() if n.isascii() == _key(raw).isascii()}
     close = difflib.get_close_matches(_key(simplified), list(pool), n=5, cutoff=0.6)
     seen: list[str] = []
-    for c in close:
-        if pool[c] not in seen:
-            seen.append(pool[c])
+    for c in [*(pool[c] for c in close), *gaz_suggestions]:
+        if c not in seen:
+            seen.append(c)
     raise UnknownProvince(raw, seen[:3])

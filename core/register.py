@@ -123,6 +123,14 @@ def _receipt_row(r: Receipt, call: CallConfig) -> ReceiptRow:
                       str(r.time_source), call.is_on_time(r.received_at))
 
 
+def _container_ids(docs: list, current: list, on_time_ids: list[int]) -> set[int]:
+    """Archives, mails and split sets whose problems still matter: those of the latest on-time submission
+    and of every submission that still supplies a current document (an encrypted zip, a missing volume).
+    A container of a submission wholly replaced by a later one is history (see ``resubmission``)."""
+    live = {d.submission_id for d in current} | ({on_time_ids[-1]} if on_time_ids else set())
+    return {d.id for d in docs if (d.analysis or {}).get("container") and d.submission_id in live}
+
+
 async def build_register(call: CallConfig, now: datetime, province: str | None = None) -> Register:
     """Read the register from the database (all units, or one ``province``)."""
     subs = await Submission.filter(call_id=call.id).order_by("first_received_at", "id")
@@ -154,7 +162,7 @@ async def build_register(call: CallConfig, now: datetime, province: str | None =
         frows = [FindingRow(f.code, str(f.severity), f.message, f.clause, f.section, f.scope,
                             sub_ref.get(f.submission_id), f.figures)
                  for f in findings if f.province == name and (f.scope == "dossier" or f.submission_id in sub_ref)]
-        cur_ids = {x.id for x in current}
+        cur_ids = {x.id for x in current} | _container_ids(list(docs), current, on_time_ids)
         on_time_set = set(on_time_ids)
         frows += [FindingRow(f.code, str(f.severity), f.message, f.clause, f.section, f.scope,
                              sub_ref.get(f.submission_id), f.figures)

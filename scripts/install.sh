@@ -6,18 +6,25 @@
 #   scripts/install.sh --test    + what the test suite uses (Dovecot, PostgreSQL, Chromium for the web desk tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-want_test=0; want_demo=0
-[ "${1:-}" = "--test" ] && want_test=1
-[ "${1:-}" = "--demo" ] && want_demo=1
+want_test=0; want_demo=0; want_bench=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) want_test=1 ;;
+    --demo) want_demo=1 ;;     # dovecot-imapd: `shenbao demo` watches both mailboxes over a local IMAP server
+    --bench) want_bench=1 ;;   # benchmarks/reading_corpus: ImageMagick and the .[bench] Python packages
+  esac
+done
 
 # postgresql-client: pg_dump/pg_restore for `shenbao backup`/`restore` with DATABASE_URL (SQLite needs nothing)
 RUNTIME_DEBS=(python3-venv tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui
-              p7zip-full libarchive-tools poppler-utils postgresql-client)
+              p7zip-full libarchive-tools poppler-utils openssl jbig2dec postgresql-client)   # openssl: OFD SM2 seals; jbig2dec: OFD scans
 DEMO_DEBS=(dovecot-imapd)
-TEST_DEBS=(dovecot-imapd postgresql procps chromium)
+TEST_DEBS=(dovecot-imapd postgresql procps zip chromium)   # zip: split-zip (.z01) test archives; chromium: web desk tests
+BENCH_DEBS=(imagemagick)
 debs=("${RUNTIME_DEBS[@]}")
 [ $want_test = 1 ] && debs+=("${TEST_DEBS[@]}")
 [ $want_demo = 1 ] && debs+=("${DEMO_DEBS[@]}")
+[ $want_bench = 1 ] && debs+=("${BENCH_DEBS[@]}")
 
 missing=()
 for p in "${debs[@]}"; do
@@ -42,8 +49,11 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "== installing Python packages"
 .venv/bin/pip install -q --disable-pip-version-check -U pip >/dev/null
-if [ $want_test = 1 ]; then
-  .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+extras=()
+[ $want_test = 1 ] && extras+=(test)
+[ $want_bench = 1 ] && extras+=(bench)
+if [ ${#extras[@]} -gt 0 ]; then
+  .venv/bin/pip install -q --disable-pip-version-check -e ".[$(IFS=,; echo "${extras[*]}")]"
 else
   .venv/bin/pip install -q --disable-pip-version-check -e .
 fi

@@ -84,7 +84,7 @@ async def province(request: web.Request) -> web.Response:
     from core.province_names import UnknownProvince, resolve_province
 
     try:
-        name = resolve_province(services.call, request.match_info["name"]).name
+        name = resolve_province(services.call, request.match_info["name"], services.settings.cache_dir).name
     except UnknownProvince as exc:
         return _page(request, "message.html", {"title": "未知省份", "heading": "未知省份", "text": exc.zh()}, status=404)
     if name != request.match_info["name"]:

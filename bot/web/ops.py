@@ -80,7 +80,7 @@ async def collect_metrics(services: Services) -> dict:
     from bot.health import mailbox_health
     from core.register import build_register
     from core.vocabulary import OutboxStatus, ReceiptStatus
-    from intake.ocr_backlog import pending_documents
+    from models.submission import Document
     from models.outbox import OutboxMessage
     from models.receipt import Receipt
 
@@ -100,7 +100,8 @@ async def collect_metrics(services: Services) -> dict:
                    "shunted": await Receipt.filter(status=ReceiptStatus.SHUNTED).count(),
                    "outbox_pending": await OutboxMessage.filter(status=OutboxStatus.PENDING).count(),
                    "outbox_failed": await OutboxMessage.filter(status=OutboxStatus.FAILED).count()},
-        "ocr_backlog": len(await pending_documents(10_000)),
+        "ocr_backlog": sum(1 for a in await Document.filter(pages__not_isnull=True).values_list("analysis", flat=True)
+                           if ((a or {}).get("ocr") or {}).get("status") == "pending"),   # as intake.ocr_backlog
         "units": reg.counts(),
         "mailbox_up": {h.key: (1 if h.state == "ok" else 0) for h in mb if h.state != "unwatched"},
         "seconds_to_deadline": (services.call.deadline - now).total_seconds(),

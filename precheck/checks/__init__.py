@@ -17,7 +17,7 @@ from precheck.checks.cities import CityPreviouslySelected, QuotaExceeded
 from precheck.checks.context import (SCOPES, Check, DocumentContext, DossierContext, MessageContext,
                                      SubmissionContext)
 from precheck.checks.cover_letter import NoSealDetected, NotJointIssuance, NotScanned
-from precheck.checks.files import LinkOnlyAttachment, UnreadableAttachment
+from precheck.checks.files import ElectronicSealInvalid, ForwardedMail, LinkOnlyAttachment, UnreadableAttachment
 from precheck.checks.mailboxes import OneMailboxOnly
 from precheck.checks.money_time import PeriodLimit, SubsidyCap
 from precheck.checks.pages import NonA4Pages, PlanOverPageLimit, TotalOverPageLimit
@@ -34,7 +34,9 @@ log = logging.getLogger("shenbao.precheck.checks")
 CHECKS: tuple[Check, ...] = (
     # one e-mail's body and each of its files, while they are analysed
     LinkOnlyAttachment(),
+    ForwardedMail(),
     UnreadableAttachment(),
+    ElectronicSealInvalid(),
     # one submission: its time and its sender
     LateArrival(),
     BorderlineSentBeforeDeadline(),

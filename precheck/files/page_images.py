@@ -12,8 +12,12 @@ MIN_SEAL_MM, MAX_SEAL_MM = 25.0, 70.0        # official seals are 38–45 mm; a 
 
 
 def render_pdf_pages(data: bytes, indexes: list[int], dpi: int):
-    """Yield (index, PIL image) for the given 0-based pages (pypdfium2)."""
+    """Yield (index, PIL image) for the given 0-based pages (pypdfium2). A page pdfium cannot draw as it is
+    (a CropBox outside the page: "Crop exceeds page dimensions") is repaired first (``pdf_repair.renderable``);
+    one that still cannot be drawn is left out, so one bad page never stops the others."""
     import pypdfium2 as pdfium
+
+    from precheck.files.pdf_repair import renderable
 
     pdf = pdfium.PdfDocument(data)
     try:
@@ -22,7 +26,13 @@ def render_pdf_pages(data: bytes, indexes: list[int], dpi: int):
             if 0 <= i < n:
                 page = pdf[i]
                 try:
-                    yield i, page.render(scale=dpi / 72).to_pil()
+                    if not renderable(page):
+                        continue
+                    try:
+                        img = page.render(scale=dpi / 72).to_pil()
+                    except pdfium.PdfiumError:
+                        continue
+                    yield i, img
                 finally:
                     page.close()
     finally:
@@ -32,6 +42,9 @@ def render_pdf_pages(data: bytes, indexes: list[int], dpi: int):
 def image_frames(data: bytes, indexes: list[int]):
     from PIL import Image, ImageSequence
 
+    from precheck.files.pictures import register_heif
+
+    register_heif()
     with Image.open(io.BytesIO(data)) as im:
         for i, frame in enumerate(ImageSequence.Iterator(im)):
             if i in indexes:

@@ -150,3 +150,11 @@ def test_procfile_release_step_runs_with_honcho_as_the_readme_writes_it(tmp_path
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
     assert "up to date" in p.stdout and (tmp_path / "data" / "shenbao.sqlite3").exists()
+
+
+def test_every_documented_variable_is_known_to_the_typo_warning():
+    """config.settings.KNOWN_VARIABLES is what `unknown variable` warnings compare with: a variable added to
+    .env.example (and the code) must be added there too, or every start warns about it."""
+    from config.settings import KNOWN_VARIABLES
+
+    assert set(documented()) == set(KNOWN_VARIABLES), set(documented()) ^ set(KNOWN_VARIABLES)
