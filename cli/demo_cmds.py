@@ -58,11 +58,14 @@ async def cmd_demo(args, services: Services) -> int:
     show = f"{prog} --data-dir {raw}"
     say(f"\n演示完成，用时 {res.seconds:.0f} 秒（生成邮件 {res.timings.get('build', 0):.0f} 秒，收件处理 "
         f"{res.timings.get('intake', 0):.0f} 秒，OCR {res.timings.get('ocr', 0):.0f} 秒）；"
-        f"{res.delivered} 封邮件，{res.receipts} 份收件记录，{'SMTP + IMAP' if res.imap else '仅 SMTP'}。")
+        f"{res.delivered} 封邮件，{res.receipts} 份收件记录，{'SMTP + IMAP（两个邮箱都经 IMAP 监视）' if res.imap else '仅 SMTP'}；"
+        f"回执 {res.receipts_sent} 封，汇总邮件{'已发出' if res.digest_mailed else '未发出'}（本地 SMTP 收件箱）。")
     say(f"日志：{log_path}\n\n继续体验（同一份数据）：\n"
         f"  {show} chat --as-province 广东省     # 以广东省联系人身份提问\n"
         f"  {show} chat --officer                # 以部里工作人员身份（/overview、/unidentified、/assign …）\n"
         f"  {show} register                      # 收件登记\n"
         f"  {show} digest                        # 按当前时间重新生成汇总\n"
-        "正式运行：见 docs/deploy.md（shenbao intake、shenbao bot，或用 Procfile：honcho start release && honcho start intake bot）。")
+        f"  {show} web                           # 网页收件台 http://127.0.0.1:8090/（命令会打印一次性登录链接）\n"
+        "正式运行：见 docs/deploy.md（shenbao intake、shenbao bot，或用 Procfile："
+        ".venv/bin/honcho start release && .venv/bin/honcho start intake bot）。")
     return 0

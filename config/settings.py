@@ -62,7 +62,7 @@ KNOWN_VARIABLES = frozenset({
     "SHENBAO_LOG_FORMAT", "SHENBAO_CACHE_DIR", "SHENBAO_WEB", "SHENBAO_WEB_LISTEN", "SHENBAO_WEB_PORT", "SHENBAO_WEB_URL",
     "SHENBAO_WEB_LINK_MINUTES", "SHENBAO_WEB_SESSION_HOURS", "SHENBAO_DINGTALK_CLIENT_ID",
     "SHENBAO_DINGTALK_CLIENT_SECRET", "SHENBAO_DINGTALK_ROBOT_CODE", "SHENBAO_DINGTALK_ENDPOINT",
-    "SHENBAO_OFFICERS_DINGTALK",
+    "SHENBAO_OFFICERS_DINGTALK", "SHENBAO_WECOM_BOT_ID", "SHENBAO_WECOM_BOT_SECRET", "SHENBAO_WECOM_BOT_URL",
     "SHENBAO_TEST_PG", "SHENBAO_FAULT_PAUSE", "SHENBAO_FAULT_MARKER",
 })
 
@@ -226,6 +226,14 @@ class WebSettings:
 
 
 @dataclass(frozen=True)
+class WeComBotSettings:
+    """WeCom 智能机器人 over its long connection (an outgoing WebSocket; no callback URL, no AES)."""
+    bot_id: str
+    secret: str = field(repr=False)
+    url: str = "wss://openws.work.weixin.qq.com"
+
+
+@dataclass(frozen=True)
 class DingTalkSettings:
     """DingTalk (钉钉) enterprise-internal robot over the Stream protocol (no public callback URL)."""
     client_id: str
@@ -249,6 +257,7 @@ class Settings:
     relay: RelaySettings | None = None
     web: WebSettings = field(default_factory=WebSettings)
     dingtalk: DingTalkSettings | None = None
+    wecom_bot: WeComBotSettings | None = None
     ocr: bool = True                          # the intake runs background OCR while its worker is idle
     ocr_interval: float = 20.0
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)   # what this was read from
@@ -354,6 +363,16 @@ def _web(env: Mapping[str, str]) -> WebSettings:
                        session_hours=_int(env, "SHENBAO_WEB_SESSION_HOURS", 12))
 
 
+def _wecom_bot(env: Mapping[str, str]) -> WeComBotSettings | None:
+    if not env.get("SHENBAO_WECOM_BOT_ID"):
+        return None
+    url = env.get("SHENBAO_WECOM_BOT_URL") or "wss://openws.work.weixin.qq.com"
+    if not re.match(r"^wss?://", url):
+        raise SettingsError(f"SHENBAO_WECOM_BOT_URL must start with wss://, got {url!r}")
+    return WeComBotSettings(bot_id=_secret(env, "SHENBAO_WECOM_BOT_ID"),
+                            secret=_secret(env, "SHENBAO_WECOM_BOT_SECRET"), url=url)
+
+
 def _dingtalk(env: Mapping[str, str]) -> DingTalkSettings | None:
     if not env.get("SHENBAO_DINGTALK_CLIENT_ID"):
         return None
@@ -389,5 +408,5 @@ def load_settings(environ: Mapping[str, str], data_dir: str | Path | None = None
         smtp_host=env.get("SHENBAO_SMTP_HOST", "127.0.0.1"), smtp_port=_int(env, "SHENBAO_SMTP_PORT", 8025),
         smtp_max_size=_int(env, "SHENBAO_SMTP_MAX_SIZE", 64 * 2**20), imap_accounts=_imap_accounts(env),
         outgoing=_outgoing(env), telegram=_telegram(env), wecom=_wecom(env), relay=_relay(env), web=_web(env),
-        dingtalk=_dingtalk(env),
+        dingtalk=_dingtalk(env), wecom_bot=_wecom_bot(env),
         ocr=_bool(env, "SHENBAO_OCR", True), ocr_interval=_float(env, "SHENBAO_OCR_INTERVAL", 20.0), environ=env)

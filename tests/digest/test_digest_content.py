@@ -124,6 +124,6 @@ async def test_same_slot_twice_queues_nothing_new(outdb, tmp_path, call):
     out = s.settings.outgoing
     await fixture_units.build(s, "morning")
     keys = await queue_digest(s, out, slot="daily:x", kind="daily", slot_at=MORNING, now=MORNING)
-    assert len(keys) == 4                      # 2 staff e-mails + telegram officer + wecom officer
+    assert len(keys) == 6                      # 2 staff e-mails + telegram officer + wecom officer (text, card, xlsx)
     assert await queue_digest(s, out, slot="daily:x", kind="daily", slot_at=MORNING, now=MORNING) == []
     assert await ScheduledRun.filter(kind="digest").count() == 1
