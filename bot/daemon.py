@@ -94,7 +94,13 @@ async def start_wecom(services: Services, engine: Engine):
 async def start_web_desk(services: Services):
     from bot.web import app as webapp
 
-    runner, address = await webapp.start_web(services)
+    try:
+        runner, address = await webapp.start_web(services)
+    except OSError as exc:       # e.g. the port is taken: chat, digests and alerts matter more than the desk
+        w = services.settings.web
+        log.error("web desk not started: cannot listen on %s:%s (%s); set SHENBAO_WEB_PORT or SHENBAO_WEB=off",
+                  w.listen, w.port, exc.strerror or exc)
+        return None
     return runner.cleanup
 
 
@@ -128,8 +134,8 @@ async def run_daemon(services: Services, stop_event: asyncio.Event | None = None
     engine.warm()
     s = services.settings
     stoppers = []
-    if s.web.enabled:
-        stoppers.append(await start_web_desk(services))
+    if s.web.enabled and (stop_web := await start_web_desk(services)) is not None:
+        stoppers.append(stop_web)
     if s.telegram:
         stoppers.append(await start_telegram(services, engine))
     if s.wecom:
