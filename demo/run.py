@@ -91,29 +91,39 @@ async def _outcome(services: Services) -> str:
 
 async def deliver_all(services: Services, clock: FixedClock, daemon, scenarios, imap: LocalImapServer | None,
                       p: Progress) -> tuple[int, int]:
-    """Each scenario at its arrival time: SMTP (and IMAP APPEND for one mailbox); wait until processed."""
-    call, total = services.call, 0
-    host = services.settings.smtp_host
-    for i, s in enumerate(scenarios, 1):
-        clock.set(s.arrives_at)
-        local = call.to_local(s.arrives_at)
-        by_smtp = [k for k in s.mailboxes if imap is None or k != IMAP_MAILBOX]
-        by_imap = [k for k in s.mailboxes if imap is not None and k == IMAP_MAILBOX]
-        t = time.perf_counter()
-        parts = []
-        if by_smtp:
-            await smtp_deliver(host, daemon.smtp_port, s.sender, [call.mailbox(k).address for k in by_smtp],
-                               s.message)
-            parts.append("SMTP→" + "+".join(by_smtp) + " ✓")
-        for k in by_imap:
-            await imap_append(imap.host, imap.port, k, imap.password, s.delivered(k), s.arrives_at)
-            parts.append(f"IMAP APPEND→{k} ✓")
-        total += len(s.mailboxes)
-        await wait_processed(total)
-        outcome = await _outcome(services)
-        p.step(f"{i:2d}/{len(scenarios)} 已投递并处理  {local:%m-%d %H:%M:%S}  {s.title}")
-        p.say(f"{'':9}{'  '.join(parts)}  → {outcome}（{time.perf_counter() - t:.1f} s）")
+    """All scenarios in arrival order (a progress bar on a terminal); returns (delivered, receipts expected)."""
+    from cli.progress import progress
+
+    total = 0
+    with progress("投递示例申报", len(scenarios)) as bar:
+        for i, s in enumerate(scenarios, 1):
+            total = await _deliver_one(services, clock, daemon, s, i, len(scenarios), imap, p, total)
+            bar.advance()
     return len(scenarios), total
+
+
+async def _deliver_one(services, clock, daemon, s, i: int, n: int, imap, p: Progress, total: int) -> int:
+    """One scenario at its arrival time: SMTP (and IMAP APPEND for one mailbox); wait until processed."""
+    call, host = services.call, services.settings.smtp_host
+    clock.set(s.arrives_at)
+    local = call.to_local(s.arrives_at)
+    by_smtp = [k for k in s.mailboxes if imap is None or k != IMAP_MAILBOX]
+    by_imap = [k for k in s.mailboxes if imap is not None and k == IMAP_MAILBOX]
+    t = time.perf_counter()
+    parts = []
+    if by_smtp:
+        await smtp_deliver(host, daemon.smtp_port, s.sender, [call.mailbox(k).address for k in by_smtp],
+                           s.message)
+        parts.append("SMTP→" + "+".join(by_smtp) + " ✓")
+    for k in by_imap:
+        await imap_append(imap.host, imap.port, k, imap.password, s.delivered(k), s.arrives_at)
+        parts.append(f"IMAP APPEND→{k} ✓")
+    total += len(s.mailboxes)
+    await wait_processed(total)
+    outcome = await _outcome(services)
+    p.step(f"{i:2d}/{n} 已投递并处理  {local:%m-%d %H:%M:%S}  {s.title}")
+    p.say(f"{'':9}{'  '.join(parts)}  → {outcome}（{time.perf_counter() - t:.1f} s）")
+    return total
 
 
 async def run_ocr(services: Services, budget: float, p: Progress) -> int:
