@@ -70,7 +70,8 @@ async def _timeline(services: Services, row, audit) -> list[dict]:
     for e in audit:
         detail = e.detail or {}
         reason = detail.get("reason") if isinstance(detail, dict) else None
-        extra = {k: v for k, v in detail.items() if k in ("status", "date", "tracking", "kind", "cities", "previous")} \
+        extra = {k: v for k, v in detail.items() if k in ("status", "date", "tracking", "kind", "cities", "previous")
+                 and v not in (None, "", [])} \
             if isinstance(detail, dict) else {}
         ev.append({"at": e.at, "kind": "officer",
                    "text": f"{ACTION_ZH.get(e.action, e.action)}（{e.actor}）"
