@@ -31,7 +31,7 @@ async def test_digest_mail_headers_parts_and_xlsx(outdb, tmp_path, call, smtp_si
     await queue_digest(s, s.settings.outgoing, slot="daily:2023-03-26T08:30+08:00", kind="daily",
                        slot_at=MORNING, now=MORNING)
     res = await drain(email_only(s, host, port), s.clock)
-    assert (res.sent, res.skipped) == (2, 2)             # the two chat rows wait for the bot process
+    assert (res.sent, res.skipped) == (2, 4)             # chat rows (text; the WeCom card and xlsx) wait for the bot
     assert len(sink.messages) == 2
     mail_from, rcpts, msg = sink.messages[0]
     assert mail_from == "shenbao@mof.example.cn" and rcpts == ["staff1@mof.example.cn"]
