@@ -42,11 +42,6 @@ def rule_answer(call: CallConfig, rule_id: str) -> A.RuleAnswer | A.OpenAnswer:
     if rule_id.startswith("O"):
         o = next(x for x in call.open_questions if x.id == rule_id)
         ids = [rid for rid in dict.fromkeys(_related_rules(f"{o.text} {o.text_zh}")) if rid in {r.id for r in call.rules}]
-        if not ids:
-            from bot.normalize import normalize
-            from bot.retrieval import index_for
-
-            ids = [h.id for h in index_for(call).search(normalize(o.text_zh), k=4) if h.id.startswith("R")][:1]
         related = [rule_item(call, rid) for rid in ids]
         return A.OpenAnswer(o.id, o.text_zh or o.text, o.practice_zh, contacts(call), related)
     return A.RuleAnswer([rule_item(call, rule_id)])

@@ -1,12 +1,16 @@
-"""The conversation engine: text in → intent → authorization → answer (data) → rendered text.
+"""The conversation engine: text in → understanding → authorization → answer (data) → rendered text.
 
-Adapters call ``await engine.handle(caller, text)``; nothing channel-specific happens here.
+Adapters call ``await engine.handle(caller, text)``; nothing channel-specific happens here. Commands
+(``/status``) and binding codes go through ``bot.intents``; free text through ``bot.understand`` (readings
+with confidence, several per message) and ``bot.answering``, with per-chat dialogue state (``bot.dialogue``,
+in memory). ``Reply.meta`` says what the answer is (kind, the rule and open-question ids it rests on, the
+verdict), for adapters, logs and the evaluation.
 """
 from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.services import Services
 
@@ -14,7 +18,8 @@ from bot import answer_types as A
 from bot import officer_cmds
 from bot import compose as queries
 from bot.access import CONTACT, OFFICER, PUBLIC, BindingError, Caller, Identity, identify, officer_ids, redeem
-from bot.intents import DATA_INTENTS, OFFICER_INTENTS, Intent, classify
+from bot.dialogue import DialogueStore
+from bot.intents import DATA_INTENTS, OFFICER_INTENTS, Intent, classify, is_free_text
 from bot.render import render
 
 log = logging.getLogger("shenbao.bot")
@@ -26,6 +31,11 @@ class Reply:
     answer: object
     intent: str
     role: str
+    meta: A.Meta = field(default_factory=lambda: A.Meta("error"))
+
+    @property
+    def kind(self) -> str:
+        return self.meta.kind
 
 
 def incident_ref() -> str:
@@ -38,19 +48,41 @@ class Engine:
         self.services = services
         self.call = services.call
         self.officers = officer_ids(services)
+        self.cache_dir = services.settings.cache_dir
+        self.dialogue = DialogueStore()
+        self._answerer = None
+
+    @property
+    def answerer(self):
+        if self._answerer is None:
+            from bot.answering import Answerer
+            from bot.slots import use_cache_dir
+            from bot.understand import understander_for
+
+            use_cache_dir(self.cache_dir)
+            self._answerer = Answerer(self.services, understander_for(self.call, self.cache_dir))
+        return self._answerer
 
     def warm(self) -> None:
-        """Load the segmentation dictionaries, the place-name tagger and OpenCC now, not on the first question."""
-        classify("山东能报青岛和济南两个吗？實施方案幾頁", self.call)
+        """Load (or train and cache) the models, the gazetteer and OpenCC now, not on the first question."""
+        self.answerer.u.read("山东能报青岛和济南两个吗 實施方案幾頁")
 
     async def handle(self, caller: Caller, text: str) -> Reply:
         """Answer one message. Never raises: a failure is logged with its incident reference and the asker
         gets a Chinese apology quoting that reference (the error boundary every adapter relies on)."""
         try:
             ident = await identify(self.services, caller, self.officers)
+            if is_free_text(text):
+                from bot.normalize import normalize
+
+                key = f"{caller.channel}:{caller.user_id}:{caller.chat_id or ''}"
+                state = self.dialogue.get(key, self.services.clock.now())
+                answer = await self.answerer.answer(caller, ident, normalize(text), state)
+                m = A.meta(answer)
+                return Reply(render(answer), answer, m.kind, ident.role, m)
             intent = classify(text, self.call)
             answer = await self.answer(caller, ident, intent)
-            return Reply(render(answer), answer, intent.name, ident.role)
+            return Reply(render(answer), answer, intent.name, ident.role, A.meta(answer))
         except Exception:
             ref = incident_ref()
             log.exception("chat %s:%s: answer failed (incident %s)", caller.channel, caller.user_id, ref)
@@ -90,8 +122,9 @@ class Engine:
             return A.ActionDone(f"已解除与{ident.province}的绑定")
         if name == "rules" and not it.args:
             return A.Help(ident.role, ident.province)
-        if name in ("rule", "open_question"):
-            return queries.rule_answer(call, it.rule_id)
+        if name == "rules":
+            st = self.dialogue.get(f"{caller.channel}:{caller.user_id}:{caller.chat_id or ''}", s.clock.now())
+            return await self.answerer.answer(caller, ident, it.text, st)
         if name == "contacts":
             return A.ContactsAnswer(queries.contacts(call))
         if name == "mailboxes":

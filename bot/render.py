@@ -50,8 +50,47 @@ def _help(a: A.Help) -> str:
     return _join([head, t("help", sec, province=a.province or "")])
 
 
+def _verdict(v: A.Verdict | None) -> str:
+    if v is None:
+        return ""
+    key = "depends" if v.ok is None else ("yes" if v.ok else "no")
+    lines = [t("verdict", key, conclusion=v.conclusion)]
+    if v.lines:
+        lines.append(t("verdict", "head"))
+        lines.extend(t("verdict", "line", line=x) for x in v.lines)
+    return _join(lines)
+
+
 def _rule_answer(a: A.RuleAnswer) -> str:
-    return _join([*(_rule(r) for r in a.items), a.note])
+    return _join([_verdict(a.verdict), *(_rule(r) for r in a.items), a.note])
+
+
+def _abstain(a: A.AbstainAnswer) -> str:
+    related = t("abstain", "related", items=_join(_rule(r) for r in a.related)) if a.related else ""
+    return t("abstain", "unsure" if a.unsure else "main", topic=a.topic, contacts=_contacts(a.contacts),
+             related=related)
+
+
+def _scope(a: A.ScopeAnswer) -> str:
+    return _join([t("scope"), t("scope", "contact", province=a.province) if a.role == "contact" else ""])
+
+
+def _ask_back(a: A.AskBack) -> str:
+    return _join([t("ask_back", question=a.question),
+                  t("ask_back", "understood", understood=a.understood) if a.understood else ""])
+
+
+def _multi(a: A.MultiAnswer) -> str:
+    return "\n\n".join(t("multi", "part", n=i, body=render(p)) for i, p in enumerate(a.parts, 1))
+
+
+def _confirm(a: A.ConfirmAction) -> str:
+    return _join(t("confirm", command=a.command, summary=a.summary, note=a.note).splitlines())
+
+
+def _notice(a: A.NoticeAnswer) -> str:
+    return t("notice", title=a.title, doc_no=a.doc_no, issuers="、".join(a.issuers), signed=a.signed,
+             published=a.published)
 
 
 def _open(a: A.OpenAnswer) -> str:
@@ -71,8 +110,8 @@ def _mailboxes(a: A.MailboxesAnswer) -> str:
 
 def _deadline(a: A.DeadlineAnswer) -> str:
     body = t("deadline", text=a.deadline_text, local=a.deadline_local, clause=a.clause, section=a.section,
-             outcome=a.late_outcome, remaining=a.remaining)
-    return _join([body, t("deadline", "own", status=a.own_status) if a.own_status else ""])
+             outcome=a.late_outcome, remaining=a.remaining, weekday=a.weekday or "")
+    return _join([_verdict(a.verdict), body, t("deadline", "own", status=a.own_status) if a.own_status else ""])
 
 
 def _materials(a: A.MaterialsAnswer) -> str:
@@ -82,8 +121,13 @@ def _materials(a: A.MaterialsAnswer) -> str:
 
 
 def _quota(a: A.QuotaAnswer) -> str:
+    if a.verdict is not None:
+        prev = _join(t("quota", "previous", city=c, year=y) for c, y in a.previously_selected)
+        cp = (t("quota", "cp", cp=a.cp_city) if a.cp_city else t("quota", "no_cp")) if a.province else ""
+        return _join([_verdict(a.verdict), prev, (f"{a.province}：" + cp.lstrip("；")) if a.province and a.cp_city
+                      else "", *(_rule(r) for r in a.items)])
     if a.province is None:
-        head = t("quota", "general")
+        head = t("quota", "general", cps=a.cp_city or "")
     elif a.allowed is None:
         head = t("quota", "province", province=a.province, quota=a.quota,
                  cp=t("quota", "cp", cp=a.cp_city) if a.cp_city else t("quota", "no_cp"))
@@ -109,8 +153,12 @@ def _dossier(a: A.DossierAnswer) -> str:
              else t("dossier", "no_paper"))
     late = _join(t("dossier", "late", ref=r, at=at) for r, at in a.late_submissions)
     parts = [t("dossier", "head", province=a.province, status=a.status_zh, remaining=a.remaining)]
+    parts += [t("dossier", "lead", line=x) for x in a.lead]
+    parts.append(_verdict(a.verdict))
     if a.focus in ("all", "receipt"):
         parts += [t("dossier", "mailboxes", boxes=boxes), late]
+    if a.submissions:
+        parts.append(t("dossier", "submissions", lines=_join(t("dossier", "submission", line=x) for x in a.submissions)))
     if a.focus in ("all", "receipt", "missing"):
         pages = t("dossier", "pages", total=a.pages_total, filing_max=a.filing_max_pages, plan_max=a.plan_max_pages) \
             if a.pages_total is not None else ""
@@ -125,14 +173,22 @@ def _dossier(a: A.DossierAnswer) -> str:
         parts.append(t("dossier", "cities", cities="、".join(a.cities)))
     if a.override_reason and a.officer_view:
         parts.append(t("dossier", "override", reason=a.override_reason))
+    if a.basis:
+        parts.append(_join([t("dossier", "basis_head"), *(_rule(r) for r in a.basis)]))
     return "\n".join(p for p in parts if p)
 
 
 def _overview(a: A.OverviewAnswer) -> str:
     filed = "、".join(f"{p}（{n}项错误）" if n else p for p, n in a.filed) or "无"
-    return t("overview", filed_n=a.counts.get("filed", 0), late_n=a.counts.get("late", 0),
+    main = t("overview", filed_n=a.counts.get("filed", 0), late_n=a.counts.get("late", 0),
              not_filed_n=a.counts.get("not_filed", 0), unidentified=a.unidentified, filed=filed,
              late="、".join(a.late) or "无", not_filed="、".join(a.not_filed) or "无", remaining=a.remaining)
+    return _join([*a.lead, main,
+                  t("overview", "late_detail", lines="；".join(a.late_detail)) if a.late_detail else "",
+                  t("overview", "problems", lines=_join("· " + x for x in a.problems)) if a.problems else "",
+                  t("overview", "one_mailbox", provinces="、".join(a.one_mailbox)) if a.one_mailbox else "",
+                  t("overview", "paper", provinces="、".join(a.paper)) if a.paper else t("overview", "no_paper"),
+                  t("overview", "unidentified_refs", refs="、".join(a.unidentified_refs)) if a.unidentified_refs else ""])
 
 
 def _unidentified(a: A.UnidentifiedAnswer) -> str:
@@ -152,6 +208,8 @@ _RENDERERS = {
     A.Help: _help, A.RuleAnswer: _rule_answer, A.OpenAnswer: _open, A.ContactsAnswer: _contacts_answer,
     A.MailboxesAnswer: _mailboxes, A.DeadlineAnswer: _deadline, A.MaterialsAnswer: _materials, A.QuotaAnswer: _quota,
     A.DossierAnswer: _dossier, A.OverviewAnswer: _overview, A.UnidentifiedAnswer: _unidentified, A.Refusal: _refusal,
+    A.AbstainAnswer: _abstain, A.ScopeAnswer: _scope, A.AskBack: _ask_back, A.MultiAnswer: _multi,
+    A.ConfirmAction: _confirm, A.NoticeAnswer: _notice,
     A.ActionDone: lambda a: t("action", "done", message=a.message),
     A.ActionFailed: lambda a: _join([t("action", "failed", message=a.message), a.usage]),
     A.CodeIssued: lambda a: t("binding", "issued", province=a.province, code=a.code, expires=a.expires),

@@ -46,6 +46,7 @@ class DocumentRow:
     kind: str | None
     pages: int | None
     submission: str
+    page_detail: dict | None = None      # the A4 arithmetic (sheets, non-A4 pages): precheck.files.geometry
 
 
 @dataclass
@@ -56,6 +57,7 @@ class SubmissionRow:
     first_received_at: datetime
     on_time: bool
     receipts: list[ReceiptRow] = field(default_factory=list)
+    date_sent: datetime | None = None    # the sender's Date: header (UTC), as parsed
 
 
 @dataclass
@@ -133,15 +135,23 @@ def _container_ids(docs: list, current: list, on_time_ids: list[int]) -> set[int
 
 async def build_register(call: CallConfig, now: datetime, province: str | None = None) -> Register:
     """Read the register from the database (all units, or one ``province``)."""
-    subs = await Submission.filter(call_id=call.id).order_by("first_received_at", "id")
+    q = Submission.filter(call_id=call.id)
+    if province:                                   # one unit: read only its rows
+        q = q.filter(province=province)
+    subs = await q.order_by("first_received_at", "id")
     receipts = await Receipt.filter(submission_id__in=[s.id for s in subs]).order_by("received_at", "id") \
         if subs else []
     by_sub: dict[int, list[Receipt]] = {}
     for r in receipts:
         by_sub.setdefault(r.submission_id, []).append(r)
-    dossiers = {d.province: d for d in await Dossier.filter(call_id=call.id)}
-    findings = await Finding.filter(province__not_isnull=True).order_by("id")
-    doc_findings = await Finding.filter(scope="document").order_by("id")
+    dq = Dossier.filter(call_id=call.id)
+    dossiers = {d.province: d for d in await (dq.filter(province=province) if province else dq)}
+    fq = Finding.filter(province=province) if province else Finding.filter(province__not_isnull=True)
+    findings = await fq.order_by("id")
+    dfq = Finding.filter(scope="document")
+    if province:
+        dfq = dfq.filter(submission_id__in=[s.id for s in subs]) if subs else None
+    doc_findings = await dfq.order_by("id") if dfq is not None else []
     names = [province] if province else list(call.province_names())
     rows = []
     for name in names:
@@ -173,8 +183,10 @@ async def build_register(call: CallConfig, now: datetime, province: str | None =
         rows.append(ProvinceRow(
             province=name, status=status.value, status_zh=PROVINCE_STATUS_ZH[status], first_on_time=first,
             submissions=[SubmissionRow(s.ref, s.subject or "", s.sender, s.first_received_at, s.on_time,
-                                       [_receipt_row(r, call) for r in by_sub.get(s.id, [])]) for s in psubs],
-            documents=[DocumentRow(x.id, x.filename, x.kind, x.pages, sub_ref.get(x.submission_id, "")) for x in current],
+                                       [_receipt_row(r, call) for r in by_sub.get(s.id, [])], s.date_sent)
+                         for s in psubs],
+            documents=[DocumentRow(x.id, x.filename, x.kind, x.pages, sub_ref.get(x.submission_id, ""), x.page_detail)
+                       for x in current],
             findings=frows, pages_total=sum(pages) if pages else None,
             cities=list((d.cities or []) if d else []), paper_copy_date=str(d.paper_copy_date) if d and d.paper_copy_date else None,
             paper_copy_tracking=d.paper_copy_tracking if d else None, override_reason=d.override_reason if d else None))

@@ -16,10 +16,16 @@ OFFICER_TG = "9001"
 OFFICER_WECOM = "lisi"
 
 
+@pytest.fixture(scope="session")
+def chat_cache(tmp_path_factory):
+    """One cache dir for the session: the chat models are trained once, not per test."""
+    return tmp_path_factory.mktemp("chat-cache")
+
+
 @pytest.fixture
-def bot_services(tmp_path, clock, call2023):
+def bot_services(tmp_path, clock, call2023, chat_cache):
     env = {"SHENBAO_DATA_DIR": str(tmp_path / "data"), "SHENBAO_OFFICERS_TELEGRAM": f"{OFFICER_TG}, 9002",
-           "SHENBAO_OFFICERS_WECOM": OFFICER_WECOM}
+           "SHENBAO_OFFICERS_WECOM": OFFICER_WECOM, "SHENBAO_CACHE_DIR": str(chat_cache)}
     return Services(settings=load_settings(env), call=call2023, clock=clock,
                     archive=Archive(tmp_path / "data" / "archive"))
 

@@ -31,7 +31,7 @@ QUESTIONS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("public", "绩效目标表怎么填", "rule", ("绩效目标",)),
     # quota and cities
     ("public", "山东能报青岛和济南两个吗？", "quota", ("可以", "青岛市", "名额为 2 个", "各省择优选择1个地市进行申报")),
-    ("public", "湖南能报长沙和株洲两个城市吗", "quota", ("不可以", "名额（1 个", "没有计划单列市")),
+    ("public", "湖南能报长沙和株洲两个城市吗", "quota", ("不行", "超过名额（1 个", "没有计划单列市")),
     ("public", "每个省有几个名额", "quota", ("1个地市",)),
     ("public", "广东报深圳和广州可以吗", "quota", ("可以", "深圳市")),
     ("public", "已经入选过的城市还能再报吗", "rule", ("已被评为示范项目的城市不得再次申报",)),
@@ -60,7 +60,7 @@ QUESTIONS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("public", "支持重点是什么", "rule", ("技能培训",)),
     # help / unknown
     ("public", "你好", "help", ("实施方案最多几页",)),
-    ("public", "今天天气怎么样", "unknown", ("没有听懂", "截止时间是什么时候")),
+    ("public", "今天天气怎么样", "unknown", ("无关", "截止时间")),
     ("public", "/help", "help", ("/rules",)),
     ("public", "/contacts", "contacts", ("黎明",)),
     ("public", "/deadline", "deadline", ("2023年3月26日24时前",)),

@@ -1,0 +1,28 @@
+"""A bounded run of the held-out evaluation (tests/bot/heldout/cases.jsonl): the cases that do not depend on the
+demo world (unbound askers, rule/open/verdict/abstain/scope/multi/follow-up questions), every third of them,
+through the real engine over a real database, with an accuracy floor. The full run, with the demo world, is
+``benchmarks/bench_bot.py``."""
+from __future__ import annotations
+
+from tests_support.chat_eval import load_cases, play
+
+FLOOR = 0.90
+WORLD = {"own", "officer", "refuse", "confirm"}
+
+
+def bounded_cases():
+    out = []
+    for c in load_cases():
+        answers = {t["expect"]["answer"] for t in c["turns"]} | {
+            p["answer"] for t in c["turns"] for p in t["expect"].get("parts", ())}
+        if c.get("as", "anyone") == "anyone" and not answers & WORLD:
+            out.append(c)
+    return out[::3]
+
+
+async def test_heldout_bounded(db, engine, clock):
+    cases = bounded_cases()
+    assert len(cases) >= 60
+    rep = await play(engine, clock, cases)
+    wrong = [(r.case, r.text, r.why) for r in rep.results if not r.ok]
+    assert rep.accuracy >= FLOOR, (rep.accuracy, wrong)
