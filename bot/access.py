@@ -56,7 +56,8 @@ def officer_ids(services: Services) -> dict[str, set[str]]:
     """Officers from settings (SHENBAO_OFFICERS_TELEGRAM user ids, SHENBAO_OFFICERS_WECOM userids): the same
     list the outbox notifies, parsed once by ``config.settings``."""
     out = services.settings.outgoing
-    return {"telegram": set(out.officers_telegram), "wecom": set(out.officers_wecom)}
+    return {"telegram": set(out.officers_telegram), "wecom": set(out.officers_wecom),
+            "dingtalk": set(out.officers_dingtalk)}
 
 
 async def identify(services: Services, caller: Caller, officers: dict[str, set[str]]) -> Identity:

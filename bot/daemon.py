@@ -22,6 +22,8 @@ from bot.scheduler import start_scheduler
 log = logging.getLogger("shenbao.bot.daemon")
 Sender = Callable[[str, str], Awaitable[None]]
 SENDERS: dict[str, Sender] = {}          # channel -> async send(chat_id, text), filled by the running adapters
+FILE_SENDERS: dict[str, Callable] = {}   # channel -> async send_file(chat_id, filename, data)
+CARD_SENDERS: dict[str, Callable] = {}   # channel -> async send_card(chat_id, card)
 
 
 class ChatUnavailable(RuntimeError):
@@ -42,7 +44,15 @@ def build_senders(services: Services):
     if relay is not None:
         email = EmailOutboxSender(relay, mail_from=services.settings.outgoing.mail_from,
                                   archive=services.archive, clock=services.clock)
-    return Senders(email=email, chat=send_chat, chat_channels=frozenset(SENDERS))
+    async def send_file(channel: str, chat_id: str, filename: str, data: bytes) -> None:
+        await FILE_SENDERS[channel](chat_id, filename, data)
+
+    async def send_card(channel: str, chat_id: str, card: dict) -> None:
+        await CARD_SENDERS[channel](chat_id, card)
+
+    return Senders(email=email, chat=send_chat, chat_channels=frozenset(SENDERS),
+                   chat_file=send_file if FILE_SENDERS else None, chat_card=send_card if CARD_SENDERS else None,
+                   archive=services.archive)
 
 
 async def start_telegram(services: Services, engine: Engine):
@@ -70,6 +80,8 @@ async def start_wecom(services: Services, engine: Engine):
         ws = WeComSender(s.corp_id, s.secret, s.agent_id)
         sender = ws.send
         SENDERS["wecom"] = ws.send
+        FILE_SENDERS["wecom"] = ws.send_file
+        CARD_SENDERS["wecom"] = ws.send_card
     cb = WeComCallback(engine, crypto, services.clock, late_sender=sender)
     runner = web.AppRunner(cb.app())
     await runner.setup()
@@ -79,17 +91,62 @@ async def start_wecom(services: Services, engine: Engine):
     return runner.cleanup
 
 
+async def start_web_desk(services: Services):
+    from bot.web import app as webapp
+
+    try:
+        runner, address = await webapp.start_web(services)
+    except OSError as exc:       # e.g. the port is taken: chat, digests and alerts matter more than the desk
+        w = services.settings.web
+        log.error("web desk not started: cannot listen on %s:%s (%s); set SHENBAO_WEB_PORT or SHENBAO_WEB=off",
+                  w.listen, w.port, exc.strerror or exc)
+        return None
+    return runner.cleanup
+
+
+async def start_wecom_aibot(services: Services, engine):
+    from bot.wecom_aibot import WeComAIBot
+
+    bot = WeComAIBot(services.settings.wecom_bot, engine, services.clock)
+    await bot.start()
+    SENDERS.setdefault("wecom", bot.send)          # the app's message/send wins when both are configured
+    return bot.stop
+
+
+async def start_dingtalk(services: Services, engine):
+    from bot.dingtalk import DingTalkAdapter
+
+    adapter = DingTalkAdapter(services.settings.dingtalk, engine, services.clock)
+    await adapter.start()
+    SENDERS["dingtalk"] = adapter.send
+    return adapter.stop
+
+
 async def run_daemon(services: Services, stop_event: asyncio.Event | None = None) -> int:
-    engine = Engine(services)
+    from config.settings import unknown_variables
+
+    from bot.web import app as webapp
+    from bot.web.chatlink import WebLinkEngine
+
+    for name, close in unknown_variables(services.settings.environ):
+        log.warning("unknown variable %s ignored%s", name, f" (did you mean {close}?)" if close else "")
+    engine = WebLinkEngine(Engine(services), lambda: webapp.RUNNING_URL)
     engine.warm()
     s = services.settings
     stoppers = []
+    if s.web.enabled and (stop_web := await start_web_desk(services)) is not None:
+        stoppers.append(stop_web)
     if s.telegram:
         stoppers.append(await start_telegram(services, engine))
     if s.wecom:
         stoppers.append(await start_wecom(services, engine))
-    if not stoppers:
-        log.warning("no chat adapter configured (SHENBAO_TELEGRAM_TOKEN / SHENBAO_WECOM_*); running the scheduler only")
+    if s.wecom_bot:
+        stoppers.append(await start_wecom_aibot(services, engine))
+    if s.dingtalk:
+        stoppers.append(await start_dingtalk(services, engine))
+    if not (s.telegram or s.wecom or s.wecom_bot or s.dingtalk):
+        log.warning("no chat adapter configured (SHENBAO_TELEGRAM_TOKEN / SHENBAO_WECOM_* / SHENBAO_DINGTALK_*); "
+                    "running the scheduler%s only", " and the web desk" if s.web.enabled else "")
     sched = await start_scheduler(services, build_senders(services))
     stop_event = stop_event or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -106,4 +163,6 @@ async def run_daemon(services: Services, stop_event: asyncio.Event | None = None
         except Exception:
             log.exception("adapter stop failed")
     SENDERS.clear()
+    FILE_SENDERS.clear()
+    CARD_SENDERS.clear()
     return 0

@@ -4,10 +4,18 @@
 through ``Senders`` and marks them sent. A Telegram 429 (``retry_after``) or an SMTP outage only delays a row; a
 permanent refusal (unknown recipient) marks it ``failed``, which stays listed and can be re-queued
 (``shenbao outbox --retry-failed``). Messages to one recipient go out in order.
+
+Platform send-rate limits are respected before a row is claimed (``RATE_LIMITS``: per recipient and per
+channel, sliding windows kept by the one bot process that drains): a row over the limit waits until a slot
+frees — delayed, never failed, never dropped. A chat row may carry ``payload["attachments"]`` (a file from
+the archive, e.g. the digest's xlsx) or ``payload["card"]`` (a summary card), sent with the channel's file
+or card sender when it has one.
 """
 from __future__ import annotations
 
 import logging
+import time
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -18,11 +26,49 @@ from models.retry import with_retry
 
 log = logging.getLogger("shenbao.bot.outbox")
 
-CHAT_CHANNELS = frozenset({"telegram", "wecom", "terminal"})
+CHAT_CHANNELS = frozenset({"telegram", "wecom", "dingtalk", "terminal"})
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(minutes=30)
 LEASE = timedelta(minutes=3)                   # a claimed row comes back after this if its sender died
 PERMANENT_ERROR_NAMES = frozenset({"Forbidden", "BadRequest", "InvalidToken", "ChatNotFound"})
+
+# (messages, seconds) per recipient and per channel, from the platforms' published limits (kept a little under):
+# WeCom 应用消息: 30/min and 1,000/hour to one member; DingTalk robot: 20/min per conversation. Telegram's
+# limits (1/s per chat, 30/s overall) are kept by python-telegram-bot's AIORateLimiter inside the send, and
+# e-mail goes through the relay's own queue.
+RATE_LIMITS: dict[str, dict[str, tuple[int, float]]] = {
+    "wecom": {"recipient": (28, 60.0), "recipient_hour": (950, 3600.0)},
+    "dingtalk": {"recipient": (18, 60.0)},
+}
+
+
+class RateLimiter:
+    """Sliding-window counters; ``wait(channel, recipient)`` is 0 when a message may go now, else the seconds
+    until it may; ``record`` counts one sent message."""
+
+    def __init__(self, limits: dict | None = None, clock=time.monotonic):
+        self.limits = RATE_LIMITS if limits is None else limits
+        self.clock = clock
+        self._sent: dict[tuple, deque] = {}
+
+    def _keys(self, channel: str, recipient: str):
+        for name, (n, window) in self.limits.get(channel, {}).items():
+            yield (channel, name, recipient if name.startswith("recipient") else ""), n, window
+
+    def wait(self, channel: str, recipient: str) -> float:
+        now, longest = self.clock(), 0.0
+        for key, n, window in self._keys(channel, recipient):
+            q = self._sent.setdefault(key, deque())
+            while q and now - q[0] >= window:
+                q.popleft()
+            if len(q) >= n:
+                longest = max(longest, window - (now - q[0]))
+        return longest
+
+    def record(self, channel: str, recipient: str) -> None:
+        now = self.clock()
+        for key, _, _ in self._keys(channel, recipient):
+            self._sent.setdefault(key, deque()).append(now)
 
 
 class SendError(Exception):
@@ -51,6 +97,10 @@ class Senders:
     email: EmailSender | None = None
     chat: ChatSender | None = None
     chat_channels: frozenset[str] = field(default_factory=lambda: CHAT_CHANNELS)
+    chat_file: object | None = None              # async (channel, chat_id, filename, data) for channels with files
+    chat_card: object | None = None              # async (channel, chat_id, card dict) for channels with cards
+    archive: object | None = None                # core.archive.Archive, to read attachments
+    limiter: RateLimiter = field(default_factory=RateLimiter)
 
     def can_send(self, channel: str) -> bool:
         if channel == "email":
@@ -65,7 +115,17 @@ class Senders:
         elif msg.channel == "log":
             log.info("outbox %s (log channel) to %s: %s", msg.key, msg.recipient, (msg.subject or msg.body)[:200])
         else:
-            await self.chat(msg.channel, msg.recipient, msg.body)
+            payload = msg.payload or {}
+            if payload.get("card") and self.chat_card is not None:
+                await self.chat_card(msg.channel, msg.recipient, payload["card"])
+            elif payload.get("attachments") and self.chat_file is not None:
+                for a in payload["attachments"]:
+                    await self.chat_file(msg.channel, msg.recipient, a["filename"], self.archive.read(a["archive_path"]))
+            elif not (payload.get("card") or payload.get("attachments")):
+                await self.chat(msg.channel, msg.recipient, msg.body)
+            else:                                   # a card / file for a channel without one: the text was sent
+                log.info("outbox %s: %s has no card/file sender; the text part carries the content", msg.key,
+                         msg.channel)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -118,6 +178,12 @@ async def drain(senders: Senders, clock, *, limit: int = 200) -> DrainResult:
             continue
         if done >= limit:
             break
+        wait = senders.limiter.wait(row.channel, row.recipient)
+        if wait > 0:                                   # over the platform's rate: later, in order
+            await OutboxMessage.filter(id=row.id).update(next_attempt_at=now + timedelta(seconds=wait))
+            blocked.add(who)
+            res.delayed += 1
+            continue
         if not await _claim(row, now):
             blocked.add(who)
             continue
@@ -143,6 +209,7 @@ async def drain(senders: Senders, clock, *, limit: int = 200) -> DrainResult:
                 res.delayed += 1
                 down.add(row.channel)                  # relay down or flood control: try the rest later
             continue
+        senders.limiter.record(row.channel, row.recipient)
         now = clock.now()
         await with_retry(lambda: OutboxMessage.filter(id=row.id).update(
             status=OutboxStatus.SENT, sent_at=now, last_error=None), what="outbox mark sent")

@@ -19,6 +19,7 @@ from config.clock import Clock
 from models.chat import InboundMessage
 
 from bot.access import Caller
+from bot.chunks import split_lines
 from bot.engine import Engine, incident_ref
 from bot.wecom_crypto import WeComCrypto, WeComCryptoError
 
@@ -146,7 +147,11 @@ class WeComCallback:
 
 
 class WeComSender:
-    """Active messages (message/send) for replies after the 5 s window and for the outbox."""
+    """Active messages (message/send) for replies after the 5 s window and for the outbox: Markdown text,
+    template cards (``text_notice``, e.g. the digest with a link to the web desk) and files (the xlsx,
+    uploaded with media/upload). WeCom's passive reply (the callback's XML answer) can only be plain text."""
+
+    MD_LIMIT = 1300                            # markdown content ≤ 4096 bytes (UTF-8: ~1,300 汉字)
 
     def __init__(self, corp_id: str, secret: str, agent_id: str, base_url: str = WECOM_API):
         self.corp_id, self.secret, self.agent_id, self.base_url = corp_id, secret, agent_id, base_url.rstrip("/")
@@ -162,13 +167,53 @@ class WeComSender:
         self._token = (data["access_token"], time.monotonic() + int(data.get("expires_in", 7200)) - 300)
         return self._token[0]
 
+    async def _send(self, http: ClientSession, body: dict) -> None:
+        token = await self._access_token(http)
+        async with http.post(f"{self.base_url}/message/send", params={"access_token": token},
+                             json={"agentid": int(self.agent_id), **body}) as r:
+            data = await r.json(content_type=None)
+        if data.get("errcode"):
+            from bot.outbox import SendError
+
+            code = data.get("errcode")
+            # 45009/45033: API frequency/concurrency limits — wait; 81013/60111: user not found — permanent
+            raise SendError(f"wecom send failed: {code} {data.get('errmsg')}", permanent=code in (81013, 60111, 40003),
+                            retry_after=60 if code in (45009, 45033, 45047) else None)
+
     async def send(self, user_id: str, text: str) -> None:
+        from bot.markdown import to_markdown
+
         async with ClientSession(timeout=ClientTimeout(total=15)) as http:
+            for part in split_lines(text, self.MD_LIMIT) or [""]:
+                await self._send(http, {"touser": user_id, "msgtype": "markdown",
+                                        "markdown": {"content": to_markdown(part)}})
+
+    async def send_card(self, user_id: str, card: dict) -> None:
+        """A ``text_notice`` template card: title, description, key figures, a link (the web desk)."""
+        body = {"touser": user_id, "msgtype": "template_card", "template_card": {
+            "card_type": "text_notice", "main_title": {"title": card["title"][:36], "desc": card.get("desc", "")[:44]},
+            "horizontal_content_list": [{"keyname": k[:5], "value": v[:26]} for k, v in card.get("fields", [])][:6],
+            "card_action": {"type": 1, "url": card.get("url") or "https://work.weixin.qq.com"},
+            "jump_list": [{"type": 1, "title": "打开网页收件台", "url": card["url"]}] if card.get("url") else []}}
+        async with ClientSession(timeout=ClientTimeout(total=15)) as http:
+            await self._send(http, body)
+
+    async def send_file(self, user_id: str, filename: str, data: bytes) -> None:
+        """Upload ``data`` as a temporary file (media/upload, type=file) and send it as a file message."""
+        import secrets
+
+        # multipart by hand: WeCom takes the file name as raw UTF-8 in Content-Disposition (a percent-encoded
+        # or RFC 2231 name would show as "%E6%94%B6…xlsx" in the officer's chat)
+        boundary = secrets.token_hex(16)
+        safe = filename.replace('"', "").replace("\r", "").replace("\n", "")
+        form = (f'--{boundary}\r\nContent-Disposition: form-data; name="media"; filename="{safe}"; '
+                f'filelength={len(data)}\r\nContent-Type: application/octet-stream\r\n\r\n').encode() \
+            + data + f"\r\n--{boundary}--\r\n".encode()
+        async with ClientSession(timeout=ClientTimeout(total=60)) as http:
             token = await self._access_token(http)
-            for i in range(0, len(text), 680):        # text content is limited to 2048 bytes (UTF-8: ~680 汉字)
-                body = {"touser": user_id, "msgtype": "text", "agentid": int(self.agent_id),
-                        "text": {"content": text[i:i + 680]}}
-                async with http.post(f"{self.base_url}/message/send", params={"access_token": token}, json=body) as r:
-                    data = await r.json(content_type=None)
-                if data.get("errcode"):
-                    raise RuntimeError(f"wecom send failed: {data.get('errcode')} {data.get('errmsg')}")
+            async with http.post(f"{self.base_url}/media/upload", params={"access_token": token, "type": "file"},
+                                 data=form, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}) as r:
+                up = await r.json(content_type=None)
+            if up.get("errcode") or not up.get("media_id"):
+                raise RuntimeError(f"wecom media/upload failed: {up.get('errcode')} {up.get('errmsg')}")
+            await self._send(http, {"touser": user_id, "msgtype": "file", "file": {"media_id": up["media_id"]}})

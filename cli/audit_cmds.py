@@ -19,6 +19,8 @@ def register(sub) -> None:
     k.set_defaults(func=cmd_public_key)
     ls = s.add_parser("list", help="list entries")
     ls.add_argument("--last", type=int, default=50)
+    ls.add_argument("--json", action="store_true", help="machine format")
+    v.add_argument("--json", action="store_true", help="machine format")
     ls.set_defaults(func=cmd_list)
 
 
@@ -33,6 +35,12 @@ async def cmd_verify(args, services: Services) -> int:
         return 2
     pub = args.public_key or (signing.public_b64(services.signing_key) if services.signing_key else None)
     rep = await verify_all(public_key=pub, tips=tips, data_dir=services.settings.data_dir)
+    if getattr(args, "json", False):
+        from cli.args import dump
+
+        dump({"ok": rep.ok, "entries": rep.entries, "signed": rep.signed, "receipts": rep.receipts,
+              "witnesses": rep.witnesses, "problems": rep.problems, "notes": rep.notes})
+        return 0 if rep.ok else 1
     if rep.ok:
         print(f"审计日志完整：{rep.entries} 条记录，哈希链、签名（{rep.signed} 条，公钥 "
               f"{signing.fingerprint(pub) if pub else '—'}）、{rep.receipts} 份收件记录、{rep.witnesses} 个外部见证均校验通过 / "
@@ -58,6 +66,12 @@ async def cmd_list(args, services: Services) -> int:
     from models.audit import AuditEntry
 
     rows = await AuditEntry.all().order_by("-id").limit(args.last)
+    if args.json:
+        from cli.args import dump
+
+        dump([{"id": e.id, "at": services.call.to_local(e.at).isoformat(), "actor": e.actor, "action": e.action,
+               "target": e.target, "detail": e.detail, "hash": e.hash} for e in reversed(rows)])
+        return 0
     for e in reversed(rows):
         print(f"{services.call.to_local(e.at):%Y-%m-%d %H:%M:%S}\t{e.actor}\t{e.action}\t{e.target or ''}\t{e.detail}")
     return 0

@@ -22,6 +22,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_chat)
     p = sub.add_parser("ask", help="print one answer (scriptable)")
     p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="the answer with its intent and role as JSON")
     _who(p)
     p.set_defaults(func=cmd_ask)
     p = sub.add_parser("bind-code", help="officer: issue a one-time chat binding code for a province")
@@ -33,7 +34,9 @@ def register(sub) -> None:
 def _caller(args, services: Services):
     from bot.terminal import terminal_caller
 
-    prov = services.call.province(args.as_province).name if args.as_province else None
+    from cli.args import province
+
+    prov = province(services, args.as_province) if args.as_province else None
     return terminal_caller(officer=args.officer, province=prov)
 
 
@@ -46,9 +49,14 @@ async def cmd_chat(args, services: Services) -> int:
 
 async def cmd_ask(args, services: Services) -> int:
     from bot.engine import Engine
-    from bot.terminal import ask
 
-    print(await ask(Engine(services), _caller(args, services), args.question))
+    reply = await Engine(services).handle(_caller(args, services), args.question)
+    if args.json:
+        from cli.args import dump
+
+        dump({"text": reply.text, "intent": reply.intent, "role": reply.role})
+        return 0
+    print(reply.text)
     return 0
 
 
@@ -56,18 +64,14 @@ async def cmd_bind_code(args, services: Services) -> int:
     from bot.access import issue_code
     from bot.compose import beijing
 
-    code, row = await issue_code(services, args.province, actor=args.actor)
+    from cli.args import province
+
+    code, row = await issue_code(services, province(services, args.province), actor=args.actor)
     print(f"{row.province} 绑定码：{code}（有效期至 {beijing(services.call, row.expires_at)[:16]}，仅可使用一次）")
     return 0
 
 
 async def cmd_bot(args, services: Services) -> int:
-    from config.settings import SettingsError
-
     from bot.daemon import run_daemon
 
-    try:
-        return await run_daemon(services)
-    except SettingsError as exc:
-        print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
-        return 2
+    return await run_daemon(services)

@@ -140,6 +140,11 @@ def describe(call: CallConfig) -> list[str]:
 
 def cmd_call_check(args, services=None) -> int:
     """Validate a call file; exit 0 if usable, 2 if not (the message names the file and key)."""
+    if not args.file.exists():
+        from cli.errors import UserError
+
+        raise UserError(f"通知配置文件 {args.file} 不存在（已有的：config/calls/2023.toml）",
+                        f"call file {args.file} does not exist")
     call, errors, warnings = validate(args.file)
     if errors:
         print(f"配置文件无效：{args.file}", file=sys.stderr)

@@ -58,6 +58,9 @@ async def cmd_doc_kind(args, services: Services) -> int:
 async def cmd_cities(args, services: Services) -> int:
     from core.officer import OfficerError, set_cities
 
+    from cli.args import province
+
+    args.province = province(services, args.province)
     cities = [c for c in args.cities.replace("，", ",").replace("、", ",").split(",")]
     try:
         d = await set_cities(services, args.province, cities, reason=args.reason, actor=args.actor)
@@ -70,9 +73,26 @@ async def cmd_cities(args, services: Services) -> int:
 
 
 async def cmd_ocr(args, services: Services) -> int:
-    from intake.ocr_backlog import run_background_ocr
+    import time
 
-    done = await run_background_ocr(services, pages=args.pages, limit=args.limit)
+    from intake.ocr_backlog import pending_documents, run_background_ocr
+
+    from cli.progress import progress
+
+    todo = await pending_documents(args.limit)
+    print(f"待文字识别的扫描件 {len(todo)} 个（每个识别前 {args.pages} 页，约 3 秒/页）", flush=True)
+    done: list[int] = []
+    with progress("OCR", len(todo)) as bar:
+        for i, d in enumerate(todo, 1):
+            t = time.perf_counter()
+            bar.describe(f"OCR {d.filename[:30]}")
+            ids = await run_background_ocr(services, pages=args.pages, limit=1)
+            done += ids
+            bar.print(f"[{i}/{len(todo)}] 文件 {d.id}「{d.filename}」：{'已识别' if ids else '未识别'}"
+                      f"（{time.perf_counter() - t:.1f} 秒）")
+            bar.advance()
+            if not ids:
+                break
     print(f"已完成 {len(done)} 个扫描件的文字识别" + (f"：{', '.join(map(str, done))}" if done else ""))
     return 0
 
@@ -117,10 +137,14 @@ async def cmd_analyse(args, services: Services) -> int:
     from precheck.checks import DossierContext
     from precheck.parse import AttachmentPart
 
+    from cli.args import input_file, province
+
     call = services.call
+    if args.province:
+        args.province = province(services, args.province)
     parts = []
     for f in args.files:
-        data = f.read_bytes()
+        data = input_file(f).read_bytes()
         parts.append(AttachmentPart(f.name, mimetypes.guess_type(f.name)[0] or "application/octet-stream", data,
                                     hashlib.sha256(data).hexdigest()))
     res = await analyse_attachments(parts, call=call, timeout=args.timeout)

@@ -10,7 +10,7 @@ if TYPE_CHECKING:  # the parser is built without the ORM: `shenbao --help` impor
 
 def register(sub) -> None:
     p = sub.add_parser("migrate", help="apply database migrations (SQLite or PostgreSQL from DATABASE_URL)")
-    p.set_defaults(func=cmd_migrate)
+    p.set_defaults(func=cmd_migrate, creates_db=True)
 
 
 def redact(url: str) -> str:

@@ -18,13 +18,11 @@ def register(sub) -> None:
     p = sub.add_parser("demo", help="run the real intake on bundled sample filings (wipes ./data/demo)",
                        description="启动真实的收件服务（SQLite、本机SMTP、可用时本地IMAP），投递示例申报邮件，"
                        "打印收件登记，写出汇总（HTML+xlsx），并演示对话。数据目录每次清空重建。")
-    p.add_argument("--data-dir", dest="demo_dir", default=None,
-                   help=f"data directory (default: the global --data-dir, else {DEFAULT_DIR}); wiped on each run")
     p.add_argument("--ocr-seconds", type=float, default=60.0, help="OCR budget for scanned cover letters (0: skip)")
     p.add_argument("--no-ocr", action="store_const", const=0.0, dest="ocr_seconds", help="same as --ocr-seconds 0")
     p.add_argument("--no-imap", action="store_true", help="SMTP only, even if a local Dovecot could be started")
     p.add_argument("--no-chat", action="store_true", help="skip the sample chat questions")
-    p.set_defaults(func=cmd_demo, no_db=True, isolated_env=True)   # embedded defaults: ignore SHENBAO_*
+    p.set_defaults(func=cmd_demo, no_db=True, creates_db=True, isolated_env=True)   # embedded defaults: ignore SHENBAO_*
 
 
 def _quiet_logs(data_dir: Path, verbose: bool) -> Path:
@@ -46,7 +44,7 @@ async def cmd_demo(args, services: Services) -> int:
     from demo.run import DemoOptions, run_demo
     from demo.setup import DemoError, prepare_data_dir
 
-    raw = args.demo_dir or args.data_dir or DEFAULT_DIR
+    raw = args.data_dir or DEFAULT_DIR
     data_dir = Path(raw).expanduser().resolve()
     try:
         wiped = prepare_data_dir(data_dir)     # before the log file is opened inside it
@@ -62,11 +60,14 @@ async def cmd_demo(args, services: Services) -> int:
     show = f"{prog} --data-dir {raw}"
     say(f"\n演示完成，用时 {res.seconds:.0f} 秒（生成邮件 {res.timings.get('build', 0):.0f} 秒，收件处理 "
         f"{res.timings.get('intake', 0):.0f} 秒，OCR {res.timings.get('ocr', 0):.0f} 秒）；"
-        f"{res.delivered} 封邮件，{res.receipts} 份收件记录，{'SMTP + IMAP' if res.imap else '仅 SMTP'}。")
+        f"{res.delivered} 封邮件，{res.receipts} 份收件记录，{'SMTP + IMAP（两个邮箱都经 IMAP 监视）' if res.imap else '仅 SMTP'}；"
+        f"回执 {res.receipts_sent} 封，汇总邮件{'已发出' if res.digest_mailed else '未发出'}（本地 SMTP 收件箱）。")
     say(f"日志：{log_path}\n\n继续体验（同一份数据）：\n"
         f"  {show} chat --as-province 广东省     # 以广东省联系人身份提问\n"
         f"  {show} chat --officer                # 以部里工作人员身份（/overview、/unidentified、/assign …）\n"
         f"  {show} register                      # 收件登记\n"
         f"  {show} digest                        # 按当前时间重新生成汇总\n"
-        "正式运行：见 docs/deploy.md（shenbao intake、shenbao bot，或用 Procfile：honcho start release && honcho start intake bot）。")
+        f"  {show} web                           # 网页收件台 http://127.0.0.1:8090/（命令会打印一次性登录链接）\n"
+        "正式运行：见 docs/deploy.md（shenbao intake、shenbao bot，或用 Procfile："
+        ".venv/bin/honcho start release && .venv/bin/honcho start intake bot）。")
     return 0

@@ -13,16 +13,18 @@ if TYPE_CHECKING:  # the parser is built without the ORM: `shenbao --help` impor
 
 def register(sub) -> None:
     p = sub.add_parser("intake", help="run the intake daemon: IMAP watchers, SMTP intake, worker")
-    p.set_defaults(func=cmd_intake, daemon=True, no_db=True)
+    p.set_defaults(func=cmd_intake, daemon=True, no_db=True, creates_db=True)
 
     p = sub.add_parser("ingest", help="import raw .eml files into a mailbox's receipts")
     p.add_argument("files", nargs="+", type=Path)
     p.add_argument("--mailbox", required=True, choices=["mof", "mohrss"])
     p.add_argument("--received-at", default=None,
-                   help="arrival time, ISO-8601 with offset; default: the topmost Received header")
-    p.set_defaults(func=cmd_ingest)
+                   help="arrival time (ISO-8601, 2023/03/26 23:00, 3月26日23时; Beijing time unless an offset "
+                        "is given); default: the topmost Received header")
+    p.set_defaults(func=cmd_ingest, creates_db=True)
 
     p = sub.add_parser("shunted", help="list receipts whose processing failed")
+    p.add_argument("--json", action="store_true", help="machine format")
     p.set_defaults(func=cmd_shunted)
 
     p = sub.add_parser("replay", help="re-run processing of receipts (REF like R000012, or 'all-shunted')")
@@ -51,10 +53,12 @@ async def cmd_intake(args, services: Services) -> int:
     return 0
 
 
-def _parse_when(text: str | None) -> datetime | None:
+def _parse_when(services: Services, text: str | None) -> datetime | None:
     if not text:
         return None
-    return datetime.fromisoformat(text)
+    from cli.args import when
+
+    return when(services, text, "--received-at", exact=True)
 
 
 async def cmd_ingest(args, services: Services) -> int:
@@ -64,23 +68,25 @@ async def cmd_ingest(args, services: Services) -> int:
 
     worker = Worker(services)
     receiver = Receiver(services.archive, services.clock, worker.submit)
-    try:
-        when = _parse_when(args.received_at)
-    except ValueError:
-        print(f"--received-at: not an ISO-8601 time: {args.received_at}", file=sys.stderr)
-        return 2
+    from cli.progress import progress
+
+    when = _parse_when(services, args.received_at)
     failed = 0
-    for i, path in enumerate(args.files, 1):
-        try:
-            raw = path.read_bytes()
-            receipt, created = await ingest_bytes(receiver, raw, mailbox=args.mailbox, received_at=when)
-        except (OSError, IngestError) as exc:
-            print(f"[{i}/{len(args.files)}] {path}: 未导入 / not imported: {exc}", file=sys.stderr)
-            failed += 1
-            continue
-        local = services.call.to_local(receipt.received_at).strftime("%Y-%m-%d %H:%M:%S")
-        print(f"[{i}/{len(args.files)}] {path.name}: {receipt.ref} {'新建' if created else '已存在(重复)'} "
-              f"{args.mailbox} 到达 {local} 北京时间")
+    with progress("导入", len(args.files)) as bar:
+        for i, path in enumerate(args.files, 1):
+            try:
+                raw = path.read_bytes()
+                receipt, created = await ingest_bytes(receiver, raw, mailbox=args.mailbox, received_at=when)
+            except (OSError, IngestError) as exc:
+                reason = f"{exc.strerror}" if isinstance(exc, OSError) and exc.strerror else str(exc)
+                bar.print(f"[{i}/{len(args.files)}] {path}: 未导入 / not imported: {reason}", err=True)
+                failed += 1
+                bar.advance()
+                continue
+            local = services.call.to_local(receipt.received_at).strftime("%Y-%m-%d %H:%M:%S")
+            bar.print(f"[{i}/{len(args.files)}] {path.name}: {receipt.ref} {'新建' if created else '已存在(重复)'} "
+                      f"{args.mailbox} 到达 {local} 北京时间")
+            bar.advance()
     await worker.drain()
     return 1 if failed else 0
 
@@ -90,6 +96,14 @@ async def cmd_shunted(args, services: Services) -> int:
     from models.receipt import Receipt
 
     rows = await Receipt.filter(status__in=[ReceiptStatus.SHUNTED, ReceiptStatus.RETRYING]).order_by("id")
+    if args.json:
+        from cli.args import dump
+
+        dump([{"ref": r.ref, "mailbox": r.mailbox, "received_at": services.call.to_local(r.received_at).isoformat(),
+               "status": str(r.status), "attempts": r.attempts,
+               "next_attempt_at": services.call.to_local(r.next_attempt_at).isoformat() if r.next_attempt_at else None,
+               "subject": r.subject, "error": (r.error or "").splitlines()[-1:] or None} for r in rows])
+        return 0
     if not rows:
         print("没有处理失败的收件记录 / no shunted receipts")
     for r in rows:
@@ -110,7 +124,7 @@ async def _receipt_ids(refs: list[str]) -> list[int]:
             ids += await Receipt.filter(status__in=[ReceiptStatus.SHUNTED, ReceiptStatus.RETRYING]) \
                 .values_list("id", flat=True)
         else:
-            ids.append(int(ref.upper().lstrip("R")))
+            ids.append(int(ref.strip().upper().lstrip("R")))
     return ids
 
 
@@ -122,8 +136,9 @@ async def cmd_replay(args, services: Services) -> int:
     try:
         ids = await _receipt_ids(args.refs)
     except ValueError:
-        print("REF must look like R000012 (or 'all-shunted')", file=sys.stderr)
-        return 2
+        from cli.errors import UserError
+
+        raise UserError("收件编号应形如 R000012（或 all-shunted）", "REF must look like R000012 (or 'all-shunted')") from None
     bad = 0
     for rid in ids:
         if not await Receipt.exists(id=rid):
@@ -138,9 +153,11 @@ async def cmd_replay(args, services: Services) -> int:
 
 async def cmd_assign(args, services: Services) -> int:
     from core.officer import OfficerError, assign
+    from core.province_names import resolve_province
 
+    province = resolve_province(services.call, args.province).name
     try:
-        msg = await assign(services, args.ref, args.province, reason=args.reason, actor=f"cli:{args.actor}",
+        msg = await assign(services, args.ref, province, reason=args.reason, actor=f"cli:{args.actor}",
                            confirm_sender=args.confirm_sender)
     except OfficerError as exc:
         print(str(exc), file=sys.stderr)

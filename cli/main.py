@@ -1,4 +1,9 @@
-"""``shenbao`` entry point: one argparse tree; each command module registers its own subcommands."""
+"""``shenbao`` entry point: one argparse tree; each command module registers its own subcommands.
+
+Global options (``--data-dir``, ``-v``) are accepted before *or* after the subcommand (``shenbao intake -v``
+as docs/deploy.md writes it). Every expected error — a setting, a province, a date, a path, the database —
+ends as one Chinese + English line on stderr and exit code 2 (``cli.errors``); a traceback means a bug.
+"""
 from __future__ import annotations
 
 import argparse
@@ -18,38 +23,111 @@ COMMAND_MODULES = (
     "cli.digest_cmds",
     "cli.demo_cmds",
     "cli.call_cmds",
+    "cli.backup_cmds",
+    "cli.web_cmds",
 )
 
 
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError, version as v
+
+    try:
+        return v("shenbao")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a usage mistake as one line (Chinese + English) and exit 2."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        zh = (message.replace("the following arguments are required", "缺少参数")
+              .replace("unrecognized arguments", "无法识别的参数").replace("invalid choice", "无效的选项")
+              .replace("expected one argument", "需要一个值"))
+        self.exit(2, f"错误：{zh} / error: {message}\n")
+
+
+def _globals(p: argparse.ArgumentParser, default) -> None:
+    p.add_argument("--data-dir", default=default, help="data directory (default $SHENBAO_DATA_DIR or ./data)")
+    p.add_argument("-v", "--verbose", action="store_true", default=default,
+                   help="print the data directory and database used; debug logging")
+
+
+def _leaves(p: argparse.ArgumentParser):
+    for action in p._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sp in action.choices.values():
+                yield sp
+                yield from _leaves(sp)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="shenbao", description="申报 intake desk — 财办社〔2023〕22号")
-    p.add_argument("--data-dir", default=None, help="data directory (default $SHENBAO_DATA_DIR or ./data)")
-    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    p = Parser(prog="shenbao", description="申报 intake desk — 财办社〔2023〕22号")
+    _globals(p, None)
+    p.add_argument("--version", action="version", version=f"shenbao {version()}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    for sp in _leaves(p):
+        if not any("--data-dir" in a.option_strings for a in sp._actions):
+            _globals(sp, argparse.SUPPRESS)     # after the subcommand too; SUPPRESS keeps the global value
     return p
 
 
-def configure_logging(*, verbose: bool, daemon: bool) -> None:
+def configure_logging(*, verbose: bool, daemon: bool, json_logs: bool = False) -> None:
     """Quiet output for people: a plain command shows warnings only (no library INFO such as tortoise's
-    "shutdown"); a daemon also logs shenbao's own INFO lines; ``-v`` shows everything at DEBUG."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
-    if daemon and not verbose:
-        logging.getLogger("shenbao").setLevel(logging.INFO)
+    "shutdown"); a daemon also logs shenbao's own INFO lines; ``-v`` shows everything at DEBUG.
+    ``json_logs`` (SHENBAO_LOG_FORMAT=json) writes one JSON object per line for a log collector."""
+    from core.logs import configure
+
+    configure(verbose=verbose, daemon=daemon, json_logs=json_logs)
+
+
+def report(exc: BaseException) -> str | None:
+    """The one line for an expected error, or None for a bug (which keeps its traceback)."""
+    from config.call import CallConfigError
+    from config.settings import SettingsError
+    from core.province_names import UnknownProvince
+
+    from cli.errors import UserError, path_error
+
+    if isinstance(exc, UserError):
+        return exc.line()
+    if isinstance(exc, UnknownProvince):
+        return f"错误：{exc.zh()} / error: {exc.en()}"
+    if isinstance(exc, (SettingsError, CallConfigError)):
+        return f"配置错误 / configuration error: {exc}"
+    if type(exc).__name__ == "DatabaseFileError":
+        return f"错误：数据库文件损坏或不是 SQLite / error: {exc}"
+    if isinstance(exc, OSError) and exc.filename:
+        return path_error(exc).line()
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    configure_logging(verbose=args.verbose, daemon=getattr(args, "daemon", False))
+    json_logs = os.environ.get("SHENBAO_LOG_FORMAT", "").strip().lower() == "json"
+    configure_logging(verbose=bool(args.verbose), daemon=getattr(args, "daemon", False), json_logs=json_logs)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
     from cli.runtime import run_command
 
-    return run_command(args, os.environ)
+    try:
+        return run_command(args, os.environ)
+    except BrokenPipeError:                     # `shenbao register | head`: the reader left; not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # noqa: BLE001 - sorted into "a person's mistake" (one line) and a bug (raise)
+        line = report(exc)
+        if line is None:
+            raise
+        logging.getLogger("shenbao.cli").debug("expected error", exc_info=True)
+        print(line, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

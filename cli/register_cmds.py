@@ -1,4 +1,4 @@
-"""CLI: ``register [--json]`` — the intake register, one row per provincial unit plus unidentified."""
+"""CLI: ``register [--json] [--province P]`` — the intake register, one row per provincial unit plus unidentified."""
 from __future__ import annotations
 
 import json
@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # the parser is built without the ORM: `shenbao --help` impor
 def register(sub) -> None:
     p = sub.add_parser("register", help="print the intake register (all 32 units and the unidentified queue)")
     p.add_argument("--json", action="store_true", help="stable machine format")
-    p.add_argument("--province", default=None)
+    p.add_argument("--province", default=None, help="one province (广东省, 广东, Guangdong, 廣東 …)")
     p.set_defaults(func=cmd_register)
     p = sub.add_parser("rebuild-state", help="repair: re-derive every province's status, findings and kept state "
                                              "from the tables (--check only compares)")
@@ -29,40 +29,65 @@ def _bj(services: Services, dt) -> str:
     return services.call.to_local(dt).strftime("%m-%d %H:%M:%S") if dt else "—"
 
 
-def format_register(reg: Register, services: Services) -> str:
+def header(reg: Register, services: Services) -> list[str]:
+    from cli.runtime import where
+
     call = services.call
     c = reg.counts()
-    lines = [f"{call.doc_no} 收件登记  截止 {call.to_local(call.deadline):%Y-%m-%d %H:%M} 北京时间（不含）  "
-             f"生成于 {call.to_local(reg.generated_at):%Y-%m-%d %H:%M:%S}",
-             f"已申报 {c['filed']}  逾期视为未申报 {c['late']}  未申报 {c['not_filed']}  未识别 {c['unidentified']}"
-             + (f"  无关来信 {reg.unrelated}（已登记，可用 shenbao receipts --unrelated 检索）" if reg.unrelated else "")]
+    return [f"{call.doc_no} 收件登记  截止 {call.to_local(call.deadline):%Y-%m-%d %H:%M} 北京时间（不含）  "
+            f"生成于 {call.to_local(reg.generated_at):%Y-%m-%d %H:%M:%S}",
+            where(services),
+            f"已申报 {c['filed']}  逾期视为未申报 {c['late']}  未申报 {c['not_filed']}  未识别 {c['unidentified']}"
+            + (f"  无关来信 {reg.unrelated}（已登记，可用 shenbao receipts --unrelated 检索）" if reg.unrelated else ""),
+            *notices(reg)]
+
+
+def notices(reg: Register) -> list[str]:
+    """What makes the counts provisional: receipts not processed yet, 已申报 only from unregistered senders."""
+    out = []
     if reg.unprocessed():
         p = reg.processing
-        lines.append(f"注意：{reg.unprocessed()} 封收件尚未处理完，登记可能少计（待处理 {p['received']} · 待重试 "
-                     f"{p['retrying']} · 处理失败 {p['shunted']}；shenbao shunted 查看）")
+        out.append(f"注意：{reg.unprocessed()} 封收件尚未处理完，登记可能少计（待处理 {p['received']} · 待重试 "
+                   f"{p['retrying']} · 处理失败 {p['shunted']}；shenbao shunted 查看）")
     if reg.filed_unconfirmed():
-        lines.append(f"来源待核实：{'、'.join(reg.filed_unconfirmed())}（仅有未登记发件人的报送；/confirm 编号 理由）")
-    lines.append("")
+        out.append(f"来源待核实：{'、'.join(reg.filed_unconfirmed())}（仅有未登记发件人的报送；/confirm 编号 理由）")
+    return out
+
+
+def format_register(reg: Register, services: Services) -> str:
+    from cli.table import format_table
+    from core.status_display import override_note, shown_status
+
+    call = services.call
     keys = [m.key for m in call.mailboxes]
-    lines.append("省份\t状态\t" + "\t".join(f"{k}首次按时到达" for k in keys) + "\t报送\tA4页\t问题")
+    lines = header(reg, services) + [""]
+    rows = []
+    notes = []
     for r in reg.rows:
         problems = ",".join(f.code for f in r.findings if f.severity in ("error", "review", "warning")) or "—"
-        lines.append("\t".join([r.province, r.status_zh, *(_bj(services, r.first_on_time.get(k)) for k in keys),
-                                str(len(r.submissions)), str(r.pages_total if r.pages_total is not None else "—"),
-                                problems]))
+        rows.append([r.province, shown_status(r), *(_bj(services, r.first_on_time.get(k)) for k in keys),
+                     str(len(r.submissions)), str(r.pages_total if r.pages_total is not None else "—"), problems])
+        if override_note(r):
+            notes.append(f"  {r.province}：{override_note(r)}")
+    lines += format_table(["省份", "状态", *(f"{k}首次按时到达" for k in keys), "报送", "A4页", "问题"], rows)
+    if notes:
+        lines += ["", "人工认定："] + notes
     if reg.unidentified:
         lines += ["", "未识别（待处室人员归属）："]
+        urows = []
         for u in reg.unidentified:
             rc = " ".join(f"{x.ref}/{x.mailbox}@{_bj(services, x.received_at)}" for x in u.receipts)
-            lines.append(f"{u.submission}\t{u.sender or '—'}\t{u.subject[:40]}\t{rc}")
+            urows.append([u.submission, u.sender or "—", u.subject[:40], rc])
+        lines += format_table(["报送", "发件人", "主题", "收件"], urows)
     return "\n".join(lines)
 
 
 async def cmd_register(args, services: Services) -> int:
-    province = services.call.province(args.province).name if args.province else None
+    from cli.args import province
     from core.register import build_register
 
-    reg = await build_register(services.call, services.clock.now(), province)
+    name = province(services, args.province) if args.province else None
+    reg = await build_register(services.call, services.clock.now(), name)
     if args.json:
         print(json.dumps(reg.as_json(services.call), ensure_ascii=False, indent=1))
     else:

@@ -1,4 +1,9 @@
-"""Run a CLI command: load settings and the call once, open the database in this loop, close it."""
+"""Run a CLI command: load settings and the call once, open the database in this loop, close it.
+
+A command that only reads never creates a database: with no database at the path it looked at, it stops
+with exit 2 and names the path (a mistyped ``--data-dir`` or a missing ``.env`` must not read as "every
+filing lost"). ``migrate``, ``intake``, ``ingest`` and ``demo`` create it (``creates_db`` on their parser).
+"""
 from __future__ import annotations
 
 import asyncio
@@ -7,18 +12,25 @@ import logging
 import sys
 from typing import Mapping
 
-from config.call import CallConfigError, load_call
+from config.call import load_call
 from config.clock import SystemClock
-from config.settings import SettingsError, load_settings
+from config.settings import load_settings, unknown_variables
 from core.archive import Archive
 from core.services import Services
+
+from cli.errors import UserError
 
 log = logging.getLogger("shenbao.cli")
 
 
-def build_services(environ: Mapping[str, str], data_dir=None, clock=None) -> Services:
+def build_services(environ: Mapping[str, str], data_dir=None, clock=None, *, create: bool = True) -> Services:
     settings = load_settings(environ, data_dir)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if create:
+        try:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"无法创建数据目录 {settings.data_dir}：{exc.strerror}",
+                            f"cannot create the data directory {settings.data_dir}: {exc.strerror}") from None
     return Services(settings=settings, call=load_call(settings.call), clock=clock or SystemClock(),
                     archive=Archive(settings.archive_dir), signing_key=install_signing_key(settings, create=False))
 
@@ -37,22 +49,63 @@ def install_signing_key(settings, *, create: bool = True):
     return key
 
 
-async def _with_db(func, args, services: Services) -> int:
+def where(services: Services) -> str:
+    s = services.settings
+    return f"数据目录 {s.data_dir}；数据库 {s.database_label}"
+
+
+def no_database(services: Services, detail: str = "") -> UserError:
+    s = services.settings
+    what = f"数据库文件 {s.sqlite_path}" if s.sqlite_path else s.database_label
+    return UserError(
+        f"没有找到收件数据库：{what} 不存在{detail}。请检查 --data-dir / SHENBAO_DATA_DIR / DATABASE_URL"
+        f"（是否在部署目录运行、是否加载了 .env）；新部署请先运行 shenbao migrate",
+        f"no shenbao database at {s.sqlite_path or s.database_label}; check --data-dir, SHENBAO_DATA_DIR, "
+        "DATABASE_URL (or run `shenbao migrate` on a new install)")
+
+
+async def _tables_exist() -> bool:
+    from tortoise import Tortoise
+
+    try:
+        await Tortoise.get_connection("default").execute_query("SELECT 1 FROM tortoise_migrations LIMIT 1")
+        return True
+    except Exception:
+        return False
+
+
+async def _open(services: Services, creates: bool) -> None:
     from models import close_db, init_db
+
+    url = services.settings.database_url
+    path = services.settings.sqlite_path
+    if not creates:
+        if path is not None and not path.exists():
+            raise no_database(services)
+        if path is None:                          # PostgreSQL: the server may be there, the tables not
+            await init_db(url, migrate=False)
+            ok = await _tables_exist()
+            await close_db()
+            if not ok:
+                raise no_database(services, "（服务器可连接，但没有 shenbao 的数据表）")
+    await init_db(url)
+
+
+async def _with_db(func, args, services: Services) -> int:
+    from models import close_db
 
     if getattr(args, "no_db", False):
         return await func(args, services) or 0
     if services.signing_key is None:
         services.signing_key = install_signing_key(services.settings)
     try:
-        await init_db(services.settings.database_url)
+        await _open(services, getattr(args, "creates_db", False))
+    except UserError:
+        raise
     except Exception as exc:
-        from cli.db_cmds import redact
-
         log.debug("database open failed", exc_info=True)
-        print(f"数据库无法打开 / cannot open the database {redact(services.settings.database_url)}: "
-              f"{type(exc).__name__}: {exc}", file=sys.stderr)
-        return 2
+        raise UserError(f"数据库无法打开 {services.settings.database_label}：{type(exc).__name__}: {exc}",
+                        f"cannot open the database {services.settings.database_label}") from None
     try:
         return await func(args, services) or 0
     finally:
@@ -60,13 +113,17 @@ async def _with_db(func, args, services: Services) -> int:
 
 
 def run_command(args, environ: Mapping[str, str]) -> int:
+    """Build the services and run ``args.func``; expected errors propagate to ``cli.main``'s handler."""
     if getattr(args, "isolated_env", False):     # e.g. the demo: embedded defaults, whatever is exported
         environ = {k: v for k, v in environ.items() if not k.startswith("SHENBAO_") and k != "DATABASE_URL"}
-    try:
-        services = build_services(environ, args.data_dir)
-    except (SettingsError, CallConfigError) as exc:
-        print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
-        return 2
+    for name, close in unknown_variables(environ):
+        print(f"警告：未知的环境变量 {name}，已忽略" + (f"（是不是 {close}？）" if close else "") +
+              f" / warning: unknown variable {name} ignored" + (f" (did you mean {close}?)" if close else ""),
+              file=sys.stderr)
+    creates = getattr(args, "creates_db", False) or getattr(args, "no_db", False)
+    services = build_services(environ, args.data_dir, create=creates)
+    if getattr(args, "verbose", False):
+        print(where(services), file=sys.stderr)
     func = args.func
     if not inspect.iscoroutinefunction(func):
         return func(args, services) or 0

@@ -43,6 +43,47 @@ class SettingsError(ValueError):
     """A setting is missing, malformed or still a placeholder; the message names the variable."""
 
 
+# Every variable the code reads (tests/demo/test_deploy.py keeps this, .env.example and the code in step):
+# anything else starting with SHENBAO_ is a typo the CLI and the daemons warn about by name.
+KNOWN_VARIABLES = frozenset({
+    "DATABASE_URL", "SHENBAO_DATA_DIR", "SHENBAO_CALL", "SHENBAO_SMTP_HOST", "SHENBAO_SMTP_PORT",
+    "SHENBAO_SMTP_MAX_SIZE", "SHENBAO_IMAP_POLL_SECONDS", "SHENBAO_IMAP_IDLE_SECONDS",
+    *("SHENBAO_IMAP_" + box + "_" + v for box in ("MOF", "MOHRSS")
+      for v in ("HOST", "PORT", "SSL", "USER", "PASSWORD", "FOLDER", "IDLE", "EXTRA_FOLDERS")),
+    "SHENBAO_SMTP_RELAY_HOST", "SHENBAO_SMTP_RELAY_PORT", "SHENBAO_SMTP_RELAY_SECURITY", "SHENBAO_SMTP_RELAY_USER",
+    "SHENBAO_SMTP_RELAY_PASSWORD", "SHENBAO_MAIL_FROM", "SHENBAO_DIGEST_TO", "SHENBAO_DIGEST_TIME",
+    "SHENBAO_DEADLINE_DAY_DIGESTS", "SHENBAO_FINAL_REGISTER_DELAY_MINUTES", "SHENBAO_DIGEST_DAYS_AFTER",
+    "SHENBAO_CATCHUP_HOURS", "SHENBAO_REMINDER_OFFSETS", "SHENBAO_SEND_RECEIPTS", "SHENBAO_RECEIPT_DELAY_MINUTES",
+    "SHENBAO_RECEIPT_MAX_AGE_HOURS", "SHENBAO_OUTBOX_DRAIN_SECONDS", "SHENBAO_HEALTH_STALE_MINUTES",
+    "SHENBAO_TELEGRAM_TOKEN", "SHENBAO_TELEGRAM_WEBHOOK_URL", "SHENBAO_TELEGRAM_WEBHOOK_SECRET",
+    "SHENBAO_TELEGRAM_LISTEN", "SHENBAO_TELEGRAM_PORT", "SHENBAO_TELEGRAM_BASE_URL",
+    "SHENBAO_WECOM_CORP_ID", "SHENBAO_WECOM_TOKEN", "SHENBAO_WECOM_AES_KEY", "SHENBAO_WECOM_SECRET",
+    "SHENBAO_WECOM_AGENT_ID", "SHENBAO_WECOM_LISTEN", "SHENBAO_WECOM_PORT",
+    "SHENBAO_OFFICERS_TELEGRAM", "SHENBAO_OFFICERS_WECOM", "SHENBAO_OCR", "SHENBAO_OCR_INTERVAL",
+    "SHENBAO_LOG_FORMAT", "SHENBAO_CACHE_DIR", "SHENBAO_WEB", "SHENBAO_WEB_LISTEN", "SHENBAO_WEB_PORT", "SHENBAO_WEB_URL",
+    "SHENBAO_WEB_LINK_MINUTES", "SHENBAO_WEB_SESSION_HOURS", "SHENBAO_DINGTALK_CLIENT_ID",
+    "SHENBAO_DINGTALK_CLIENT_SECRET", "SHENBAO_DINGTALK_ROBOT_CODE", "SHENBAO_DINGTALK_ENDPOINT",
+    "SHENBAO_OFFICERS_DINGTALK", "SHENBAO_WECOM_BOT_ID", "SHENBAO_WECOM_BOT_SECRET", "SHENBAO_WECOM_BOT_URL",
+    "SHENBAO_TEST_PG", "SHENBAO_FAULT_PAUSE", "SHENBAO_FAULT_MARKER", "SHENBAO_FAULT_HOLD",
+    "SHENBAO_AUTHSERV_IDS", "SHENBAO_AUTH_TRUSTED_PEERS", "SHENBAO_DKIM", "SHENBAO_DNS_TIMEOUT",
+    "SHENBAO_RECEIPT_MAX_PER_DAY", "SHENBAO_RETRY_SECONDS", "SHENBAO_SIGNING_KEY", "SHENBAO_SMTP_IDLE_SECONDS",
+    "SHENBAO_SMTP_MAX_CONNECTIONS", "SHENBAO_SMTP_MAX_PER_IP", "SHENBAO_SMTP_MIN_RATE", "SHENBAO_SMTP_SESSION_SECONDS",
+})
+
+
+def unknown_variables(env: Mapping[str, str], known: frozenset[str] | None = None) -> list[tuple[str, str | None]]:
+    """``SHENBAO_*`` names nobody reads, each with the closest known name (a typo: DIGST for DIGEST)."""
+    import difflib
+
+    known = known or KNOWN_VARIABLES
+    out = []
+    for name in sorted(env):
+        if name.startswith("SHENBAO_") and name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+            out.append((name, close[0] if close else None))
+    return out
+
+
 def split_list(raw: str | None) -> tuple[str, ...]:
     """The one list parser: ``"9001 9002"``, ``"9001,9002"``, ``"9001；9002"`` → ``("9001", "9002")``."""
     return tuple(x for x in re.split(r"[,，;；\s]+", raw or "") if x)
@@ -166,6 +207,7 @@ class OutgoingSettings:
     digest_to: tuple[str, ...] = ()
     officers_telegram: tuple[str, ...] = ()
     officers_wecom: tuple[str, ...] = ()
+    officers_dingtalk: tuple[str, ...] = ()
     deadline_day_digests: tuple[time, ...] = (time(18, 0), time(22, 0))
     final_delay: timedelta = timedelta(minutes=15)
     digest_days_after: int = 7
@@ -180,7 +222,8 @@ class OutgoingSettings:
     mail_from: str = "申报收件系统 <noreply@localhost>"
 
     def officer_chats(self) -> list[tuple[str, str]]:
-        return [("telegram", x) for x in self.officers_telegram] + [("wecom", x) for x in self.officers_wecom]
+        return ([("telegram", x) for x in self.officers_telegram] + [("wecom", x) for x in self.officers_wecom]
+                + [("dingtalk", x) for x in self.officers_dingtalk])
 
 
 @dataclass(frozen=True)
@@ -214,6 +257,38 @@ class RelaySettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """The officers' read-only web desk, served by the bot process (with /healthz and /metrics)."""
+    enabled: bool = True
+    listen: str = "127.0.0.1"
+    port: int = 8090
+    public_url: str | None = None              # how officers reach it (behind the HTTPS reverse proxy)
+    link_minutes: int = 10                     # a one-time login link is valid this long
+    session_hours: int = 12
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.listen}:{self.port}").rstrip("/")
+
+
+@dataclass(frozen=True)
+class WeComBotSettings:
+    """WeCom 智能机器人 over its long connection (an outgoing WebSocket; no callback URL, no AES)."""
+    bot_id: str
+    secret: str = field(repr=False)
+    url: str = "wss://openws.work.weixin.qq.com"
+
+
+@dataclass(frozen=True)
+class DingTalkSettings:
+    """DingTalk (钉钉) enterprise-internal robot over the Stream protocol (no public callback URL)."""
+    client_id: str
+    client_secret: str = field(repr=False)
+    robot_code: str | None = None              # for active messages (digests, alerts) to officers
+    endpoint: str = "https://api.dingtalk.com"
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     database_url: str
@@ -228,6 +303,9 @@ class Settings:
     telegram: TelegramSettings | None = None
     wecom: WeComSettings | None = None
     relay: RelaySettings | None = None
+    web: WebSettings = field(default_factory=WebSettings)
+    dingtalk: DingTalkSettings | None = None
+    wecom_bot: WeComBotSettings | None = None
     ocr: bool = True                          # the intake runs background OCR while its worker is idle
     ocr_interval: float = 20.0
     retry_seconds: float = 15.0               # how often the worker looks for due retries and stuck receipts
@@ -236,6 +314,20 @@ class Settings:
     @property
     def archive_dir(self) -> Path:
         return self.data_dir / "archive"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file, or None for PostgreSQL."""
+        if not self.database_url.startswith("sqlite://"):
+            return None
+        return Path(self.database_url[len("sqlite://"):].split("?", 1)[0])
+
+    @property
+    def database_label(self) -> str:
+        """The database for people: the SQLite path, or the PostgreSQL URL without its password."""
+        if self.sqlite_path is not None:
+            return f"SQLite {self.sqlite_path}"
+        return "PostgreSQL " + re.sub(r"(://[^:/@]+:)[^@]+@", r"\1***@", self.database_url)
 
     @property
     def cache_dir(self) -> Path:
@@ -273,6 +365,7 @@ def _outgoing(env: Mapping[str, str]) -> OutgoingSettings:
         digest_to=split_list(env.get("SHENBAO_DIGEST_TO")),
         officers_telegram=split_list(env.get("SHENBAO_OFFICERS_TELEGRAM")),
         officers_wecom=split_list(env.get("SHENBAO_OFFICERS_WECOM")),
+        officers_dingtalk=split_list(env.get("SHENBAO_OFFICERS_DINGTALK")),
         deadline_day_digests=tuple(sorted(_hhmm("SHENBAO_DEADLINE_DAY_DIGESTS", x)
                                           for x in split_list(env.get("SHENBAO_DEADLINE_DAY_DIGESTS", "18:00,22:00")))),
         final_delay=timedelta(minutes=_int(env, "SHENBAO_FINAL_REGISTER_DELAY_MINUTES", 15)),
@@ -310,6 +403,35 @@ def _wecom(env: Mapping[str, str]) -> WeComSettings | None:
         secret=_secret(env, "SHENBAO_WECOM_SECRET") if env.get("SHENBAO_WECOM_SECRET") else None,
         agent_id=env.get("SHENBAO_WECOM_AGENT_ID", "") or "0",
         listen=env.get("SHENBAO_WECOM_LISTEN", "") or "127.0.0.1", port=_int(env, "SHENBAO_WECOM_PORT", 8088))
+
+
+def _web(env: Mapping[str, str]) -> WebSettings:
+    url = env.get("SHENBAO_WEB_URL", "").strip() or None
+    if url and not re.match(r"^https?://[^/\s]+", url):
+        raise SettingsError(f"SHENBAO_WEB_URL must start with http:// or https://, got {url!r}")
+    return WebSettings(enabled=_bool(env, "SHENBAO_WEB", True), listen=env.get("SHENBAO_WEB_LISTEN", "") or "127.0.0.1",
+                       port=_int(env, "SHENBAO_WEB_PORT", 8090), public_url=url,
+                       link_minutes=_int(env, "SHENBAO_WEB_LINK_MINUTES", 10),
+                       session_hours=_int(env, "SHENBAO_WEB_SESSION_HOURS", 12))
+
+
+def _wecom_bot(env: Mapping[str, str]) -> WeComBotSettings | None:
+    if not env.get("SHENBAO_WECOM_BOT_ID"):
+        return None
+    url = env.get("SHENBAO_WECOM_BOT_URL") or "wss://openws.work.weixin.qq.com"
+    if not re.match(r"^wss?://", url):
+        raise SettingsError(f"SHENBAO_WECOM_BOT_URL must start with wss://, got {url!r}")
+    return WeComBotSettings(bot_id=_secret(env, "SHENBAO_WECOM_BOT_ID"),
+                            secret=_secret(env, "SHENBAO_WECOM_BOT_SECRET"), url=url)
+
+
+def _dingtalk(env: Mapping[str, str]) -> DingTalkSettings | None:
+    if not env.get("SHENBAO_DINGTALK_CLIENT_ID"):
+        return None
+    return DingTalkSettings(client_id=_secret(env, "SHENBAO_DINGTALK_CLIENT_ID"),
+                            client_secret=_secret(env, "SHENBAO_DINGTALK_CLIENT_SECRET"),
+                            robot_code=env.get("SHENBAO_DINGTALK_ROBOT_CODE") or None,
+                            endpoint=(env.get("SHENBAO_DINGTALK_ENDPOINT") or "https://api.dingtalk.com").rstrip("/"))
 
 
 def _relay(env: Mapping[str, str]) -> RelaySettings | None:
@@ -353,11 +475,16 @@ def load_settings(environ: Mapping[str, str], data_dir: str | Path | None = None
     """Read every setting from ``environ``; ``data_dir`` (the ``--data-dir`` flag) wins over the env."""
     env = dict(environ)
     ddir = Path(data_dir or env.get("SHENBAO_DATA_DIR") or "./data").expanduser().resolve()
+    if ddir.exists() and not ddir.is_dir():
+        raise SettingsError(f"the data directory {ddir} is a file, not a directory "
+                            f"({'--data-dir' if data_dir else 'SHENBAO_DATA_DIR' if env.get('SHENBAO_DATA_DIR') else 'default ./data'})")
     db = env.get("DATABASE_URL") or f"sqlite://{ddir / 'shenbao.sqlite3'}"
     return Settings(
         data_dir=ddir, database_url=db, call=env.get("SHENBAO_CALL", "2023"),
         smtp_host=env.get("SHENBAO_SMTP_HOST", "127.0.0.1"), smtp_port=_int(env, "SHENBAO_SMTP_PORT", 8025),
         smtp_max_size=_int(env, "SHENBAO_SMTP_MAX_SIZE", 64 * 2**20), imap_accounts=_imap_accounts(env),
-        outgoing=_outgoing(env), smtp_limits=_smtp_limits(env), sender_auth=_sender_auth(env), telegram=_telegram(env), wecom=_wecom(env), relay=_relay(env),
+        outgoing=_outgoing(env), smtp_limits=_smtp_limits(env), sender_auth=_sender_auth(env),
+        telegram=_telegram(env), wecom=_wecom(env), relay=_relay(env), web=_web(env),
+        dingtalk=_dingtalk(env), wecom_bot=_wecom_bot(env),
         ocr=_bool(env, "SHENBAO_OCR", True), ocr_interval=_float(env, "SHENBAO_OCR_INTERVAL", 20.0),
         retry_seconds=max(0.2, _float(env, "SHENBAO_RETRY_SECONDS", 15.0)), environ=env)

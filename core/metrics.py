@@ -187,3 +187,19 @@ class SnapshotWriter:
                 await asyncio.sleep(self.interval)
         finally:
             self.write()
+
+
+def _esc(v: str) -> str:
+    return str(v).replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+
+
+def exposition(snap: dict | None) -> bytes:
+    """A snapshot as Prometheus text (the bot's ``/metrics`` appends the intake's to its own figures)."""
+    out = []
+    for m in (snap or {}).get("metrics", []):
+        out.append(f"# HELP {m['name']} {m.get('help') or m['name']}")
+        out.append(f"# TYPE {m['name']} {m['type']}")
+        for s in m["samples"]:
+            labels = ",".join(f'{k}="{_esc(v)}"' for k, v in sorted(s["labels"].items()))
+            out.append(f"{m['name']}{s.get('suffix', '')}{'{' + labels + '}' if labels else ''} {float(s['value'])!r}")
+    return ("\n".join(out) + "\n").encode() if out else b""

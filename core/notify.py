@@ -9,7 +9,8 @@ from config.settings import OutgoingSettings
 
 async def notify_officers(out: OutgoingSettings, *, key: str, now: datetime, text: str, subject: str,
                           chat_parts: list[str] | None = None, email: bool = True, html: str | None = None,
-                          attachments: list[dict] | None = None) -> list[str]:
+                          attachments: list[dict] | None = None, card: dict | None = None,
+                          file_channels: frozenset[str] = frozenset({"wecom"})) -> list[str]:
     """Queue ``text`` to each officer chat (split in ``chat_parts`` if given) and e-mail the staff list.
 
     Keys are ``{key}:{channel}:{recipient}[:part]`` so a re-run of the same slot queues nothing new.
@@ -21,6 +22,16 @@ async def notify_officers(out: OutgoingSettings, *, key: str, now: datetime, tex
         for i, part in enumerate(parts, 1):
             k = f"{key}:{channel}:{chat_id}" + (f":{i}/{len(parts)}" if len(parts) > 1 else "")
             await enqueue(key=k, channel=channel, recipient=chat_id, body=part, now=now, subject=subject)
+            keys.append(k)
+        if card and channel in file_channels:          # a summary card (WeCom template card) after the text
+            k = f"{key}:{channel}:{chat_id}:card"
+            await enqueue(key=k, channel=channel, recipient=chat_id, body=card.get("title", subject), now=now,
+                          subject=subject, payload={"card": card})
+            keys.append(k)
+        if attachments and channel in file_channels:   # the register itself (xlsx) as a file message
+            k = f"{key}:{channel}:{chat_id}:file"
+            await enqueue(key=k, channel=channel, recipient=chat_id, body="、".join(a["filename"] for a in attachments),
+                          now=now, subject=subject, payload={"attachments": attachments})
             keys.append(k)
     if email:
         for addr in out.digest_to:

@@ -39,6 +39,8 @@ class DemoResult:
     receipts: int = 0
     ocr_done: int = 0
     digest_paths: list[Path] = field(default_factory=list)
+    receipts_sent: int = 0
+    digest_mailed: bool = False
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -89,29 +91,39 @@ async def _outcome(services: Services) -> str:
 
 async def deliver_all(services: Services, clock: FixedClock, daemon, scenarios, imap: LocalImapServer | None,
                       p: Progress) -> tuple[int, int]:
-    """Each scenario at its arrival time: SMTP (and IMAP APPEND for one mailbox); wait until processed."""
-    call, total = services.call, 0
-    host = services.settings.smtp_host
-    for i, s in enumerate(scenarios, 1):
-        clock.set(s.arrives_at)
-        local = call.to_local(s.arrives_at)
-        by_smtp = [k for k in s.mailboxes if imap is None or k != IMAP_MAILBOX]
-        by_imap = [k for k in s.mailboxes if imap is not None and k == IMAP_MAILBOX]
-        t = time.perf_counter()
-        parts = []
-        if by_smtp:
-            await smtp_deliver(host, daemon.smtp_port, s.sender, [call.mailbox(k).address for k in by_smtp],
-                               s.message)
-            parts.append("SMTP→" + "+".join(by_smtp) + " ✓")
-        for k in by_imap:
-            await imap_append(imap.host, imap.port, k, imap.password, s.delivered(k), s.arrives_at)
-            parts.append(f"IMAP APPEND→{k} ✓")
-        total += len(s.mailboxes)
-        await wait_processed(total)
-        outcome = await _outcome(services)
-        p.step(f"{i:2d}/{len(scenarios)} 已投递并处理  {local:%m-%d %H:%M:%S}  {s.title}")
-        p.say(f"{'':9}{'  '.join(parts)}  → {outcome}（{time.perf_counter() - t:.1f} s）")
+    """All scenarios in arrival order (a progress bar on a terminal); returns (delivered, receipts expected)."""
+    from cli.progress import progress
+
+    total = 0
+    with progress("投递示例申报", len(scenarios)) as bar:
+        for i, s in enumerate(scenarios, 1):
+            total = await _deliver_one(services, clock, daemon, s, i, len(scenarios), imap, p, total)
+            bar.advance()
     return len(scenarios), total
+
+
+async def _deliver_one(services, clock, daemon, s, i: int, n: int, imap, p: Progress, total: int) -> int:
+    """One scenario at its arrival time: SMTP (and IMAP APPEND for one mailbox); wait until processed."""
+    call, host = services.call, services.settings.smtp_host
+    clock.set(s.arrives_at)
+    local = call.to_local(s.arrives_at)
+    by_smtp = [k for k in s.mailboxes if imap is None or k != IMAP_MAILBOX]
+    by_imap = [k for k in s.mailboxes if imap is not None and k == IMAP_MAILBOX]
+    t = time.perf_counter()
+    parts = []
+    if by_smtp:
+        await smtp_deliver(host, daemon.smtp_port, s.sender, [call.mailbox(k).address for k in by_smtp],
+                           s.message)
+        parts.append("SMTP→" + "+".join(by_smtp) + " ✓")
+    for k in by_imap:
+        await imap_append(imap.host, imap.port, k, imap.password, s.delivered(k), s.arrives_at)
+        parts.append(f"IMAP APPEND→{k} ✓")
+    total += len(s.mailboxes)
+    await wait_processed(total)
+    outcome = await _outcome(services)
+    p.step(f"{i:2d}/{n} 已投递并处理  {local:%m-%d %H:%M:%S}  {s.title}")
+    p.say(f"{'':9}{'  '.join(parts)}  → {outcome}（{time.perf_counter() - t:.1f} s）")
+    return total
 
 
 async def run_ocr(services: Services, budget: float, p: Progress) -> int:
@@ -160,6 +172,36 @@ async def sample_chat(services: Services, say: Callable[[str], None]) -> None:
             say(reply.text)
 
 
+async def send_mail(services: Services, sink, now, say: Callable[[str], None], res: DemoResult) -> None:
+    """What the bot process does after the deadline: a 回执 to each sender, the final digest to the staff
+    list — through the real outbox and SMTP relay code, into the local sink."""
+    from bot.acknowledgements import queue_receipts
+    from bot.digest.job import queue_digest
+    from bot.mail import EmailOutboxSender, SmtpRelay
+    from bot.outbox import Senders, drain
+
+    out = services.settings.outgoing
+    refs = await queue_receipts(services, out, now)
+    await queue_digest(services, out, slot="demo:final", kind="final", slot_at=now, now=now)
+    relay = SmtpRelay.from_settings(services.settings)
+    senders = Senders(email=EmailOutboxSender(relay, mail_from=out.mail_from, archive=services.archive,
+                                              clock=services.clock))
+    r = await drain(senders, services.clock)
+    receipts = [(to, m) for to, m in sink.messages if "回执" in str(m["Subject"])]
+    digests = [(to, m) for to, m in sink.messages if "汇总" in str(m["Subject"]) or "登记" in str(m["Subject"])]
+    res.receipts_sent, res.digest_mailed = len(receipts), bool(digests)
+    say("\n" + "=" * 30 + f" 发出的邮件（本地 SMTP 收件箱 127.0.0.1:{sink.port}，{r}）" + "=" * 30)
+    say(f"回执：{len(receipts)} 封（{', '.join(refs)}），发给各省的发件地址。广东省收到的回执：")
+    gd = next((m for to, m in receipts if any("gd" in t or "guangdong" in t for t in to)), receipts[0][1] if receipts else None)
+    if gd is not None:
+        body = gd.get_body(("plain",)).get_content()
+        say(f"  收件人：{gd['To']}\n  主题：{gd['Subject']}\n" + "\n".join(f"  │ {x}" for x in body.splitlines()[:18]))
+    for to, m in digests:
+        atts = [p.get_filename() for p in m.iter_attachments()]
+        say(f"汇总邮件：收件人 {', '.join(to)}；主题 {m['Subject']}；附件 {', '.join(atts)}")
+    say(f"（每封都另存为 .eml：{sink.folder}）")
+
+
 async def run_demo(opts: DemoOptions, say: Callable[[str], None] = print) -> DemoResult:
     from bot.digest.job import collect_digest, render_all, write_files
     from cli.register_cmds import format_register
@@ -177,6 +219,7 @@ async def run_demo(opts: DemoOptions, say: Callable[[str], None] = print) -> Dem
 
     p.step("生成示例申报邮件（项目自己的代码生成：带印章的扫描版PDF、文字版PDF、xlsx/docx、GBK文件名的zip）…")
     built = asyncio.create_task(asyncio.to_thread(build_scenarios, call))
+    stack: list = []
     try:
         if imap is not None:
             try:
@@ -188,7 +231,11 @@ async def run_demo(opts: DemoOptions, say: Callable[[str], None] = print) -> Dem
         scenarios = await built
         res.timings["build"] = p.lap()
         p.step(f"已生成 {len(scenarios)} 封邮件，{sum(len(s.message) for s in scenarios) / 1e6:.1f} MB")
-        env = demo_environ(data_dir, imap, call.id)
+        from demo.sink import SmtpSink
+
+        sink = SmtpSink(data_dir / "sent-mail").start()
+        stack.append(sink.stop)
+        env = demo_environ(data_dir, imap, call.id, sink.port)
         settings = load_settings(env)
         clock = FixedClock(scenarios[0].arrives_at - timedelta(hours=1))
         services = Services(settings=settings, call=call, clock=clock, archive=Archive(settings.archive_dir))
@@ -204,6 +251,7 @@ async def run_demo(opts: DemoOptions, say: Callable[[str], None] = print) -> Dem
             d = await collect_digest(services, settings.outgoing, now, kind="final")
             res.digest_paths = await write_files(services, d, render_all(d))
             say("\n汇总（截止后最终登记）已写入：\n" + "\n".join(f"  {x}" for x in res.digest_paths))
+            await send_mail(services, sink, now, say, res)
             if opts.chat:
                 say("\n" + "=" * 30 + f" 示例对话（时间：{call.to_local(now):%Y-%m-%d %H:%M} 北京时间）" + "=" * 30)
                 await sample_chat(services, say)
@@ -211,6 +259,8 @@ async def run_demo(opts: DemoOptions, say: Callable[[str], None] = print) -> Dem
         finally:
             await close_db()
     finally:
+        for stop in reversed(stack):
+            stop()
         if not built.done():
             built.cancel()
         if imap is not None:

@@ -33,7 +33,11 @@ def prepare_data_dir(path: Path) -> bool:
     return wiped
 
 
-def demo_environ(data_dir: Path, imap=None, call: str = "2023") -> dict[str, str]:
+DEMO_STAFF = "shebaosi-staff@mof.demo.cn"
+DEMO_FROM = "申报收件系统（演示） <sbsjyc@163.com>"
+
+
+def demo_environ(data_dir: Path, imap=None, call: str = "2023", sink_port: int | None = None) -> dict[str, str]:
     """Embedded defaults, ignoring the caller's environment (no account, no secret needed)."""
     env = {
         "SHENBAO_DATA_DIR": str(data_dir),
@@ -45,6 +49,10 @@ def demo_environ(data_dir: Path, imap=None, call: str = "2023") -> dict[str, str
         # hours old; with a short window the digest would call the watched mailboxes "down"
         "SHENBAO_HEALTH_STALE_MINUTES": "100000",
     }
+    if sink_port:                           # 回执 and the digest go out through a local SMTP sink
+        env |= {"SHENBAO_SMTP_RELAY_HOST": "127.0.0.1", "SHENBAO_SMTP_RELAY_PORT": str(sink_port),
+                "SHENBAO_SMTP_RELAY_SECURITY": "none", "SHENBAO_DIGEST_TO": DEMO_STAFF, "SHENBAO_MAIL_FROM": DEMO_FROM,
+                "SHENBAO_RECEIPT_MAX_AGE_HOURS": "100000"}   # the demo's arrivals are in 2023
     if imap is not None:
         for key in ("MOF", "MOHRSS"):
             env |= {f"SHENBAO_IMAP_{key}_HOST": imap.host, f"SHENBAO_IMAP_{key}_PORT": str(imap.port),

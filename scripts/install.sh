@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
-# Install what shenbao needs on a bare Debian 12 machine: Debian packages (with --test, also the
-# servers and tools the test suite uses) and the Python packages into ./.venv. Safe to re-run.
+# Install what shenbao needs on a bare Debian 12 machine: Debian packages and the Python packages into
+# ./.venv. Safe to re-run.
+#   scripts/install.sh           runtime only (production)
+#   scripts/install.sh --demo    + dovecot-imapd: `shenbao demo` watches both mailboxes over a local IMAP server
+#   scripts/install.sh --test    + what the test suite uses (Dovecot, PostgreSQL, Chromium for the web desk tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-want_test=0
-want_bench=0
+want_test=0; want_demo=0; want_bench=0
 for arg in "$@"; do
   case "$arg" in
     --test) want_test=1 ;;
+    --demo) want_demo=1 ;;     # dovecot-imapd: `shenbao demo` watches both mailboxes over a local IMAP server
     --bench) want_bench=1 ;;   # benchmarks/reading_corpus: ImageMagick and the .[bench] Python packages
   esac
 done
 
+# postgresql-client: pg_dump/pg_restore for `shenbao backup`/`restore` with DATABASE_URL (SQLite needs nothing)
 RUNTIME_DEBS=(python3-venv tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui
-              p7zip-full libarchive-tools poppler-utils openssl jbig2dec)   # openssl: OFD SM2 seals; jbig2dec: OFD scans
-TEST_DEBS=(dovecot-imapd postgresql procps zip)   # zip: split-zip (.z01) test archives
+              p7zip-full libarchive-tools poppler-utils openssl jbig2dec postgresql-client)   # openssl: OFD SM2 seals; jbig2dec: OFD scans
+DEMO_DEBS=(dovecot-imapd)
+TEST_DEBS=(dovecot-imapd postgresql procps zip chromium)   # zip: split-zip (.z01) test archives; chromium: web desk tests
 BENCH_DEBS=(imagemagick)
 debs=("${RUNTIME_DEBS[@]}")
 [ $want_test = 1 ] && debs+=("${TEST_DEBS[@]}")
+[ $want_demo = 1 ] && debs+=("${DEMO_DEBS[@]}")
 [ $want_bench = 1 ] && debs+=("${BENCH_DEBS[@]}")
 
 missing=()

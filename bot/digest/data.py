@@ -45,9 +45,21 @@ class DigestRow:
     pages: int | None
     open: list[OpenFinding]
     paper: str | None                             # date registered, or None
+    override_reason: str | None = None            # an officer overrode the verdict (shown with the status)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.open if f.severity == severity)
+
+    @property
+    def has_problem(self) -> bool:
+        """Late, or an open error / item to review: listed first in the digest."""
+        return self.status == "late" or any(f.severity in ("error", "review") for f in self.open)
+
+    @property
+    def status_shown(self) -> str:
+        from core.status_display import shown_status
+
+        return shown_status(self)
 
 
 @dataclass
@@ -67,6 +79,13 @@ class DigestData:
     register: Register = field(repr=False)
     snapshot: dict = field(default_factory=dict)
     audit_tip: tuple[int, str] | None = None      # (entries, newest hash): an outside witness of the audit log
+
+    def ordered(self) -> list[DigestRow]:
+        """What people read first: units with problems (late, errors, items to review), then the other filed
+        ones; not-filed units are one line (``not_filed_line``), not 20 empty rows."""
+        problems = [r for r in self.rows if r.status != "not_filed" and r.has_problem]
+        clean = [r for r in self.rows if r.status != "not_filed" and not r.has_problem]
+        return problems + clean
 
     @property
     def time_left(self) -> timedelta:
@@ -145,7 +164,7 @@ def build_digest(call: CallConfig, reg: Register, *, kind: str, slot_at: datetim
             submissions=sum(1 for s in r.submissions if s.on_time),
             late_submissions=sum(1 for s in r.submissions if not s.on_time), pages=r.pages_total,
             open=[OpenFinding(f.code, f.severity, f.message) for f in r.findings if f.severity in OPEN_SEVERITIES],
-            paper=r.paper_copy_date))
+            paper=r.paper_copy_date, override_reason=r.override_reason))
     snap = snapshot_of(reg, shunted)
     status_zh = {r.status: r.status_zh for r in reg.rows} | {"not_filed": "未申报", "filed": "已申报",
                                                              "late": "逾期视为未申报"}

@@ -89,7 +89,8 @@ async def queue_digest(services: Services, out: OutgoingSettings, *, slot: str, 
     attachment = {"filename": r["xlsx_name"], "content_type": XLSX_TYPE, "archive_path": rel, "sha256": sha}
     subject = f"{d.title}：已申报{d.counts['filed']} 未申报{d.counts['not_filed']} 逾期{d.counts['late']}"
     keys = await notify_officers(out, key=f"digest:{slot}", now=now, text=r["text"], subject=subject,
-                                 chat_parts=r["chat"], html=r["html"], attachments=[attachment])
+                                 chat_parts=r["chat"], html=r["html"], attachments=[attachment],
+                                 card=digest_card(d, services.settings.web.base_url))
     if d.audit_tip:                          # the printed tip left the database: keep it to verify against
         from core.audit_check import record_tip_file
         from models.audit import AuditWitness
@@ -108,3 +109,14 @@ async def queue_digest(services: Services, out: OutgoingSettings, *, slot: str, 
         log.info("digest %s: already recorded by another run", slot)
     log.info("digest %s: queued %d messages (%s)", slot, len(keys), d.title)
     return keys
+
+
+def digest_card(d: DigestData, web_url: str) -> dict:
+    """The digest as a summary card (WeCom template card ``text_notice``): counts, what changed, the link."""
+    c = d.counts
+    fields = [("已申报", c["filed"]), ("逾期视为未申报", c["late"]), ("未申报", c["not_filed"]),
+              ("未识别来信", c["unidentified"])]
+    problems = [r.province for r in d.ordered() if r.has_problem]
+    return {"title": d.title, "desc": f"截止 {d.call.to_local(d.call.deadline):%m-%d %H:%M}；需要关注："
+                                      + ("、".join(problems[:6]) + ("等" if len(problems) > 6 else "") if problems else "无"),
+            "fields": [[k, str(v)] for k, v in fields], "url": web_url.rstrip("/") + "/"}

@@ -57,7 +57,7 @@ def row_text(d: DigestData, r: DigestRow) -> str:
     probs = " ".join(f"{SEVERITY_ZH[s]}{r.count(s)}" for s in ("error", "review", "warning") if r.count(s))
     paper = f"纸质版 {r.paper}" if r.paper else ("纸质版未登记" if r.status == "filed" else "纸质版—")
     late = f"，逾期报送{r.late_submissions}份" if r.late_submissions else ""
-    return f"{r.province}｜{r.status_zh}{late}｜{arr}｜{pages}｜{probs or '无问题'}｜{paper}"
+    return f"{r.province}｜{r.status_shown}{late}｜{arr}｜{pages}｜{probs or '无问题'}｜{paper}"
 
 
 def changes_lines(d: DigestData) -> list[str]:
@@ -76,9 +76,12 @@ def not_filed_line(d: DigestData) -> str:
 def render_text(d: DigestData) -> str:
     """The text/plain part of the digest e-mail (complete: every unit, every open finding)."""
     lines = header_lines(d) + ["", "收件监视："] + [f"- {health_line(d, h)}" for h in d.health] + [""]
-    lines += changes_lines(d) + ["", not_filed_line(d), "", "逐省情况（到达时间为各邮箱首次按时到达，北京时间）："]
-    for r in d.rows:
+    lines += changes_lines(d) + ["", not_filed_line(d), "",
+                                 "已报送单位（有问题的在前；到达时间为各邮箱首次按时到达，北京时间）："]
+    for r in d.ordered():
         lines.append(row_text(d, r))
+        if r.override_reason:
+            lines.append(f"    [人工认定] {r.override_reason}")
         lines += [f"    [{SEVERITY_ZH[f.severity]}] {code_zh(f.code)}：{f.message}" for f in r.open]
     if d.unidentified:
         lines += ["", f"未识别来信（{len(d.unidentified)}封，待处室人员归属）："]
@@ -100,8 +103,8 @@ def render_chat(d: DigestData) -> str:
     """The chat version: the same facts, compact; units without anything to say are only counted."""
     lines = header_lines(d) + ["", "收件监视：" + "；".join(f"{h.label.split()[0]}{HEALTH_ZH[h.state]}" for h in d.health)]
     lines += [""] + changes_lines(d) + ["", not_filed_line(d), ""]
-    problem_rows = [r for r in d.rows if r.status != "not_filed" and (r.open or r.status == "late")]
-    clean = [r.province for r in d.rows if r.status == "filed" and not r.open]
+    problem_rows = [r for r in d.ordered() if r.open or r.status == "late" or r.override_reason]
+    clean = [r.province for r in d.ordered() if r.status == "filed" and not r.open and not r.override_reason]
     if clean:
         lines.append(f"已申报且无问题（{len(clean)}）：" + "、".join(clean))
     if problem_rows:

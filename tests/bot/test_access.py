@@ -169,7 +169,7 @@ def test_officer_list_is_parsed_once_for_notices_and_authorisation(tmp_path, clo
     s = Services(settings=load_settings({"SHENBAO_DATA_DIR": str(tmp_path), "SHENBAO_OFFICERS_TELEGRAM": "9001 9002",
                                          "SHENBAO_OFFICERS_WECOM": "zhang；li"}),
                  call=call2023, clock=clock, archive=Archive(tmp_path / "a"))
-    assert officer_ids(s) == {"telegram": {"9001", "9002"}, "wecom": {"zhang", "li"}}
+    assert officer_ids(s) == {"telegram": {"9001", "9002"}, "wecom": {"zhang", "li"}, "dingtalk": set()}
     assert s.settings.outgoing.officer_chats() == [("telegram", "9001"), ("telegram", "9002"),
                                                    ("wecom", "zhang"), ("wecom", "li")]
 

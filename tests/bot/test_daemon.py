@@ -14,7 +14,7 @@ from tests.bot.fake_telegram import FakeBotAPI
 
 
 def services_with(env: dict, tmp_path, clock, call) -> Services:
-    env = {"SHENBAO_DATA_DIR": str(tmp_path / "data"), **env}
+    env = {"SHENBAO_DATA_DIR": str(tmp_path / "data"), "SHENBAO_WEB_PORT": "0", **env}   # any free port
     return Services(load_settings(env), call, clock, Archive(tmp_path / "data" / "archive"))
 
 

@@ -34,6 +34,12 @@ async def test_ask_unbound(db, engine):
 def test_shenbao_ask_cli(tmp_path):
     env = dict(os.environ, SHENBAO_DATA_DIR=str(tmp_path))
     env.pop("DATABASE_URL", None)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
+    r = subprocess.run([sys.executable, "-m", "cli.main", "ask", "联系人电话？"], env=env, capture_output=True,
+                       text=True, timeout=120, cwd=root)
+    assert r.returncode == 2 and "没有找到收件数据库" in r.stderr      # a read command never creates one
+    assert subprocess.run([sys.executable, "-m", "cli.main", "migrate"], env=env, capture_output=True,
+                          timeout=120, cwd=root).returncode == 0
     r = subprocess.run([sys.executable, "-m", "cli.main", "ask", "联系人电话？"], env=env, capture_output=True,
                        text=True, timeout=120, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     assert r.returncode == 0, r.stderr

@@ -3,6 +3,7 @@ each copy is stamped at the scenario's arrival time, the digest files exist, the
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import os
 import time
 from datetime import datetime
@@ -131,6 +132,19 @@ def test_output_register_digest_and_chat(demo, scenarios):
     assert "实施方案不得超过10页" in out
     assert "青岛市是本省的计划单列市" in out
     assert "chat --as-province 广东省" in out and "chat --officer" in out
+    # what the bot sends after the deadline, through the real outbox and relay, into the local sink
+    assert "【回执】财办社〔2023〕22号 已收到广东省报送材料" in out and "结论：按时收到" in out
+    assert "汇总邮件：收件人 shebaosi-staff@mof.demo.cn" in out and ".xlsx" in out
+    import email
+    import email.policy
+
+    sent = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+            for p in sorted((Path(data) / "sent-mail").glob("*.eml"))]
+    subjects = [str(m["Subject"]) for m in sent]
+    assert sum("【回执】" in x for x in subjects) == sum(1 for s in scenarios if s.province)   # one per submission
+    digest = next(m for m in sent if "截止后最终登记" in str(m["Subject"]))
+    assert [a.get_filename() for a in digest.iter_attachments()][0].endswith(".xlsx")
+    assert " web " in out and "http://127.0.0.1:8090/" in out            # the web desk's address
 
 
 def test_chat_continues_on_the_same_data(demo):

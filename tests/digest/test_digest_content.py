@@ -36,10 +36,12 @@ async def test_morning_digest_is_pinned(outdb, tmp_path, call):
     assert "山西省｜已申报｜财政部 03-23 14:20 / 人社部 03-23 14:21｜30页｜错误1 提醒1｜纸质版未登记" in lines
     assert "河南省｜已申报｜财政部 03-24 15:48 / 人社部 03-24 15:48｜26页｜错误1 待复核1 提醒1｜纸质版未登记" in lines
     assert "山东省｜已申报｜财政部 03-22 17:36 / 人社部 03-22 17:36｜10页｜无问题｜纸质版 2023-03-23" in lines
-    assert "江苏省｜未申报｜财政部 — / 人社部 —｜—页｜无问题｜纸质版—" in lines
+    assert not any(x.startswith("江苏省｜") for x in lines)     # not filed: only in the one-line list above
     assert "    [错误] 缺2022年执行情况报告：missing_prior_report 的说明（测试）" in lines
     assert "- S000016 zhangwei1987@example.com 《材料》 03-25 22:17" in lines
-    assert sum(1 for x in lines if "｜" in x) == 32          # one row per provincial unit
+    rows = [x.split("｜")[0] for x in lines if "｜" in x]
+    assert len(rows) == 13 == d.counts["filed"]                # one row per filed unit, problems first
+    assert rows[:4] == ["河北省", "山西省", "河南省", "四川省"] and rows.index("山东省") > 4
 
 
 async def test_final_digest_after_the_deadline_shows_changes(outdb, tmp_path, call):
@@ -78,17 +80,25 @@ async def test_xlsx_register_has_sheets_frozen_header_and_filters(outdb, tmp_pat
     wb = openpyxl.load_workbook(io.BytesIO(render_all(d)["xlsx"]))
     assert wb.sheetnames == list(SHEETS)
     for ws in wb.worksheets:
-        assert ws.freeze_panes == "A2"
-        assert ws.auto_filter.ref.startswith("A1:")
+        assert ws["A1"].value.startswith("财办社〔2023〕22号 收件登记表 · " + ws.title)      # title row
+        assert ws["A2"].value == "序号" and ws.freeze_panes == "B3"
+        assert ws.auto_filter.ref.startswith("A2:")
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9   # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.fitToWidth) == 1
+        assert int(ws.page_setup.fitToHeight) == 0 and ws.print_title_rows.replace("$", "") == "2:2"
+        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
     units = wb["全部单位"]
-    assert [c.value for c in units[1]][:4] == ["单位", "状态", "财政部邮箱首次按时到达（北京时间）", "人社部邮箱首次按时到达（北京时间）"]
-    assert units.max_row == 33
-    zj = next(r for r in units.iter_rows(min_row=2, values_only=True) if r[0] == "浙江省")
+    assert [c.value for c in units[2]][:5] == ["序号", "单位", "状态", "财政部邮箱首次按时到达（北京时间）",
+                                               "人社部邮箱首次按时到达（北京时间）"]
+    assert units.max_row == 34
+    body = list(units.iter_rows(min_row=3, values_only=True))
+    assert [r[0] for r in body] == list(range(1, 33))
+    zj = next(r[1:] for r in body if r[1] == "浙江省")
     assert zj[1] == "已申报" and zj[2] == datetime(2023, 3, 26, 23, 59, 59) and zj[3] is None
-    assert wb["未识别来信"].max_row == 3
-    problems = list(wb["问题清单"].iter_rows(min_row=2, values_only=True))
+    assert wb["未识别来信"].max_row == 4
+    problems = [r[1:] for r in wb["问题清单"].iter_rows(min_row=3, values_only=True)]
     assert ("江苏省", "逾期视为未申报", "错误", "late_arrival") == problems[[p[0] for p in problems].index("江苏省")][:4]
-    receipts = list(wb["收件记录"].iter_rows(min_row=2, values_only=True))
+    receipts = [r[1:] for r in wb["收件记录"].iter_rows(min_row=3, values_only=True)]
     assert len(receipts) == 41                 # every copy in every mailbox (22 mails, 3 in one box only)
     assert [r[2] for r in receipts] == sorted(r[2] for r in receipts)
 
@@ -114,6 +124,6 @@ async def test_same_slot_twice_queues_nothing_new(outdb, tmp_path, call):
     out = s.settings.outgoing
     await fixture_units.build(s, "morning")
     keys = await queue_digest(s, out, slot="daily:x", kind="daily", slot_at=MORNING, now=MORNING)
-    assert len(keys) == 4                      # 2 staff e-mails + telegram officer + wecom officer
+    assert len(keys) == 6                      # 2 staff e-mails + telegram officer + wecom officer (text, card, xlsx)
     assert await queue_digest(s, out, slot="daily:x", kind="daily", slot_at=MORNING, now=MORNING) == []
     assert await ScheduledRun.filter(kind="digest").count() == 1

@@ -31,7 +31,7 @@ async def test_digest_mail_headers_parts_and_xlsx(outdb, tmp_path, call, smtp_si
     await queue_digest(s, s.settings.outgoing, slot="daily:2023-03-26T08:30+08:00", kind="daily",
                        slot_at=MORNING, now=MORNING)
     res = await drain(email_only(s, host, port), s.clock)
-    assert (res.sent, res.skipped) == (2, 2)             # the two chat rows wait for the bot process
+    assert (res.sent, res.skipped) == (2, 4)             # chat rows (text; the WeCom card and xlsx) wait for the bot
     assert len(sink.messages) == 2
     mail_from, rcpts, msg = sink.messages[0]
     assert mail_from == "shenbao@mof.example.cn" and rcpts == ["staff1@mof.example.cn"]
@@ -54,7 +54,7 @@ async def test_digest_mail_headers_parts_and_xlsx(outdb, tmp_path, call, smtp_si
     assert att.get_content_type() == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     wb = openpyxl.load_workbook(io.BytesIO(att.get_content()))
     assert wb.sheetnames == ["全部单位", "问题清单", "未识别来信", "收件记录"]
-    assert wb["全部单位"].freeze_panes == "A2" and wb["全部单位"].auto_filter.ref == "A1:O33"
+    assert wb["全部单位"].freeze_panes == "B3" and wb["全部单位"].auto_filter.ref == "A2:Q34"
     rows = await OutboxMessage.filter(channel="email").order_by("id")
     assert [r.status for r in rows] == [OutboxStatus.SENT, OutboxStatus.SENT]
 

@@ -85,7 +85,7 @@ async def test_ticks_through_the_deadline_day_with_downtime(outdb, tmp_path, cal
     assert await run_due(s, out, bj("03-26 10:00") + timedelta(seconds=30)) == []
     skipped = await ScheduledRun.get(slot="daily:2023-03-25T08:30+08:00")
     assert skipped.detail["skipped"]
-    assert await OutboxMessage.filter(key__startswith="digest:daily:2023-03-26T08:30").count() == 4
+    assert await OutboxMessage.filter(key__startswith="digest:daily:2023-03-26T08:30").count() == 6   # + WeCom card, xlsx
     assert await OutboxMessage.filter(key__startswith="digest:daily:2023-03-25").count() == 0
     ran = []
     t = bj("03-26 10:00")
