@@ -2,9 +2,10 @@
 directory's files (archive of raw mail, digests, keys), verified after restore (core.backup)."""
 from __future__ import annotations
 
-import asyncio
+from typing import TYPE_CHECKING
 
-from core.services import Services
+if TYPE_CHECKING:  # the parser is built without the ORM: `shenbao --help` imports no command code
+    from core.services import Services
 
 from cli.errors import UserError
 
@@ -32,6 +33,8 @@ async def _counts() -> dict:
 
 
 async def cmd_backup(args, services: Services) -> int:
+    import asyncio
+
     from core.backup import BackupError, backup
 
     counts = await _counts()
@@ -53,6 +56,8 @@ async def cmd_backup(args, services: Services) -> int:
 
 
 async def cmd_restore(args, services: Services) -> int:
+    import asyncio
+
     from core.backup import BackupError, restore, verify_restored
     from models import close_db, init_db
 

@@ -2,10 +2,11 @@
 login link for the officer at this terminal; in chat, officers send /web)."""
 from __future__ import annotations
 
-import asyncio
 import signal
+from typing import TYPE_CHECKING
 
-from core.services import Services
+if TYPE_CHECKING:  # the parser is built without the ORM: `shenbao --help` imports no command code
+    from core.services import Services
 
 
 def register(sub) -> None:
@@ -26,6 +27,8 @@ async def cmd_web_link(args, services: Services) -> int:
 
 
 async def cmd_web(args, services: Services) -> int:
+    import asyncio
+
     import dataclasses
 
     from bot.web.app import start_web
