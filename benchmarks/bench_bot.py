@@ -60,6 +60,13 @@ async def heldout(tmp: Path, cache: Path, limit: int | None, show: bool, ocr: fl
         print(f"{'kind':<16} {'turns':>7} {'right':>7} {'accuracy':>9}")
         for k, (a, b) in rep.per_kind().items():
             print(f"{k:<16} {b:>7} {a:>7} {a / b:>9.1%}")
+        o = rep.outcomes()
+        print(f"wrong while answering (a rule, verdict, record or open question, but not the expected one, or missing a "
+              f"rule, term, part or verdict the case expects): "
+              f"{o['wrong_answer']}/{rep.turns} = {o['wrong_answer'] / rep.turns:.1%}; wrong hold-backs (通知未明确 / "
+              f"scope / ask-back where an answer was expected): {o['wrong_hold_back']}/{rep.turns} = "
+              f"{o['wrong_hold_back'] / rep.turns:.1%}; held back in all: {o['held_back']}/{rep.turns} = "
+              f"{o['held_back'] / rep.turns:.1%}")
         p50, p99 = rep.latency()
         print(f"engine on the demo world: p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms ({rep.turns} turns)")
         if show:

@@ -105,11 +105,23 @@ class Answerer:
             alt = next((i for i, sc in r.ranked if data.intent(i).answer in ("rule", "open") and sc >= 0.08), None)
             if alt:
                 return self._as(r, alt, "unbound, no 我们: not own data"), unsure
-        if spec.answer == "rule" and not spec.verdict and any(c in t for c in data.abstain_cues):
+        if spec.answer == "rule" and not spec.verdict and any(c in t and not self._rule_names(spec, c)
+                                                               for c in data.abstain_cues):
             return self._as(r, "abstain", f"the notice says nothing about this ({spec.id} related)"), False
         if unsure and spec.answer == "open":
             return r, False
         return r, unsure
+
+    def _rule_names(self, spec, cue: str) -> bool:
+        """The intent's own rules say the cue word (R30 names 专家, R27 审查结果, R34 技能培训): a question about it is
+        answered by the rule, not 通知未明确."""
+        for rid in spec.rules or (spec.id,):
+            if rid.startswith("R"):
+                r = self.call.rule(rid)
+                clause, _ = self.call.clause(rid)
+                if cue in (r.text_zh or "") or cue in (clause or ""):
+                    return True
+        return False
 
     async def one(self, r: Reading, caller: Caller, ident: Identity, state: ChatState, ctx: "_Ctx"):
         unsure = not r.followup and (r.confidence < MIN_CONFIDENCE or (r.margin < MIN_MARGIN and r.confidence < 0.5))

@@ -25,6 +25,7 @@ from pathlib import Path
 
 CASES = Path(__file__).resolve().parents[1] / "tests" / "bot" / "heldout" / "cases.jsonl"
 DEFAULT_NOW = "2023-03-27T09:30:00+08:00"
+HOLD_BACK = {"abstain", "scope", "ask_back"}         # reply kinds that answer nothing about the call
 
 
 async def build_demo_world(services, clock, ocr_seconds: float = 0.0) -> int:
@@ -171,6 +172,21 @@ class Report:
         if not xs:
             return 0.0, 0.0
         return statistics.median(xs), xs[min(len(xs) - 1, int(round(0.99 * (len(xs) - 1))))]
+
+    def outcomes(self) -> dict[str, int]:
+        """Every turn as one of: right; wrong while answering (a rule, verdict, own data, officer data or an open
+        question that is not the expected one: the asker is misled); wrong while holding back (the bot said 通知未明确 /
+        what it answers / asked back, where an answer was expected: honest but unhelpful). ``held_back`` counts all
+        the turns the bot held back on, right or wrong."""
+        out = {"right": 0, "wrong_answer": 0, "wrong_hold_back": 0, "held_back": 0}
+        for r in self.results:
+            hold = r.got.split(" ", 1)[0] in HOLD_BACK
+            out["held_back"] += hold
+            if r.ok:
+                out["right"] += 1
+            else:
+                out["wrong_hold_back" if hold else "wrong_answer"] += 1
+        return out
 
     def failures(self) -> Counter:
         return Counter(w.split(" ")[0] for r in self.results for w in r.why)

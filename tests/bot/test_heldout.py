@@ -26,3 +26,13 @@ async def test_heldout_bounded(db, engine, clock):
     rep = await play(engine, clock, cases)
     wrong = [(r.case, r.text, r.why) for r in rep.results if not r.ok]
     assert rep.accuracy >= FLOOR, (rep.accuracy, wrong)
+
+
+def test_outcomes_split_misleading_from_holding_back():
+    from tests_support.chat_eval import Report, Result
+
+    rep = Report([Result("a", "rule", 0, "q", True, [], "", 0.0, "rule ['R01'] [] None"),
+                  Result("b", "rule", 0, "q", False, ["kind"], "", 0.0, "open [] ['O3'] None"),
+                  Result("c", "rule", 0, "q", False, ["kind"], "", 0.0, "abstain [] [] None"),
+                  Result("d", "abstain", 0, "q", True, [], "", 0.0, "abstain [] [] None")])
+    assert rep.outcomes() == {"right": 2, "wrong_answer": 1, "wrong_hold_back": 1, "held_back": 2}

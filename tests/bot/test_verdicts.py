@@ -116,3 +116,25 @@ def test_open_questions_never_get_a_computed_verdict(answerer, call2023):
             wrong.append((oid, text, out[:80]))
     assert not wrong, wrong
     assert len(_open_questions(call2023)) > 100
+
+
+def test_a_rule_the_notice_states_never_opens_with_unsettled(answerer, call2023):
+    """Every paraphrase of a rule R01–R35 asked by anyone: the answer never opens with 通知未明确 (the issue's
+    'a clear rule presented as unsettled'), and it rests on a rule."""
+    import asyncio
+
+    from bot.render import render
+    from config.understanding import load_understanding
+
+    u = load_understanding(call2023)
+    wrong = []
+    n = 0
+    for r in call2023.rules:
+        for text in u.intent(r.id).paraphrases:
+            n += 1
+            ans = asyncio.run(answerer.answer(Caller("terminal", "r"), Identity(PUBLIC), normalize(text), ChatState(None)))
+            out = render(ans)
+            if out.startswith("通知未明确") or A.meta(ans).kind in ("open", "abstain", "scope"):
+                wrong.append((r.id, text, out[:60]))
+    assert n >= 35 * 15
+    assert not wrong, wrong
