@@ -38,6 +38,16 @@ def format_register(reg: Register, services: Services) -> str:
         lines.append("\t".join([r.province, r.status_zh, *(_bj(services, r.first_on_time.get(k)) for k in keys),
                                 str(len(r.submissions)), str(r.pages_total if r.pages_total is not None else "—"),
                                 problems]))
+    if reg.folders:
+        lines += ["", "邮箱文件夹核对（文件夹中已读到的邮件 / 登记的收件）："]
+        for f in reg.folders:
+            count = "未计数" if f.messages is None else f"{f.messages} 封"
+            note = ""
+            if f.missing > 0:
+                note = f"  ← {f.missing} 封没有收件记录（与已登记邮件完全相同的副本，或漏收：请核查）"
+            elif f.missing < 0:
+                note = f"  ← 邮箱中少了 {-f.missing} 封（登记后被删除或移走）"
+            lines.append(f"{f.mailbox}\t{f.folder}\t邮箱 {count} / 登记 {f.receipts} 封{note}")
     if reg.unidentified:
         lines += ["", "未识别（待处室人员归属）："]
         for u in reg.unidentified:
