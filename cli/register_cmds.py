@@ -72,6 +72,16 @@ def format_register(reg: Register, services: Services) -> str:
     lines += format_table(["省份", "状态", *(f"{k}首次按时到达" for k in keys), "报送", "A4页", "问题"], rows)
     if notes:
         lines += ["", "人工认定："] + notes
+    if reg.folders:
+        lines += ["", "邮箱文件夹核对（文件夹中已读到的邮件 / 登记的收件）："]
+        for f in reg.folders:
+            count = "未计数" if f.messages is None else f"{f.messages} 封"
+            note = ""
+            if f.missing > 0:
+                note = f"  ← {f.missing} 封没有收件记录（与已登记邮件完全相同的副本，或漏收：请核查）"
+            elif f.missing < 0:
+                note = f"  ← 邮箱中少了 {-f.missing} 封（登记后被删除或移走）"
+            lines.append(f"{f.mailbox}\t{f.folder}\t邮箱 {count} / 登记 {f.receipts} 封{note}")
     if reg.unidentified:
         lines += ["", "未识别（待处室人员归属）："]
         urows = []

@@ -8,9 +8,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from config.call import CallConfig
+from core.folders import decode_folder, stored_uidvalidity
 from models.dossier import Dossier
 from core.vocabulary import ProvinceStatus, SenderTrust
-from models.receipt import Receipt
+from models.receipt import MailboxCursor, Receipt
 from models.submission import Submission
 
 REGISTER_FORMAT = 1
@@ -90,6 +91,36 @@ class UnidentifiedRow:
 
 
 @dataclass
+class FolderRow:
+    """One watched IMAP folder: its messages up to the cursor (counted by the watcher at its last round) against
+    the receipts recorded from it. ``missing`` > 0: messages without a receipt — a byte-identical copy of mail
+    already recorded in that mailbox, or a filing lost; < 0: messages deleted from the folder after recording."""
+    mailbox: str
+    account: str
+    folder: str
+    last_uid: int
+    messages: int | None        # None: not counted yet (the watcher has not finished a round since the upgrade)
+    receipts: int
+    last_ok_at: datetime | None
+    last_error: str | None
+
+    @property
+    def missing(self) -> int:
+        return 0 if self.messages is None else self.messages - self.receipts
+
+
+async def reconcile_folders() -> list[FolderRow]:
+    out = []
+    for cur in await MailboxCursor.all().order_by("mailbox", "account", "folder"):
+        n = await Receipt.filter(imap_account=cur.account, imap_folder=decode_folder(cur.folder),
+                                 imap_uidvalidity=stored_uidvalidity(cur.folder, cur.uidvalidity),
+                                 imap_uid__lte=cur.last_uid).count()
+        out.append(FolderRow(cur.mailbox, cur.account, decode_folder(cur.folder), cur.last_uid, cur.messages, n,
+                             cur.last_ok_at, cur.last_error))
+    return out
+
+
+@dataclass
 class Register:
     call_id: str
     generated_at: datetime
@@ -97,6 +128,7 @@ class Register:
     rows: list[ProvinceRow]
     unidentified: list[UnidentifiedRow]
     processing: dict[str, int] = field(default_factory=dict)   # receipts not (yet) processed, by status
+    folders: list[FolderRow] = field(default_factory=list)     # watched folders reconciled with the receipts
 
     def unprocessed(self) -> int:
         """Receipts the register does not reflect yet: a province may have filed in one of them."""
@@ -130,6 +162,7 @@ class Register:
         return {"format": REGISTER_FORMAT, "call": self.call_id, "generated_at": conv(self.generated_at),
                 "deadline": conv(self.deadline), "counts": self.counts(),
                 "filed_unconfirmed": self.filed_unconfirmed(), "processing": dict(self.processing),
+                "folders": [conv(asdict(f) | {"missing": f.missing}) for f in self.folders],
                 "provinces": [conv(asdict(r)) for r in self.rows],
                 "unidentified": [conv(asdict(u)) for u in self.unidentified], "unrelated": self.unrelated}
 
@@ -172,6 +205,7 @@ async def build_register(call: CallConfig, now: datetime, province: str | None =
     rows = await province_rows(call, names)
     processing = {k: await Receipt.filter(status=k).count() for k in ("received", "retrying", "shunted")}
     if province:
-        return Register(call.id, now, call.deadline, rows, [], processing)
+        return Register(call.id, now, call.deadline, rows, [], processing=processing)
     unrelated = await Submission.filter(call_id=call.id, unrelated=True).count()
-    return Register(call.id, now, call.deadline, rows, await unidentified_rows(call), processing, unrelated)
+    return Register(call.id, now, call.deadline, rows, await unidentified_rows(call), processing=processing,
+                    folders=await reconcile_folders(), unrelated=unrelated)

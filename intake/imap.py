@@ -6,18 +6,17 @@ backoff on every failure. Reads with BODY.PEEK on an EXAMINEd folder: never sets
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 import random
 import re
 import ssl
-import zlib
 
 from aioimaplib import aioimaplib
 
 from config.clock import Clock
 from core import metrics
 from config.settings import ImapAccount
+from core.folders import decode_folder, stored_uidvalidity  # noqa: F401  (re-exported: tests, daemon)
 from intake.envelope import RawMail
 from intake.errors import InvalidAuth, InvalidFolder, MailboxGone
 from intake.imap_fetch import parse_fetch, parse_search, parse_uidvalidity
@@ -42,24 +41,6 @@ NO_FOLDER_WAIT = 600.0                           # a folder that does not exist 
 _LIST_RE = re.compile(rb'^\((?P<flags>[^)]*)\) (?:"[^"]*"|NIL) (?P<name>.+)$')
 
 
-def decode_folder(name: str) -> str:
-    """IMAP modified UTF-7 (RFC 3501 5.1.3) → text: ``&V4NXPpCuTvY-`` → 垃圾邮件."""
-    def one(m):
-        b64 = m.group(1)
-        if not b64:
-            return "&"
-        b64 = b64.replace(",", "/")
-        return base64.b64decode(b64 + "=" * (-len(b64) % 4)).decode("utf-16-be", "replace")
-    return re.sub(r"&([^-]*)-", one, name)
-
-
-def stored_uidvalidity(folder: str, uidvalidity: int) -> int:
-    """The uidvalidity a receipt records. Two folders of one mailbox may share a UIDVALIDITY (Dovecot stamps
-    folders created together alike), and receipts are unique per (mailbox, uidvalidity, uid): outside INBOX a
-    31-bit tag of the folder name goes in the high bits; the folder's own value is the low 32 bits."""
-    if folder.upper() == "INBOX":
-        return uidvalidity
-    return ((zlib.crc32(folder.encode()) & 0x7FFFFFFF) << 32) | (uidvalidity & 0xFFFFFFFF)
 DONE_TIMEOUT = 10.0      # a live server answers DONE at once; silence means a dead (black-holed) connection
 
 
@@ -293,9 +274,20 @@ class MailboxWatcher:
                           mailbox=self.account.mailbox).set(backlog - start - len(chunk))
             if backlog > META_CHUNK and (start // META_CHUNK) % 10 == 9:
                 log.info("%s: backlog %d/%d recorded (uid %d)", self.account_key, done, backlog, cursor.last_uid)
+        cursor.messages = await self._count_through(c, cursor.last_uid)
         cursor.last_ok_at, cursor.last_error = self.clock.now(), None
-        await with_retry(lambda: cursor.save(update_fields=["last_ok_at", "last_error"]), what="cursor health")
+        await with_retry(lambda: cursor.save(update_fields=["last_ok_at", "last_error", "messages"]),
+                         what="cursor health")
         return backlog
+
+    async def _count_through(self, c, last_uid: int) -> int:
+        """How many messages the folder holds up to the cursor: the register reconciles it with the receipts."""
+        if last_uid <= 0:
+            return 0
+        r = await self._unless_lost(c.uid_search(f"UID 1:{last_uid}", charset=None))
+        if r.result != "OK":
+            raise MailboxGone(f"UID SEARCH failed: {_text(r)}")
+        return sum(1 for u in parse_search(r.lines) if u <= last_uid)
 
     async def _batches(self, c, uids: list[int]) -> list[list[int]]:
         """Split one chunk into FETCH batches of ≤ BATCH messages and ≤ BATCH_BYTES: aioimaplib holds a whole

@@ -60,6 +60,7 @@ class MailboxCursor(Model):
     updated_at = fields.DatetimeField()
     last_ok_at = fields.DatetimeField(null=True)                 # last successful round-trip (health)
     last_error = fields.TextField(null=True)
+    messages = fields.BigIntField(null=True)     # messages in the folder with uid <= last_uid, last round (reconciliation)
 
     class Meta:
         table = "mailbox_cursor"

@@ -1,5 +1,5 @@
 """Issue 12: sender trust (policy 8) on submissions, the dossier's source trust; a receipt's next retry;
-signed audit entries and witnessed chain tips."""
+signed audit entries and witnessed chain tips; the folder's message count on its cursor."""
 import functools
 from json import dumps, loads
 
@@ -18,6 +18,7 @@ class Migration(migrations.Migration):
         ops.AddField(model_name="Dossier", name="source_trust", field=fields.CharField(null=True, max_length=16)),
         ops.AddField(model_name="Receipt", name="next_attempt_at", field=fields.DatetimeField(null=True)),
         ops.AddField(model_name="AuditEntry", name="sig", field=fields.CharField(null=True, max_length=128)),
+        ops.AddField(model_name="MailboxCursor", name="messages", field=fields.BigIntField(null=True)),
         ops.CreateModel(
             name="AuditWitness",
             fields=[

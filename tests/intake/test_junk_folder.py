@@ -1,5 +1,6 @@
 """Mail the provider files as spam is seen (issue 12 point 8, DESIGN.md policy 7): the junk folder found by
-SPECIAL-USE \\Junk on a real Dovecot is watched beside INBOX; a filing there counts, with found_outside_inbox."""
+SPECIAL-USE \\Junk on a real Dovecot is watched beside INBOX; a filing there counts, with found_outside_inbox;
+the register reconciles each folder's message count with its receipts."""
 from __future__ import annotations
 
 import asyncio
@@ -23,6 +24,9 @@ async def test_a_filing_moved_to_junk_is_recorded_and_flagged(db, services, dove
     junk = make_mail(message_id="<junk@x>", subject="湖北省关于推荐示范项目的请示（附件较大）")
     assert (await c.append(inbox, mailbox="INBOX", date='"26-Mar-2023 21:00:00 +0800"')).result == "OK"
     assert (await c.append(junk, mailbox="Junk", date='"26-Mar-2023 22:00:00 +0800"')).result == "OK"
+    # a byte-identical second copy in INBOX: no receipt of its own (receipts are unique per mailbox and sha256),
+    # so the reconciliation shows one message without a receipt
+    assert (await c.append(inbox, mailbox="INBOX", date='"26-Mar-2023 21:00:00 +0800"')).result == "OK"
     await c.logout()
     acc = account(dc.host, dc.port, user, dc.password)
     folders = watched_folders([acc])
@@ -34,6 +38,7 @@ async def test_a_filing_moved_to_junk_is_recorded_and_flagged(db, services, dove
     try:
         await wait_until(lambda: Receipt.filter(mailbox="mof").count(), 30)
         await wait_until(lambda: _count(2), 30)
+        await wait_until(_rounds_done, 30)               # both folders counted after their last message
     finally:
         for w in watchers:
             w.stop()
@@ -43,7 +48,13 @@ async def test_a_filing_moved_to_junk_is_recorded_and_flagged(db, services, dove
     assert rs["<junk@x>"].imap_folder == "Junk" and rs["<in@x>"].imap_folder == "INBOX"
     assert rs["<junk@x>"].received_at.isoformat() == "2023-03-26T14:00:00+00:00"      # its INTERNALDATE
     cursors = {c.folder: c.last_uid for c in await MailboxCursor.all()}
-    assert cursors == {"INBOX": 1, "Junk": 1}
+    assert cursors == {"INBOX": 2, "Junk": 1}
+    folders = {f.folder: f for f in (await build_register(services.call, services.clock.now())).folders}
+    assert {k: (f.messages, f.receipts, f.missing) for k, f in folders.items()} == {"INBOX": (2, 1, 1),
+                                                                                   "Junk": (1, 1, 0)}
+    from cli.register_cmds import format_register
+    text = format_register(await build_register(services.call, services.clock.now()), services)
+    assert "mof\tINBOX\t邮箱 2 封 / 登记 1 封  ← 1 封没有收件记录" in text and "mof\tJunk\t邮箱 1 封 / 登记 1 封" in text
     hb = (await build_register(services.call, services.clock.now(), "湖北省")).rows[0]
     assert hb.status == "filed" and "found_outside_inbox" in {f.code for f in hb.findings}
     # the two folders' UID 1 are different receipts even if their UIDVALIDITY is the same
@@ -53,6 +64,12 @@ async def test_a_filing_moved_to_junk_is_recorded_and_flagged(db, services, dove
 
 async def _count(n):
     return await Receipt.all().count() >= n
+
+
+async def _rounds_done():
+    cur = {c.folder: c for c in await MailboxCursor.all()}
+    return (set(cur) == {"INBOX", "Junk"} and cur["INBOX"].last_uid == 2 and cur["INBOX"].messages == 2
+            and cur["Junk"].messages == 1)
 
 
 def cursors_uidvalidity(cur):
