@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 from core.services import Services
-from models import audit_log
-from models.audit import AuditEntry
 
 
 def register(sub) -> None:
@@ -19,6 +17,8 @@ def register(sub) -> None:
 
 
 async def cmd_verify(args, services: Services) -> int:
+    from models import audit_log        # the ORM is imported when a command runs, not to build the parser
+
     ok, n, problem = await audit_log.verify()
     if getattr(args, "json", False):
         from cli.args import dump
@@ -33,6 +33,8 @@ async def cmd_verify(args, services: Services) -> int:
 
 
 async def cmd_list(args, services: Services) -> int:
+    from models.audit import AuditEntry
+
     rows = await AuditEntry.all().order_by("-id").limit(args.last)
     if args.json:
         from cli.args import dump

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from core.register import Register, build_register
 from core.services import Services
 from core.status_display import override_note, shown_status
 
 from cli.table import format_table
+
+if TYPE_CHECKING:                       # core.register imports the ORM (~0.3 s): only when a register is built
+    from core.register import Register
 
 
 def register(sub) -> None:
@@ -61,6 +64,8 @@ async def cmd_register(args, services: Services) -> int:
     from cli.args import province
 
     name = province(services, args.province) if args.province else None
+    from core.register import build_register
+
     reg = await build_register(services.call, services.clock.now(), name)
     if args.json:
         print(json.dumps(reg.as_json(services.call), ensure_ascii=False, indent=1))
