@@ -54,6 +54,8 @@ CASES = [
     ("digest-at-tomorrow", ["--data-dir", "{data}", "digest", "--at", "明天", "--json"], {}, 0, '"counts"'),
     ("digest-at-chinese", ["--data-dir", "{data}", "digest", "--at", "3月26日18时", "--json"], {}, 0,
      "2023-03-26T18:00:00+08:00"),
+    ("digest-at-24-hours", ["--data-dir", "{data}", "digest", "--at", "2023年3月26日24时", "--json"], {}, 0,
+     "2023-03-27T00:00:00+08:00"),
     ("digest-at-garbage", ["--data-dir", "{data}", "digest", "--at", "next tuesday"], {}, 2, "看不懂的时间"),
     ("digest-at-no-such-day", ["--data-dir", "{data}", "digest", "--at", "2023-02-30"], {}, 2, "没有这一天"),
     ("bad-digest-time", ["--data-dir", "{data}", "digest", "--json"], {"SHENBAO_DIGEST_TIME": "8.30"}, 2,
