@@ -28,9 +28,9 @@ def when(services: Services, text: str, flag: str = "--at", *, exact: bool = Fal
 
 
 def province(services: Services, text: str) -> str:
-    from core.province_names import resolve_province
+    from core.places import resolve_province
 
-    return resolve_province(services.call, text, services.settings.cache_dir).name
+    return resolve_province(text, services.call, services.settings.cache_dir)
 
 
 def output_file(raw: str | Path, what: str = "-o") -> Path:

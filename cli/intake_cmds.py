@@ -153,9 +153,9 @@ async def cmd_replay(args, services: Services) -> int:
 
 async def cmd_assign(args, services: Services) -> int:
     from core.officer import OfficerError, assign
-    from core.province_names import resolve_province
+    from cli.args import province as resolve_province
 
-    province = resolve_province(services.call, args.province).name
+    province = resolve_province(services, args.province)
     try:
         msg = await assign(services, args.ref, province, reason=args.reason, actor=f"cli:{args.actor}",
                            confirm_sender=args.confirm_sender)

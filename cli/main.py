@@ -84,18 +84,26 @@ def configure_logging(*, verbose: bool, daemon: bool, json_logs: bool = False) -
     configure(verbose=verbose, daemon=daemon, json_logs=json_logs)
 
 
+def unknown_province_line(exc) -> str:
+    """``core.places.UnknownProvince`` as the CLI's one line: the resolver's Chinese message (with its
+    "您是不是要找") and the English twin; with no suggestion, what to write instead."""
+    zh = str(exc) if exc.suggestions else f"{exc}；请写省级单位的名称，如 广东省"
+    en = f"unknown province {exc.word!r}" + (f"; did you mean {', '.join(exc.suggestions)}?" if exc.suggestions else "")
+    return f"错误：{zh} / error: {en}"
+
+
 def report(exc: BaseException) -> str | None:
     """The one line for an expected error, or None for a bug (which keeps its traceback)."""
     from config.call import CallConfigError
     from config.settings import SettingsError
-    from core.province_names import UnknownProvince
+    from core.places import UnknownProvince
 
     from cli.errors import UserError, path_error
 
     if isinstance(exc, UserError):
         return exc.line()
     if isinstance(exc, UnknownProvince):
-        return f"错误：{exc.zh()} / error: {exc.en()}"
+        return unknown_province_line(exc)
     if isinstance(exc, (SettingsError, CallConfigError)):
         return f"配置错误 / configuration error: {exc}"
     if type(exc).__name__ == "DatabaseFileError":

@@ -245,6 +245,12 @@ def load_gazetteer(cache_dir: Path | None = None) -> Gazetteer:
 
 # --- the call's provincial units ---------------------------------------------------------------------
 _LATIN = re.compile(r"[^a-z]")
+# Latin spellings pypinyin does not produce: the official romanisation that tells 陕西 from 山西 (plain "shanxi"
+# stays ambiguous and is asked back), English and postal names, the 兵团's usual abbreviations.
+_ROMAN = {"shaanxi": "陕西省", "innermongolia": "内蒙古自治区", "tibet": "西藏自治区", "bingtuan": "新疆生产建设兵团",
+          "xinjiangbingtuan": "新疆生产建设兵团", "xpcc": "新疆生产建设兵团", "canton": "广东省", "peking": "北京市"}
+# what people add after a Latin name: guangdong sheng, Guangdong Province, beijing shi
+_LATIN_SUFFIX = re.compile(r"(?<=[a-z]{4})(sheng|shi|zizhiqu|province|city|autonomousregion)$")
 
 
 def _unit_forms(call) -> dict[str, str]:
@@ -270,8 +276,11 @@ def resolve_province(word: str, call, cache_dir: Path | None = None) -> str:
         return forms[w]
     units = {p.name for p in call.provinces}
     gaz = load_gazetteer(cache_dir)
-    latin = _LATIN.sub("", w)
-    if latin and latin == w:
+    spelt = re.sub(r"[-'.·]", "", w)                          # inner-mongolia, xi'an style separators
+    if spelt and not _LATIN.search(spelt):
+        latin = _LATIN_SUFFIX.sub("", spelt)
+        if _ROMAN.get(latin) in units:
+            return _ROMAN[latin]
         by_sound = [p.name for p in gaz.provinces() if p.pinyin == latin and p.name in units]
         if len(by_sound) == 1:
             return by_sound[0]
@@ -295,8 +304,10 @@ def suggest_provinces(word: str, call, cache_dir: Path | None = None, n: int = 3
     for p in load_gazetteer(cache_dir).provinces():
         if p.pinyin and p.name in units:
             table[p.pinyin] = p.name
+    table.update({f: u for f, u in _ROMAN.items() if u in units})
     out: list[str] = []
-    for m in difflib.get_close_matches(w, list(table), n=n * 3, cutoff=0.5):
+    latin = not _LATIN.search(w)                 # a Latin word needs a closer match: "atlantis" is no "shaanxi"
+    for m in difflib.get_close_matches(w, list(table), n=n * 3, cutoff=0.7 if latin else 0.5):
         if table[m] not in out:
             out.append(table[m])
     return out[:n]

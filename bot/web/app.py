@@ -81,12 +81,12 @@ async def register(request: web.Request) -> web.Response:
 
 async def province(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
-    from core.province_names import UnknownProvince, resolve_province
+    from core.places import UnknownProvince, resolve_province
 
     try:
-        name = resolve_province(services.call, request.match_info["name"], services.settings.cache_dir).name
+        name = resolve_province(request.match_info["name"], services.call, services.settings.cache_dir)
     except UnknownProvince as exc:
-        return _page(request, "message.html", {"title": "未知省份", "heading": "未知省份", "text": exc.zh()}, status=404)
+        return _page(request, "message.html", {"title": "未知省份", "heading": "未知省份", "text": str(exc)}, status=404)
     if name != request.match_info["name"]:
         raise web.HTTPFound(f"/province/{quote(name)}")
     return _page(request, "province.html", await views.province_page(services, name))

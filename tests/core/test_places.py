@@ -66,19 +66,28 @@ def test_cache_is_written_and_fast(tmp_path):
     ("广东", "广东省"), ("廣東省", "广东省"), ("粤", "广东省"), ("guangdong", "广东省"), ("Shan Dong", "山东省"),
     ("青岛", "山东省"), ("青岛市", "山东省"), ("淄博", "山东省"), ("广东省财政厅", "广东省"), ("兵团", "新疆生产建设兵团"),
     ("xizang", "西藏自治区"), ("内蒙古", "内蒙古自治区"), ("ＧＵＡＮＧＤＯＮＧ", "广东省"),
+    ("Shaanxi", "陕西省"), ("Inner Mongolia", "内蒙古自治区"), ("inner-mongolia", "内蒙古自治区"), ("Tibet", "西藏自治区"),
+    ("guangdong sheng", "广东省"), ("Guangdong Province", "广东省"), ("XPCC", "新疆生产建设兵团"), ("襄樊", "湖北省"),
 ])
 def test_resolve_province(call2023, cache, word, unit):
     assert resolve_province(word, call2023, cache) == unit
 
 
 @pytest.mark.parametrize("word,suggested", [("内蒙", "内蒙古自治区"), ("shanxi", "陕西省"), ("广栋", "广东省"),
-                                            ("青", None), ("香港", None)])
+                                            ("青", None), ("香港", None),
+                                            ("sichaun", "四川省")])
 def test_unknown_province_suggests(call2023, cache, word, suggested):
     with pytest.raises(UnknownProvince) as exc:
         resolve_province(word, call2023, cache)
     if suggested:
         assert suggested in exc.value.suggestions and suggested in str(exc.value)
     assert "不认识的省份" in str(exc.value)
+
+
+def test_latin_word_that_is_no_name_gets_no_guess(call2023, cache):
+    with pytest.raises(UnknownProvince) as exc:
+        resolve_province("Atlantis", call2023, cache)
+    assert exc.value.suggestions == []
 
 
 def test_suggestions_are_units(call2023, cache):

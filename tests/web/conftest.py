@@ -20,7 +20,10 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="session")
+# package scope, not session: playwright's sync API keeps an event loop running in this thread while the browser
+# is open, and every async test collected after tests/web would fail with "Runner.run() cannot be called from a
+# running event loop" (seen running tests/web before tests/bot)
+@pytest.fixture(scope="package")
 def browser(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"{CHROMIUM} missing: scripts/install.sh --test installs Debian's chromium")
@@ -59,7 +62,7 @@ class Desk:
         return p.stdout.split()[0]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def desk(tmp_path_factory):
     from tests.web.seed import seed
 
