@@ -30,13 +30,14 @@ def register(sub) -> None:
     p = sub.add_parser("analyse", help="pre-check local files: kinds, A4 pages with arithmetic, findings")
     p.add_argument("files", nargs="+", type=Path)
     p.add_argument("--province", default=None, help="province for the quota/prior-report checks")
-    p.add_argument("--ocr", action="store_true", help="also OCR the first pages of scans (slow)")
+    p.add_argument("--ocr", action="store_true", help="also OCR the scans' pages where facts are (slow: ~5 s a page)")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds per file (default 30)")
     p.set_defaults(func=cmd_analyse, no_db=True)
 
-    p = sub.add_parser("ocr", help="OCR the first pages of scans still waiting (background step); re-check dossiers")
-    p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--pages", type=int, default=2)
+    p = sub.add_parser("ocr", help="OCR scans still waiting (the background step, most urgent first); re-check dossiers")
+    p.add_argument("--limit", type=int, default=20, help="rounds (each: one document's next pages)")
+    p.add_argument("--chunk", type=int, default=3, help="pages per round")
+    p.add_argument("--workers", type=int, default=None, help="warm OCR processes (default SHENBAO_OCR_WORKERS)")
     p.set_defaults(func=cmd_ocr)
 
 
@@ -68,9 +69,14 @@ async def cmd_cities(args, services: Services) -> int:
 
 async def cmd_ocr(args, services: Services) -> int:
     from intake.ocr_backlog import run_background_ocr
+    from precheck.ocr_worker import OcrPool
 
-    done = await run_background_ocr(services, pages=args.pages, limit=args.limit)
-    print(f"已完成 {len(done)} 个扫描件的文字识别" + (f"：{', '.join(map(str, done))}" if done else ""))
+    pool = OcrPool(args.workers or services.settings.ocr_workers)
+    try:
+        done = await run_background_ocr(services, limit=args.limit, chunk=args.chunk, pool=pool)
+    finally:
+        pool.close()
+    print(f"已完成 {len(done)} 轮文字识别" + (f"（文件 {', '.join(map(str, sorted(set(done))))}）" if done else ""))
     return 0
 
 
@@ -122,11 +128,16 @@ async def cmd_analyse(args, services: Services) -> int:
                                     hashlib.sha256(data).hexdigest()))
     res = await analyse_attachments(parts, call=call, timeout=args.timeout)
     if args.ocr:
+        from precheck.ocr_worker import close_default_pool
+
         for d in res.documents:
-            if (d.analysis.get("ocr") or {}).get("status") == "pending":
-                upd = await ocr_document(d.data, d.filename, d.content_type, d.analysis, call)
+            stored: list[dict] = []
+            while (d.analysis.get("ocr") or {}).get("status") == "pending":
+                upd, stored = await ocr_document(d.data, d.filename, d.content_type, d.analysis, call, kind=d.kind,
+                                                 kind_source=d.kind_source, stored=stored)
                 for k, v in upd.items():
                     setattr(d, k, v)
+        close_default_pool()
     rows = []
     for i, d in enumerate(res.documents, 1):
         indent = "  " * _depth(res.documents, d)

@@ -185,6 +185,7 @@ class Settings:
     relay: RelaySettings | None = None
     ocr: bool = True                          # the intake runs background OCR while its worker is idle
     ocr_interval: float = 20.0
+    ocr_workers: int = 1                      # warm OCR processes (one per core you can give it; ~1 GiB RSS each)
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)   # what this was read from
 
     @property
@@ -279,4 +280,5 @@ def load_settings(environ: Mapping[str, str], data_dir: str | Path | None = None
         smtp_host=env.get("SHENBAO_SMTP_HOST", "127.0.0.1"), smtp_port=_int(env, "SHENBAO_SMTP_PORT", 8025),
         smtp_max_size=_int(env, "SHENBAO_SMTP_MAX_SIZE", 64 * 2**20), imap_accounts=_imap_accounts(env),
         outgoing=_outgoing(env), telegram=_telegram(env), wecom=_wecom(env), relay=_relay(env),
-        ocr=_bool(env, "SHENBAO_OCR", True), ocr_interval=_float(env, "SHENBAO_OCR_INTERVAL", 20.0), environ=env)
+        ocr=_bool(env, "SHENBAO_OCR", True), ocr_interval=_float(env, "SHENBAO_OCR_INTERVAL", 20.0),
+        ocr_workers=max(1, _int(env, "SHENBAO_OCR_WORKERS", 1)), environ=env)

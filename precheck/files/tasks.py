@@ -6,19 +6,17 @@ import time
 
 from precheck.files import geometry
 
-from precheck.files import page_images as render
 from precheck.files.office import convert_to_pdf, xlsx_rows
-from precheck.files.pdf import PdfUnreadable, pdf_geometry, pdf_tables, pdf_text
+from precheck.files.pdf import PdfUnreadable, pdf_geometry
 from precheck.files.sniff import sniff
 from precheck.files.unpack import UNPACKERS, LimitExceeded, UnpackLimits
-
-TEXT_PAGES = 12
-SEAL_PAGES = 2
-
+from precheck.reading.intake import image_reading, pdf_reading
 
 def _warm() -> None:
     """Import the parsers and touch pdfium once in the forkserver, so each forked child starts warm."""
     try:
+        import cv2  # noqa: F401
+        import numpy  # noqa: F401
         import pikepdf  # noqa: F401
         import pypdfium2 as pdfium
         from PIL import Image  # noqa: F401
@@ -69,17 +67,9 @@ def geometry_only(data: bytes, tolerance: float) -> dict:
 
 def _pdf(data: bytes, tolerance: float, seal: bool) -> dict:
     g = pdf_geometry(data, tolerance)
-    n = g["summary"]["sheets"]
     res = {"page_detail": g["summary"], "text_pages": g["text_pages"], "scan_pages": g["scan_pages"],
-           "warnings": g["warnings"], "text": []}
-    if g["text_pages"]:
-        res["text"] = pdf_text(data, TEXT_PAGES)
-        joined = "".join(res["text"])
-        if ("预算" in joined or "中央" in joined) and len(joined) < 40_000:
-            res["tables"] = pdf_tables(data, 3)
-    if seal:
-        idx = sorted(set(list(range(min(SEAL_PAGES, n))) + [n - 1]))
-        res["seal"] = _seal_scan(render.render_pdf_pages(data, idx, render.SEAL_DPI), render.SEAL_DPI)
+           "warnings": g["warnings"]}
+    res.update(pdf_reading(data, g, seal))        # pages surveyed by content, text layer with boxes, seals
     return res
 
 
@@ -92,9 +82,8 @@ def _image(data: bytes, seal: bool) -> dict:
         size = im.size
     pages = [{"w_mm": round(size[0] / dpi * 25.4, 1) if dpi else 0, "h_mm": round(size[1] / dpi * 25.4, 1) if dpi else 0,
               "rotate": 0, "label": geometry.IMAGE_LABEL, "a4": 1} for _ in range(frames)]
-    res = {"page_detail": geometry.summarise(pages), "text_pages": 0, "scan_pages": frames, "text": []}
-    if seal:
-        res["seal"] = _seal_scan(render.image_frames(data, list(range(min(SEAL_PAGES, frames)))), dpi or 150)
+    res = {"page_detail": geometry.summarise(pages), "text_pages": 0, "scan_pages": frames, "frames": frames}
+    res.update(image_reading(data, seal))
     return res
 
 
@@ -111,21 +100,3 @@ def _office(data: bytes, fmt: str, tolerance: float, seal: bool, timeout: float)
     return res
 
 
-def _seal_scan(frames, dpi: float) -> dict:
-    checked = []
-    for i, img in frames:
-        checked.append(i + 1)
-        hit = render.find_seal(img, dpi)
-        if hit:
-            return {"found": True, "page": i + 1, **hit, "pages_checked": checked}
-    return {"found": False, "pages_checked": checked}
-
-
-def ocr_file(data: bytes, filename: str, content_type: str, pages: int = 2, dpi: int = 300) -> dict:
-    """OCR of the first ``pages`` pages (tesseract chi_sim, one thread); slow: run in the background."""
-    t0 = time.monotonic()
-    ft = sniff(data, filename, content_type)
-    idx = list(range(pages))
-    frames = render.render_pdf_pages(data, idx, dpi) if ft.family == "pdf" else render.image_frames(data, idx)
-    texts = [render.ocr_image(img) for _i, img in frames]
-    return {"text": texts, "pages": len(texts), "seconds": round(time.monotonic() - t0, 2)}
