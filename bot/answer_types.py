@@ -123,6 +123,7 @@ class DossierAnswer:
     late_submissions: list[tuple[str, str]]        # (ref, arrival) after the deadline
     remaining: str
     officer_view: bool = False
+    facts: list[str] = field(default_factory=list)      # what was read off the filing, with where (officers)
 
 
 @dataclass

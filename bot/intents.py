@@ -24,10 +24,12 @@ COMMANDS = {
     # officer commands
     "overview": "overview", "总览": "overview", "dossier": "dossier", "unidentified": "unidentified",
     "未识别": "unidentified", "assign": "assign", "kind": "set_kind", "cities": "set_cities",
+    "subsidy": "set_subsidy", "补助": "set_subsidy", "period": "set_period", "实施期": "set_period",
     "paper": "paper_copy", "override": "override", "code": "issue_code", "revoke": "revoke",
     "bindings": "bindings",
 }
-OFFICER_INTENTS = {"overview", "unidentified", "assign", "set_kind", "set_cities", "paper_copy", "override",
+OFFICER_INTENTS = {"overview", "unidentified", "assign", "set_kind", "set_cities", "set_subsidy", "set_period",
+                   "paper_copy", "override",
                    "issue_code", "revoke", "bindings"}
 DATA_INTENTS = {"status", "dossier"}          # one province's data: own province only, unless officer
 

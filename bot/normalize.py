@@ -1,32 +1,6 @@
-"""Input normalisation: full-width → half-width (NFKC), traditional → simplified (OpenCC t2s), spacing."""
+"""Input normalisation for the chat: the shared ``core.textnorm`` (NFKC, OpenCC t2s, folded punctuation)."""
 from __future__ import annotations
 
-import re
-import unicodedata
-from functools import lru_cache
+from core.textnorm import is_cjk, normalize
 
-_SPACE = re.compile(r"\s+")
-# NFKC maps full-width ASCII to half-width; these Chinese punctuation marks are folded too, so that
-# patterns only need one form. The text shown back to people is never the normalised form.
-_PUNCT = str.maketrans({"。": ".", "，": ",", "？": "?", "！": "!", "：": ":", "；": ";", "、": ",",
-                        "（": "(", "）": ")", "“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "－": "-"})
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    from opencc import OpenCC   # opencc-python-reimplemented (pure Python, dictionaries bundled)
-
-    return OpenCC("t2s")
-
-
-@lru_cache(maxsize=4096)
-def normalize(text: str) -> str:
-    """Canonical form for matching: NFKC, simplified characters, folded punctuation, single spaces."""
-    t = unicodedata.normalize("NFKC", text or "")
-    t = _t2s().convert(t)
-    t = t.translate(_PUNCT).lower()
-    return _SPACE.sub(" ", t).strip()
-
-
-def is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+__all__ = ["is_cjk", "normalize"]

@@ -125,6 +125,8 @@ def _dossier(a: A.DossierAnswer) -> str:
         parts.append(t("dossier", "cities", cities="、".join(a.cities)))
     if a.override_reason and a.officer_view:
         parts.append(t("dossier", "override", reason=a.override_reason))
+    if a.facts and a.focus in ("all", "problems"):
+        parts.append("从申报材料读出：\n" + "\n".join(f"· {x}" for x in a.facts))
     return "\n".join(p for p in parts if p)
 
 

@@ -27,11 +27,26 @@ def register(sub) -> None:
     p.add_argument("--actor", default="cli")
     p.set_defaults(func=cmd_cities)
 
+    p = sub.add_parser("subsidy", help="officer: set a province's central subsidy as read off the filing (audited)")
+    p.add_argument("province")
+    p.add_argument("amount", help="e.g. 9800 / 9800万元 / 1.2亿元 (万元 when no unit); 清除 or clear: read from the documents")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--actor", default="cli")
+    p.set_defaults(func=cmd_subsidy)
+
+    p = sub.add_parser("period", help="officer: set a province's implementation period as read off the filing (audited)")
+    p.add_argument("province")
+    p.add_argument("period", help="e.g. 24个月 / 2年 / 2023年4月至2025年3月 / 24 (months); 清除 or clear")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--actor", default="cli")
+    p.set_defaults(func=cmd_period)
+
     p = sub.add_parser("analyse", help="pre-check local files: kinds, A4 pages with arithmetic, findings")
     p.add_argument("files", nargs="+", type=Path)
     p.add_argument("--province", default=None, help="province for the quota/prior-report checks")
     p.add_argument("--ocr", action="store_true", help="also OCR the scans' pages where facts are (slow: ~5 s a page)")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds per file (default 30)")
+    p.add_argument("--json", action="store_true", help="print one JSON object (documents, findings, peak memory)")
     p.set_defaults(func=cmd_analyse, no_db=True)
 
     p = sub.add_parser("ocr", help="OCR scans still waiting (the background step, most urgent first); re-check dossiers")
@@ -64,6 +79,34 @@ async def cmd_cities(args, services: Services) -> int:
         return 1
     shown = "、".join(d.cities or []) or "（已清除，按申报材料识别）"
     print(f"{d.province} 申报城市：{shown}；已记入审计日志")
+    return 0
+
+
+async def cmd_subsidy(args, services: Services) -> int:
+    from core.officer import OfficerError, parse_amount_wan, set_subsidy
+
+    try:
+        wan = None if args.amount in ("清除", "clear") else parse_amount_wan(args.amount)
+        d = await set_subsidy(services, args.province, wan, reason=args.reason, actor=args.actor)
+    except OfficerError as exc:
+        print(f"未更正：{exc}")
+        return 1
+    print(f"{d.province} 中央财政补助：" + ("（已清除，按申报材料识别）" if wan is None else f"{wan:g} 万元（处室更正）") +
+          "；已记入审计日志")
+    return 0
+
+
+async def cmd_period(args, services: Services) -> int:
+    from core.officer import OfficerError, parse_months, set_period
+
+    try:
+        months = None if args.period in ("清除", "clear") else parse_months(args.period)
+        d = await set_period(services, args.province, months, reason=args.reason, actor=args.actor)
+    except OfficerError as exc:
+        print(f"未更正：{exc}")
+        return 1
+    print(f"{d.province} 实施期限：" + ("（已清除，按申报材料识别）" if months is None else f"{months} 个月（处室更正）") +
+          "；已记入审计日志")
     return 0
 
 
@@ -108,6 +151,7 @@ class _Sub:
 class _Dossier:
     cities: list | None = None
     cities_source: str | None = None
+    corrections: dict | None = None
     paper_copy_date: object = None
     override_status: object = None
     extra: dict = field(default_factory=dict)
@@ -138,6 +182,8 @@ async def cmd_analyse(args, services: Services) -> int:
                 for k, v in upd.items():
                     setattr(d, k, v)
         close_default_pool()
+    if args.json:
+        return _print_json(res, call, services)
     rows = []
     for i, d in enumerate(res.documents, 1):
         indent = "  " * _depth(res.documents, d)
@@ -146,13 +192,20 @@ async def cmd_analyse(args, services: Services) -> int:
         print(f"{indent}[{i}] {d.filename}: {kind_zh(d.kind)}（{d.kind_source}，置信度 {d.kind_confidence:.2f}）"
               f" 页数 {pages}")
         a = d.analysis
-        facts = [f"扫描件" if a.get("is_scan") else "", "有红章" if (a.get("seal") or {}).get("found") else "",
-                 f"城市 {'、'.join(a['cities'])}" if a.get("cities") else "",
-                 f"中央财政补助 {a['subsidy']['wan_yuan']:g} 万元" if a.get("subsidy") else "",
-                 f"实施期 {a['period']['years']:g} 年" if a.get("period") else "",
+        from precheck.checks.common import evidence_zh
+
+        seal = a.get("seal") or {}
+        j = a.get("joint") or {}
+        facts = ["扫描件" if a.get("is_scan") else ("电子文本" if a.get("family") in ("pdf", "office") else ""),
+                 {True: "有红章", False: "未检测到红章", None: "黑白/灰度扫描，无法判断红章"}.get(seal.get("found"), "")
+                 if "found" in seal else "",
+                 f"城市 {'、'.join(a['cities'])} {evidence_zh(a.get('cities_fact'))}" if a.get("cities") else "",
+                 f"中央财政补助 {a['subsidy']['wan_yuan']:g} 万元 {evidence_zh(a['subsidy'])}" if a.get("subsidy") else "",
+                 f"实施期 {a['period'].get('months', '?')} 个月 {evidence_zh(a['period'])}" if a.get("period") else "",
+                 (f"联合行文：{'是' if j['joint'] else '否'}" if j.get("joint") is not None else "") if d.kind == "cover_letter" else "",
                  f"OCR {a['ocr']['status']}" if a.get("ocr") else ""]
         if any(facts):
-            print(f"{indent}    " + "；".join(x for x in facts if x))
+            print(f"{indent}    " + "；".join(x.strip() for x in facts if x))
         for f in d.findings:
             print(f"{indent}    [{SEVERITY_ZH[f.severity]}] {f.code}: {f.message}")
         if not (a.get("container")):
@@ -170,6 +223,26 @@ async def cmd_analyse(args, services: Services) -> int:
         print(f"[{SEVERITY_ZH[f.severity]}] {f.code}: {f.message}\n    依据：{f.section or ''} {f.clause or ''}")
     if not n:
         print("未发现问题")
+    return 0
+
+
+def _print_json(res, call, services) -> int:
+    """One object for scripts (``benchmarks/bench_corpus.py``): each document's type, pages, findings, the
+    sandbox outcome and the child's peak RSS; the submission-level findings; this process's peak RSS."""
+    import json
+    import resource
+
+    docs = []
+    for d in res.documents:
+        a = d.analysis or {}
+        docs.append({"filename": d.filename, "parent": d.parent, "family": a.get("family"), "fmt": a.get("fmt"),
+                     "container": bool(a.get("container")), "kind": d.kind, "pages": d.pages,
+                     "sandbox_error": a.get("sandbox_error"), "child_rss_mib": a.get("child_rss_mib"),
+                     "findings": [{"code": f.code, "message": f.message} for f in d.findings]})
+    out = {"documents": docs, "findings": [{"code": f.code, "message": f.message} for f in res.findings],
+           "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+           "peak_child_rss_mib": max((x["child_rss_mib"] or 0 for x in docs), default=0)}
+    print(json.dumps(out, ensure_ascii=False))
     return 0
 
 

@@ -31,6 +31,13 @@ def format_register(reg: Register, services: Services) -> str:
         lines.append("\t".join([r.province, r.status_zh, *(_bj(services, r.first_on_time.get(k)) for k in keys),
                                 str(len(r.submissions)), str(r.pages_total if r.pages_total is not None else "—"),
                                 problems]))
+    read = [r for r in reg.rows if r.facts]
+    if read:
+        from precheck.reading.summary import fact_lines
+
+        lines += ["", "从申报材料读出（依据：文件、页码、原文）："]
+        for r in read:
+            lines.append(f"{r.province}：" + "；".join(fact_lines(r.facts)))
     if reg.unidentified:
         lines += ["", "未识别（待处室人员归属）："]
         for u in reg.unidentified:

@@ -19,6 +19,9 @@ log = logging.getLogger("shenbao.cli")
 def build_services(environ: Mapping[str, str], data_dir=None, clock=None) -> Services:
     settings = load_settings(environ, data_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    from precheck.places import use_cache
+
+    use_cache(settings.cache_dir)               # the readers' gazetteer: parsed once, then a few ms a process
     return Services(settings=settings, call=load_call(settings.call), clock=clock or SystemClock(),
                     archive=Archive(settings.archive_dir))
 

@@ -192,6 +192,13 @@ class Settings:
     def archive_dir(self) -> Path:
         return self.data_dir / "archive"
 
+    @property
+    def cache_dir(self) -> Path:
+        """Derived data built once (the gazetteer, the chat's trained models): ``SHENBAO_CACHE_DIR`` or
+        ``<data dir>/cache``. Safe to delete: rebuilt on the next run."""
+        raw = self.environ.get("SHENBAO_CACHE_DIR")
+        return Path(raw).expanduser().resolve() if raw else self.data_dir / "cache"
+
 
 def _imap_accounts(env: Mapping[str, str]) -> tuple[ImapAccount, ...]:
     out = []

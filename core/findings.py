@@ -37,6 +37,12 @@ SEVERITY: dict[str, Severity] = {
     # system findings beyond the DESIGN table (documented in the README)
     "time_from_received_header": Severity.REVIEW,
     "time_set_by_operator": Severity.REVIEW,
+    # file problems beyond the DESIGN table (issue 14; docs/deploy.md §13)
+    "encrypted_attachment": Severity.REVIEW,
+    "split_archive_incomplete": Severity.REVIEW,
+    "electronic_seal_invalid": Severity.REVIEW,
+    "forwarded_mail": Severity.INFO,
+    "seal_colour_undecidable": Severity.REVIEW,
 }
 
 CODE_ZH = {
@@ -51,6 +57,9 @@ CODE_ZH = {
     "link_only_attachment": "超大附件链接", "unsupported_attachment_type": "附件类型无法检查",
     "unknown_sender": "发件人未登记", "resubmission": "重新报送", "paper_copy_missing": "纸质版未登记",
     "time_from_received_header": "到达时间取自Received头", "time_set_by_operator": "到达时间由人工设定",
+    "encrypted_attachment": "附件已加密", "split_archive_incomplete": "分卷压缩包不全",
+    "electronic_seal_invalid": "电子签章无效", "forwarded_mail": "转发邮件",
+    "seal_colour_undecidable": "黑白扫描无法判断红章",
 }
 MISSING_KIND = {f"missing_{k}": k for k in ("cover_letter", "plan", "budget", "performance_targets", "evidence",
                                             "prior_report")}

@@ -13,6 +13,7 @@ from core.vocabulary import PROVINCE_STATUS_ZH, ProvinceStatus, severity_rank
 from models.finding import Finding
 from models.receipt import Receipt
 from models.submission import Document, Submission
+from precheck.reading.summary import dossier_facts
 
 REGISTER_FORMAT = 1
 
@@ -72,6 +73,7 @@ class ProvinceRow:
     paper_copy_date: str | None
     paper_copy_tracking: str | None
     override_reason: str | None
+    facts: list[dict] = field(default_factory=list)   # what was read, with where (precheck.reading.summary)
 
 
 @dataclass
@@ -123,6 +125,14 @@ def _receipt_row(r: Receipt, call: CallConfig) -> ReceiptRow:
                       str(r.time_source), call.is_on_time(r.received_at))
 
 
+def _container_ids(docs: list, current: list, on_time_ids: list[int]) -> set[int]:
+    """Archives, mails and split sets whose problems still matter: those of the latest on-time submission
+    and of every submission that still supplies a current document (an encrypted zip, a missing volume).
+    A container of a submission wholly replaced by a later one is history (see ``resubmission``)."""
+    live = {d.submission_id for d in current} | ({on_time_ids[-1]} if on_time_ids else set())
+    return {d.id for d in docs if (d.analysis or {}).get("container") and d.submission_id in live}
+
+
 async def build_register(call: CallConfig, now: datetime, province: str | None = None) -> Register:
     """Read the register from the database (all units, or one ``province``)."""
     subs = await Submission.filter(call_id=call.id).order_by("first_received_at", "id")
@@ -154,7 +164,7 @@ async def build_register(call: CallConfig, now: datetime, province: str | None =
         frows = [FindingRow(f.code, str(f.severity), f.message, f.clause, f.section, f.scope,
                             sub_ref.get(f.submission_id), f.figures)
                  for f in findings if f.province == name and (f.scope == "dossier" or f.submission_id in sub_ref)]
-        cur_ids = {x.id for x in current}
+        cur_ids = {x.id for x in current} | _container_ids(list(docs), current, on_time_ids)
         on_time_set = set(on_time_ids)
         frows += [FindingRow(f.code, str(f.severity), f.message, f.clause, f.section, f.scope,
                              sub_ref.get(f.submission_id), f.figures)
@@ -169,7 +179,9 @@ async def build_register(call: CallConfig, now: datetime, province: str | None =
             documents=[DocumentRow(x.id, x.filename, x.kind, x.pages, sub_ref.get(x.submission_id, "")) for x in current],
             findings=frows, pages_total=sum(pages) if pages else None,
             cities=list((d.cities or []) if d else []), paper_copy_date=str(d.paper_copy_date) if d and d.paper_copy_date else None,
-            paper_copy_tracking=d.paper_copy_tracking if d else None, override_reason=d.override_reason if d else None))
+            paper_copy_tracking=d.paper_copy_tracking if d else None, override_reason=d.override_reason if d else None,
+            facts=dossier_facts(current, (d.corrections if d else None) or {},
+                                d.cities if d and d.cities_source == "officer" else None)))
     unident = [] if province else [
         UnidentifiedRow(s.ref, s.subject or "", s.sender, s.first_received_at, s.on_time,
                         [_receipt_row(r, call) for r in by_sub.get(s.id, [])], s.attribution)

@@ -1,7 +1,7 @@
 """atheris target: the attachment sniffer and the zip unpacker (precheck/files/sniff.py, precheck/files/unpack.py).
 
-Contract: ``sniff`` never raises (it runs in the intake process); ``unpack_zip`` either raises (the sandboxed
-worker turns any exception into a readable error) or returns members whose names are relative, without '..',
+Contract: ``sniff`` never raises (it runs in the intake process); ``unpack(…, "zip")`` never raises: it returns
+a Chinese problem, or members whose names are relative, without '..',
 and whose sizes respect the caps (count, per-member, total).
 """
 import io
@@ -11,9 +11,10 @@ import zipfile
 import _common  # noqa: F401
 import atheris
 
-with atheris.instrument_imports(include=["intake"]):
+with atheris.instrument_imports(include=["precheck"]):
     from precheck.files.sniff import sniff
-    from precheck.files.unpack import UnpackLimits, safe_name, unpack_zip
+    from precheck.files.containers import unpack
+    from precheck.files.unpack import UnpackLimits, safe_name
 
 LIMITS = UnpackLimits(max_total=4 << 20, max_member=2 << 20, max_files=50, max_ratio=200.0)
 
@@ -31,10 +32,7 @@ def one(data: bytes) -> None:
     blob = fdp.ConsumeBytes(fdp.remaining_bytes())
     sniff(blob, name, ctype)
     check_name(safe_name(name, 0))
-    try:
-        out = unpack_zip(blob, LIMITS)
-    except Exception:
-        return
+    out = unpack(blob, "zip", LIMITS)
     assert len(out["members"]) <= LIMITS.max_files
     total = 0
     for m in out["members"]:

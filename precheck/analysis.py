@@ -20,7 +20,9 @@ from precheck import sandbox
 from precheck.files import tasks as worker
 from precheck.files.links import large_attachment_links
 from precheck.files.sniff import sniff
+from precheck.files.problems import explain
 from precheck.files.unpack import UnpackLimits
+from precheck.files.volumes import find_sets
 from core.findings import FindingSpec
 from precheck import checks
 from precheck.checks.context import DocumentContext, MessageContext
@@ -70,8 +72,11 @@ class _Item:
 
 
 async def analyse_attachments(attachments, *, html_body: str = "", call: CallConfig, timeout: float = 30.0,
-                              office_timeout: float = 90.0, limits: UnpackLimits | None = None) -> AnalysisResult:
-    """Unpack archives (depth/size/count/ratio caps), analyse each file in a child, classify, derive facts."""
+                              office_timeout: float = 90.0, limits: UnpackLimits | None = None,
+                              forwarded: tuple = ()) -> AnalysisResult:
+    """Unpack archives (depth/size/count/ratio caps), analyse each file in a child, classify, derive facts.
+    The volumes of a split archive (``资料.7z.001``…) are one container: unpacked together when all arrived,
+    else one problem that names the missing volumes."""
     limits = limits or UnpackLimits()
     docs: list[AnalysedDocument] = []
     htmls = [html_body or ""]
@@ -79,21 +84,29 @@ async def analyse_attachments(attachments, *, html_body: str = "", call: CallCon
                    position={"index": i, "count": len(attachments)}) for i, a in enumerate(attachments)]
     while queue:
         batch, queue = queue, []
-        containers, leaves = [], []
+        containers, leaves, sets = [], [], []
+        volume_sets = _volume_sets(batch)
         for item in batch:
             if len(docs) >= MAX_DOCUMENTS:
                 log.warning("more than %d documents in one submission; the rest is skipped", MAX_DOCUMENTS)
                 break
             idx = len(docs)
             docs.append(_new_doc(item))
+            vs = volume_sets.get(id(item))
+            if vs is not None:
+                vs["docs"].append(idx)
+                if len(vs["docs"]) == 1:
+                    sets.append(vs)
+                continue
             ft = sniff(item.data, item.filename, item.content_type)
             (containers if ft.family == "archive" else leaves).append((idx, item, ft))
         await asyncio.gather(*(_analyse_leaf(docs[i], it, call, timeout, office_timeout) for i, it, _ in leaves),
-                             *(_unpack(docs[i], i, it, ft, limits, timeout, queue, htmls) for i, it, ft in containers))
+                             *(_unpack(docs[i], i, it, ft, limits, timeout, queue, htmls) for i, it, ft in containers),
+                             *(_unpack_set(docs, vs, limits, timeout, queue) for vs in sets))
     links = [lk for h in htmls for lk in large_attachment_links(h)]
     for doc in docs:
         doc.findings = checks.run("document", DocumentContext(call, doc), subject=doc.filename)
-    return AnalysisResult(docs, checks.run("message", MessageContext(call, links)), links)
+    return AnalysisResult(docs, checks.run("message", MessageContext(call, links, list(forwarded))), links)
 
 
 def _new_doc(item: _Item) -> AnalysedDocument:
@@ -101,26 +114,78 @@ def _new_doc(item: _Item) -> AnalysedDocument:
                             len(item.data), item.parent, item.member_path)
 
 
+def _volume_sets(batch: list[_Item]) -> dict[int, dict]:
+    """id(item) -> its split set, for the items of one level that are volumes (grouped per parent)."""
+    out: dict[int, dict] = {}
+    by_parent: dict[int | None, list[_Item]] = {}
+    for item in batch:
+        by_parent.setdefault(item.parent, []).append(item)
+    for items in by_parent.values():
+        for vs in find_sets([(it.filename, it.data) for it in items]):
+            group = {"set": vs, "items": [items[pos] for pos in vs.members.values()], "docs": []}
+            for pos in vs.members.values():
+                out[id(items[pos])] = group
+    return out
+
+
+async def _unpack_set(docs, vs: dict, limits, timeout, queue) -> None:
+    """The first volume's document stands for the set: its members, or the problem; the others point to it."""
+    s = vs["set"]
+    first = vs["docs"][0]
+    for n, i in enumerate(vs["docs"]):
+        d = docs[i]
+        d.kind, d.kind_source, d.kind_confidence = "other", "container", 1.0
+        d.analysis = {"family": "archive", "fmt": "volume", "container": True, "volume_set": s.display_base,
+                      "volumes_present": s.present, "volumes_total": s.total}
+        if n:
+            d.analysis["volume_of"] = docs[first].filename
+    items = vs["items"]
+    files = [(it.filename, it.data) for it in items]
+    res = await sandbox.run(worker.unpack_volumes, files, limits, timeout=timeout * 2)
+    _record_unpack(docs[first], first, items[0], res, queue)
+    docs[first].analysis["volume_message"] = s.message()
+
+
 async def _unpack(doc, idx, item, ft, limits, timeout, queue, htmls) -> None:
     doc.kind, doc.kind_source, doc.kind_confidence = "other", "container", 1.0
     doc.analysis = {"family": "archive", "fmt": ft.fmt, "container": True}
     if item.depth >= limits.max_depth:
-        doc.analysis["problems"] = [f"压缩包嵌套超过 {limits.max_depth} 层，未再解压"]
+        doc.analysis["problems"] = [{"kind": "over_limit", "message": f"压缩包嵌套超过 {limits.max_depth} 层，未再解压"}]
         return
-    res = await sandbox.run(worker.unpack_file, item.data, ft.fmt, limits, timeout=timeout)
-    value = res.value if res.ok else {"fatal": _sandbox_reason(res)}
-    if value.get("fatal"):
-        doc.analysis["error"] = value["fatal"]
-        return
-    if value.get("errors"):
-        doc.analysis["problems"] = list(value["errors"])
+    res = await sandbox.run(worker.unpack_file, item.data, ft.fmt, limits, item.filename, timeout=timeout)
+    value = _record_unpack(doc, idx, item, res, queue)
     if value.get("html_body"):
         htmls.append(value["html_body"])
+    if ft.fmt in ("eml", "msg", "tnef") and (value.get("sender") or value.get("subject")):
+        doc.analysis["message"] = {k: value.get(k) for k in ("sender", "sender_name", "subject", "date", "message_id")
+                                   if value.get(k)}
+
+
+def _record_unpack(doc, idx, item, res, queue) -> dict:
+    """A child's unpack result on the container's document; its members queued as the next level."""
+    if res.ok:
+        value = res.value
+    else:
+        kind, message = _sandbox_problem(res)
+        value = {"members": [], "problems": [], "fatal": {"kind": kind, "message": message}}
+    doc.analysis["child_rss_mib"] = res.peak_rss_mib
+    if res.error:
+        doc.analysis["sandbox_error"] = res.error
+    fatal = value.get("fatal")
+    if fatal:
+        doc.analysis["error"] = fatal["message"]
+        doc.analysis["error_kind"] = fatal.get("kind", "corrupt")
+        return value
+    if value.get("problems"):
+        doc.analysis["problems"] = [{k: p[k] for k in ("kind", "message", "member") if k in p} for p in value["problems"]]
+    if value.get("tool"):
+        doc.analysis["tool"] = value["tool"]
     doc.analysis["members"] = len(value["members"])
     for k, m in enumerate(value["members"]):
         name = m["name"].rsplit("/", 1)[-1]
         queue.append(_Item(m["data"], name, m.get("content_type") or "application/octet-stream", idx,
                            item.depth + 1, m["name"], {"index": k, "count": len(value["members"])}))
+    return value
 
 
 async def _analyse_leaf(doc: AnalysedDocument, item: _Item, call: CallConfig, timeout: float,
@@ -133,11 +198,13 @@ async def _analyse_leaf(doc: AnalysedDocument, item: _Item, call: CallConfig, ti
     if res.ok:
         raw = res.value
     else:
-        raw = {"family": ft.family, "fmt": ft.fmt, "error": _sandbox_reason(res)}
+        kind, message = _sandbox_problem(res)
+        raw = {"family": ft.family, "fmt": ft.fmt, "error": message, "error_kind": kind, "sandbox_error": res.error}
         if ft.family == "pdf":     # content blew a limit: the metadata may still count the pages
             geo = await sandbox.run(worker.geometry_only, item.data, tol, timeout=timeout)
             if geo.ok:
                 raw.update(geo.value)
+    raw["child_rss_mib"] = res.peak_rss_mib
     apply_raw(doc, raw, call, position=item.position)
 
 
@@ -146,14 +213,20 @@ def apply_raw(doc: AnalysedDocument, raw: dict, call: CallConfig, position: dict
     apply_reading(doc, raw, call, position=position)
 
 
-def _sandbox_reason(res: sandbox.SandboxResult) -> str:
+def _sandbox_problem(res: sandbox.SandboxResult) -> tuple[str, str]:
+    """(kind, Chinese sentence) for a child that did not return: timeout, memory, crash, or an exception."""
     if res.error == "timeout":
-        return f"处理超时（超过 {res.seconds:.0f} 秒），可能是文件过大或结构异常"
+        return "timeout", f"处理超时（超过 {res.seconds:.0f} 秒），可能是文件过大或结构异常"
     if res.error == "memory":
-        return "超过内存上限（疑似解压炸弹或异常文件）"
+        return "memory", "超过内存上限（疑似解压炸弹或异常文件）"
     if res.error == "crash":
-        return f"解析进程异常退出（{res.detail}）"
-    return "文件损坏或格式异常（" + res.detail.splitlines()[0][:160] + "）"
+        return "crash", "解析程序异常退出，文件可能已损坏或结构异常"
+    p = explain(res.detail.splitlines()[0] if res.detail else "")
+    return p.kind, p.message
+
+
+def _sandbox_reason(res: sandbox.SandboxResult) -> str:
+    return _sandbox_problem(res)[1]
 
 
 async def ocr_document(data: bytes, filename: str, content_type: str, analysis: dict, call: CallConfig, *,
@@ -180,7 +253,8 @@ def document_fields(d: AnalysedDocument) -> dict:
 async def analyse_for_pipeline(parsed, call: CallConfig) -> tuple[list[dict], list[FindingSpec]]:
     """The shape ``intake.documents.store_documents`` expects: one dict per document (``parent`` an index into the
     list, ``data`` the bytes to archive, ``findings`` its FindingSpecs) and the submission-level findings."""
-    res = await analyse_attachments(parsed.attachments, html_body=parsed.html_body, call=call)
+    res = await analyse_attachments(parsed.attachments, html_body=parsed.html_body, call=call,
+                                    forwarded=getattr(parsed, "forwarded", ()))
     items = []
     for d in res.documents:
         item = document_fields(d)

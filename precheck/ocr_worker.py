@@ -111,6 +111,7 @@ class OcrWorker:
         self.pages_done = 0
         self.starts = 0
         self.last_peak_mib = 0.0
+        self.max_peak_mib = 0.0                 # highest VmHWM seen over all the worker's processes
 
     def _start(self) -> None:
         ctx = multiprocessing.get_context("forkserver")
@@ -172,6 +173,7 @@ class OcrWorker:
         secs = time.monotonic() - t0
         peak = _status_mib(pid, "VmHWM")
         self.last_peak_mib = peak
+        self.max_peak_mib = max(self.max_peak_mib, peak)
         if not ready:
             self.stop(kill=True)
             return OcrResult(False, error="timeout", detail=f"no result within {timeout:g} s", seconds=secs,
@@ -217,7 +219,7 @@ class OcrPool:
         from precheck.files.sniff import sniff
 
         family = sniff(data, filename, content_type).family
-        if family not in ("pdf", "image"):
+        if family not in ("pdf", "image", "ofd"):
             return OcrResult(False, error="exception", detail=f"cannot OCR a {family} file")
         timeout = timeout or 60.0 * max(1, len(pages)) + 30
         return await asyncio.to_thread(self.read_sync, data, family, pages, timeout=timeout, seals=seals)

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from precheck.forwarded import attached_forward, inline_forward
 from precheck.mailtext import decode_bytes, decode_header_text, decode_param, safe_filename, unescape_raw
 
 
@@ -42,6 +43,7 @@ class ParsedMail:
     html_body: str
     auto_submitted: bool
     defects: tuple[str, ...]
+    forwarded: tuple[dict, ...] = ()   # precheck.forwarded.Forward.as_dict(by=sender), attached or inline
 
     @property
     def attachment_hashes(self) -> tuple[str, ...]:
@@ -77,7 +79,12 @@ def parse_received(value: str) -> ReceivedHop:
 
 
 def _walk(msg: email.message.Message, depth: int = 0):
+    """Leaf parts, and attached messages as one part each: a forwarded mail's own files are its members
+    (unpacked from the ``.eml`` once), never also this mail's attachments."""
     if depth > 20:
+        return
+    if depth > 0 and _is_message(msg):
+        yield msg
         return
     if msg.is_multipart():
         payload = msg.get_payload()
@@ -114,9 +121,34 @@ def _part_filename(part: email.message.Message) -> str | None:
         return None
 
 
-def _attachments_and_bodies(msg, defects: list[str]):
+def _is_message(part) -> bool:
+    try:
+        return part.get_content_type() == "message/rfc822" and isinstance(part.get_payload(), list)
+    except Exception:
+        return False
+
+
+def _attached_message(part, defects: list[str], forwards: list[dict]) -> AttachmentPart | None:
+    inner = part.get_payload()[0]
+    try:
+        blob = inner.as_bytes() if hasattr(inner, "as_bytes") else b""
+    except Exception as exc:  # e.g. raw 8-bit in a header the generator cannot re-encode (fuzzing)
+        defects.append(f"forwarded message not re-serialisable: {type(exc).__name__}")
+        return None
+    forwards.append(attached_forward(inner, decode_header_text).as_dict())
+    subject = decode_header_text(raw_header(inner, "Subject")) or "forwarded"
+    fname = safe_filename(_part_filename(part) or f"{subject}.eml", "forwarded.eml")
+    return AttachmentPart(fname, "message/rfc822", blob, hashlib.sha256(blob).hexdigest())
+
+
+def _attachments_and_bodies(msg, defects: list[str], forwards: list[dict]):
     atts, texts, htmls = [], [], []
     for i, part in enumerate(_walk(msg)):
+        if _is_message(part):
+            att = _attached_message(part, defects, forwards)
+            if att is not None:
+                atts.append(att)
+            continue
         try:
             ctype = part.get_content_type()
         except Exception:
@@ -133,24 +165,10 @@ def _attachments_and_bodies(msg, defects: list[str]):
             text = decode_bytes(data, part.get_content_charset())
             (htmls if ctype == "text/html" else texts).append(text)
             continue
-        if ctype == "message/rfc822" or (name is None and ctype.startswith("multipart/")):
-            pass
         if not data and name is None:
             continue
         fname = safe_filename(name, f"attachment-{i + 1}")
         atts.append(AttachmentPart(fname, ctype, bytes(data), hashlib.sha256(data).hexdigest()))
-    for part in msg.walk() if msg.is_multipart() else ():
-        if part.get_content_type() == "message/rfc822":
-            inner = part.get_payload()
-            if isinstance(inner, list) and inner:
-                try:
-                    blob = inner[0].as_bytes() if hasattr(inner[0], "as_bytes") else b""
-                except Exception as exc:  # e.g. raw 8-bit in a header the generator cannot re-encode (fuzzing)
-                    defects.append(f"forwarded message not re-serialisable: {type(exc).__name__}")
-                    continue
-                subject = decode_header_text(raw_header(inner[0], "Subject")) or "forwarded"
-                fname = safe_filename(f"{subject}.eml", "forwarded.eml")
-                atts.append(AttachmentPart(fname, "message/rfc822", blob, hashlib.sha256(blob).hexdigest()))
     return tuple(atts), "\n".join(texts), "\n".join(htmls)
 
 
@@ -183,7 +201,13 @@ def parse_mail(raw: bytes) -> ParsedMail:
             received.append(parse_received(decode_header_text(v)))
         except Exception:
             defects.append("bad Received header")
-    atts, text, html = _attachments_and_bodies(msg, defects)
+    forwards: list[dict] = []
+    atts, text, html = _attachments_and_bodies(msg, defects, forwards)
+    inline = inline_forward(text) if not forwards else None
+    if inline is not None:
+        forwards.append(inline.as_dict())
+    sender = addr.strip().lower() or None
+    forwards = [{**f, "by": sender} for f in forwards]
     auto = (header("Auto-Submitted") or "no").strip().lower() not in ("", "no") or \
         (header("Precedence") or "").strip().lower() in ("bulk", "junk", "list")
     date_header = header("Date")
@@ -191,4 +215,4 @@ def parse_mail(raw: bytes) -> ParsedMail:
         message_id=mid[:998] or None, sender=addr.strip().lower() or None, sender_name=name,
         subject=header("Subject") or "", date_header=date_header, date_sent=parse_date(date_header),
         received=tuple(received), attachments=atts, text_body=text, html_body=html, auto_submitted=auto,
-        defects=tuple(defects))
+        defects=tuple(defects), forwarded=tuple(forwards))

@@ -38,6 +38,7 @@ class SandboxResult:
     error: str | None = None          # timeout / memory / crash / exception
     detail: str = ""
     seconds: float = 0.0
+    peak_rss_mib: float = 0.0         # the child's own peak resident memory (ru_maxrss), when it reported
 
 
 def _context():
@@ -63,7 +64,7 @@ def _child(conn, func, args, kwargs, mem_bytes: int) -> None:
         pass
     try:
         value = func(*args, **kwargs)
-        conn.send(("ok", value, ""))
+        conn.send(("ok", value, "", _peak_rss_mib()))
     except MemoryError:
         _send_error(conn, "memory", "memory limit reached")
     except BaseException as exc:  # the child reports everything; the parent decides
@@ -74,9 +75,13 @@ def _child(conn, func, args, kwargs, mem_bytes: int) -> None:
         conn.close()
 
 
+def _peak_rss_mib() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def _send_error(conn, kind: str, text: str, tb: str = "") -> None:
     try:
-        conn.send(("error", kind, text if not tb else f"{text}\n{tb}"))
+        conn.send(("error", kind, text if not tb else f"{text}\n{tb}", _peak_rss_mib()))
     except Exception:
         pass
 
@@ -116,9 +121,10 @@ def _run_child(func, args, kwargs, timeout, mem_bytes) -> SandboxResult:
         code = proc.exitcode
         kind = "memory" if code in (-9, -6) else "crash"
         return SandboxResult(False, None, kind, f"child died (exit code {code})", secs)
+    rss = msg[3] if len(msg) > 3 else 0.0
     if msg[0] == "ok":
-        return SandboxResult(True, msg[1], None, "", secs)
-    return SandboxResult(False, None, msg[1], msg[2], secs)
+        return SandboxResult(True, msg[1], None, "", secs, rss)
+    return SandboxResult(False, None, msg[1], msg[2], secs, rss)
 
 
 def _kill_group(proc) -> None:

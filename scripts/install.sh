@@ -13,8 +13,8 @@ for arg in "$@"; do
 done
 
 RUNTIME_DEBS=(python3-venv tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui
-              p7zip-full libarchive-tools poppler-utils)
-TEST_DEBS=(dovecot-imapd postgresql procps)
+              p7zip-full libarchive-tools poppler-utils openssl jbig2dec)   # openssl: OFD SM2 seals; jbig2dec: OFD scans
+TEST_DEBS=(dovecot-imapd postgresql procps zip)   # zip: split-zip (.z01) test archives
 BENCH_DEBS=(imagemagick)
 debs=("${RUNTIME_DEBS[@]}")
 [ $want_test = 1 ] && debs+=("${TEST_DEBS[@]}")

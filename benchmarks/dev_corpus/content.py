@@ -328,7 +328,7 @@ def budget_pages(f: Filing, p: Project, *, unit: str = "万元", unit_where: str
     unitline = f"<div class='unitline'>{'金额单位' if unit == '元' else '单位'}：{unit}</div>" if unit_where == "line" else \
         "<div class='unitline'>&nbsp;</div>"
     page = (f"<div class='caption'>{esc(p.city)}{PROGRAMME}资金预算表</div>{unitline}"
-            f"<table style='font-size:{'12pt' if a3 else '10.5pt'}'>{head}{body}</table>")
+            f"<table style='font-size:{'12pt' if a3 else ('8.5pt' if unit == '元' else '10.5pt')}'>{head}{body}</table>")
     if uses_table:
         uses = [("设备购置", 0.5), ("系统开发", 0.3), ("场地改造", 0.2)]
         urows, left = [], p.central

@@ -52,6 +52,7 @@ class Maker:
         self.tmp = Path(tempfile.mkdtemp(prefix="devcorpus-"))
         self.manifest: dict = {}
         self.printed: list[int] = []        # seals inside the pages of each printed PDF, in recipe order
+        self.texts: list[list[str] | None] = []   # the printed PDF's text per page: the source text of its scan
 
     # ---------------------------------------------------------------- building blocks
     def rng(self, *key) -> random.Random:
@@ -67,6 +68,7 @@ class Maker:
     def html_pdf(self, pages: list[str], f: C.Filing, key: str, **kw) -> bytes:
         pdf = P.print_html(C.doc(pages, f.body_font, **kw), self.tmp, hashlib.sha1(key.encode()).hexdigest()[:12])
         self.printed.append(seals_inside(pdf))
+        self.texts.append(page_texts(pdf))
         return pdf
 
     def scan(self, pdf: bytes, key: str, *, dpi: int, mode: str = "color", skew: float = 0.6, quality: int = 72,
@@ -140,6 +142,7 @@ def recipes(m: Maker, t: dict) -> list[bytes]:
                                      f, key + "p"), key + "p", dpi=150, mode="gray", quality=55))
         out.append(xlsx_budget(f, p[0]))
         m.printed.append(0)
+        m.texts.append(None)
         out.append(m.scan(m.html_pdf(C.targets_pages(f, p[0], period="months", two_pages=True), f, key + "t"),
                           key + "t", dpi=200, skew=1.5))
         out.append(m.scan(m.html_pdf(C.evidence_pages(f, 2, seal_pngs=[city_seal(p[0], key)]), f, key + "e"),
@@ -240,6 +243,19 @@ def recipes(m: Maker, t: dict) -> list[bytes]:
     return out
 
 
+def page_texts(pdf: bytes) -> list[str]:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    out = []
+    for page in doc:
+        tp = page.get_textpage()
+        out.append(tp.get_text_range())
+        tp.close()
+    doc.close()
+    return out
+
+
 def xlsx_budget(f: C.Filing, p: C.Project) -> bytes:
     """An .xlsx budget in 元 with merged header cells (openpyxl), one printed A4 page."""
     import openpyxl
@@ -302,7 +318,7 @@ def mail_body(t: dict, f_province: str) -> str:
 def write_filing(m: Maker, t: dict) -> dict:
     key = t["eml"].rsplit(".", 1)[0]
     t0 = time.perf_counter()
-    m.printed = []
+    m.printed, m.texts = [], []
     datas = recipes(m, t)
     assert len(m.printed) == len(datas), (key, "one printed PDF per document", m.printed)
     docs = t["documents"]
@@ -310,8 +326,11 @@ def write_filing(m: Maker, t: dict) -> dict:
     d = m.out / "docs" / key
     d.mkdir(parents=True, exist_ok=True)
     info = []
-    for doc, data in zip(docs, datas):
+    (m.out / "text" / key).mkdir(parents=True, exist_ok=True)
+    for doc, data, text in zip(docs, datas, m.texts):
         (d / doc["file"]).write_bytes(data)
+        if text is not None:                  # what a perfect reader of the page would read (for OCR CER)
+            (m.out / "text" / key / (doc["file"] + ".txt")).write_text("\f".join(text), encoding="utf-8")
         info.append({"file": doc["file"], "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)})
     containers = [x.get("container") for x in docs if x.get("container")]
     if containers:

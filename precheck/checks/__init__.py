@@ -16,8 +16,8 @@ from precheck.checks.attachments import Resubmission, UnsupportedAttachmentType
 from precheck.checks.cities import CityPreviouslySelected, QuotaExceeded
 from precheck.checks.context import (SCOPES, Check, DocumentContext, DossierContext, MessageContext,
                                      SubmissionContext)
-from precheck.checks.cover_letter import NoSealDetected, NotJointIssuance, NotScanned
-from precheck.checks.files import LinkOnlyAttachment, UnreadableAttachment
+from precheck.checks.cover_letter import NoSealDetected, NotJointIssuance, NotScanned, SealColourUndecidable
+from precheck.checks.files import ElectronicSealInvalid, ForwardedMail, LinkOnlyAttachment, UnreadableAttachment
 from precheck.checks.mailboxes import OneMailboxOnly
 from precheck.checks.money_time import PeriodLimit, SubsidyCap
 from precheck.checks.pages import NonA4Pages, PlanOverPageLimit, TotalOverPageLimit
@@ -34,7 +34,9 @@ log = logging.getLogger("shenbao.precheck.checks")
 CHECKS: tuple[Check, ...] = (
     # one e-mail's body and each of its files, while they are analysed
     LinkOnlyAttachment(),
+    ForwardedMail(),
     UnreadableAttachment(),
+    ElectronicSealInvalid(),
     # one submission: its time and its sender
     LateArrival(),
     BorderlineSentBeforeDeadline(),
@@ -50,6 +52,7 @@ CHECKS: tuple[Check, ...] = (
     NonA4Pages(),
     NotScanned(),
     NoSealDetected(),
+    SealColourUndecidable(),
     NotJointIssuance(),
     QuotaExceeded(),
     CityPreviouslySelected(),

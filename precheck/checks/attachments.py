@@ -6,7 +6,7 @@ from core.vocabulary import kind_zh
 from precheck.checks.common import analysis
 from core.findings import FindingSpec
 
-READABLE = {"pdf", "image", "office", "archive"}
+READABLE = {"pdf", "image", "office", "archive", "ofd"}
 
 
 class UnsupportedAttachmentType:
@@ -24,10 +24,9 @@ class UnsupportedAttachmentType:
             ext = d.filename.rsplit(".", 1)[-1].lower() if "." in d.filename else ""
             if a.get("claimed_type"):
                 continue                     # a mislabelled file is unreadable_attachment, not this
-            note = "（OFD 版式文件暂不支持自动读取）" if fam == "ofd" else ""
             text, section = ctx.call.clause(self.rule)
             out.append(FindingSpec("unsupported_attachment_type",
-                                   f"附件「{d.filename}」的类型（{a.get('fmt') or ext}）无法自动检查{note}，请人工查看",
+                                   f"附件「{d.filename}」的类型（{a.get('fmt') or ext}）无法自动检查，请人工查看",
                                    {"filename": d.filename, "type": a.get("fmt"), "family": fam}, text, section))
         return out
 

@@ -17,6 +17,7 @@ class MessageContext:
 
     call: CallConfig
     links: list = field(default_factory=list)              # 163 "超大附件" links: {"filename", "size", "expiry", ...}
+    forwarded: list = field(default_factory=list)          # precheck.forwarded.Forward.as_dict(by=…): attached/inline
 
 
 @dataclass

@@ -5,9 +5,16 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-ARCHIVES = {"zip", "7z", "rar", "eml"}
+from precheck.files.headers import archive_facts
+from precheck.files.ole import ole_kind
+from precheck.files.outlook import TNEF_MAGIC
+from precheck.files.pdf_repair import pdf_start
+from precheck.files.pictures import heif_brand
+from precheck.files.volumes import volume_name
+
+ARCHIVES = {"zip", "7z", "rar", "eml", "tnef", "msg", "tar", "gz", "bz2", "xz", "volume"}
 OFFICE = {"doc", "docx", "xls", "xlsx", "wps", "et", "odt", "ods", "rtf", "ppt", "pptx", "dps"}
-IMAGES = {"jpeg", "png", "tiff", "gif", "bmp", "webp"}
+IMAGES = {"jpeg", "png", "tiff", "gif", "bmp", "webp", "heic"}
 OLE_EXT = {"doc", "xls", "wps", "et", "ppt", "dps"}
 
 
@@ -57,6 +64,8 @@ def sniff(data: bytes, filename: str = "", content_type: str = "") -> FileType:
     if not data:
         return FileType("empty", "empty", "0 bytes")
     head = data[:16]
+    if volume_name(filename) is not None and not head.startswith((b"7z\xbc\xaf", b"Rar!", b"PK")):
+        return FileType("archive", "volume", "a middle volume of a split archive (by name)")
     if data[:1024].lstrip().startswith(b"%PDF-"):
         return FileType("pdf", "pdf", "magic %PDF-")
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
@@ -71,8 +80,26 @@ def sniff(data: bytes, filename: str = "", content_type: str = "") -> FileType:
     if head.startswith(b"Rar!\x1a\x07"):
         return FileType("archive", "rar", "magic Rar!")
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        fmt = ext if ext in OLE_EXT else ("xls" if "excel" in ct else "doc")
+        kind = ole_kind(data)
+        if kind == "msg":
+            return FileType("archive", "msg", "OLE: Outlook message")
+        if kind == "encrypted_ooxml":
+            fmt = ext if ext in ("docx", "xlsx", "pptx") else ("xlsx" if "sheet" in ct or "excel" in ct else "docx")
+            return FileType("office", fmt, "OLE: encrypted Office 2007+ package")
+        fmt = ext if ext in OLE_EXT else (kind if kind in ("doc", "xls", "ppt") else ("xls" if "excel" in ct else "doc"))
         return FileType("office", fmt, "OLE compound file")
+    if head.startswith(TNEF_MAGIC):
+        return FileType("archive", "tnef", "magic TNEF (winmail.dat)")
+    if heif_brand(data[:64]):
+        return FileType("image", "heic", "ISO BMFF HEIF brand")
+    if head.startswith(b"\x1f\x8b"):
+        return FileType("archive", "gz", "magic gzip")
+    if head.startswith(b"BZh") and head[3:4].isdigit():
+        return FileType("archive", "bz2", "magic bzip2")
+    if head.startswith(b"\xfd7zXZ\x00"):
+        return FileType("archive", "xz", "magic xz")
+    if data[257:262] == b"ustar":
+        return FileType("archive", "tar", "magic ustar")
     if head.startswith(b"{\\rtf"):
         return FileType("office", "rtf", "magic {\\rtf")
     if head.startswith(b"\xff\xd8\xff"):
@@ -87,8 +114,10 @@ def sniff(data: bytes, filename: str = "", content_type: str = "") -> FileType:
         return FileType("image", "bmp", "magic BMP")
     if head[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return FileType("image", "webp", "magic WEBP")
-    if b"%PDF-" in data[:1024]:            # junk before the header: readers accept it
+    if pdf_start(data) > 0:                # junk before the header (a gateway's banner): repaired on reading
         return FileType("pdf", "pdf", "magic %PDF- after leading bytes")
+    if b"PK\x05\x06" in data[-65_557:] and archive_facts(data).volume:
+        return FileType("archive", "zip", "the last part of a split zip")
     low = data[:2048].lstrip().lower()
     if low.startswith((b"<!doctype html", b"<html")) or b"<html" in low[:512] or b"<body" in low[:1024]:
         return FileType("html", "html", "HTML markup")

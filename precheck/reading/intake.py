@@ -16,6 +16,7 @@ from precheck.reading import survey as sv
 from precheck.reading.page import PageText
 
 TEXT_PAGES = 15          # a plan over the 10-page limit still has its period read
+SURVEY_PAGES = 200       # pages surveyed by content (beyond: counted from the metadata only)
 SEAL_PAGES_ALL = 6       # documents up to this many pages have every page checked for a seal
 PHOTO_LABEL = "照片"
 
@@ -49,11 +50,12 @@ def pdf_reading(data: bytes, geometry: dict, seal: bool = True, skip: set[int] =
     from precheck.reading.seals import render_dpi_for, seal_verdict
     from precheck.reading.textlayer import text_pages
 
-    survey = sv.survey_pdf(data)
+    survey = sv.survey_pdf(data, SURVEY_PAGES, skip=skip)
     res: dict = {"survey": [{k: s[k] for k in ("layer", "chars", "hidden_chars", "cover", "dpi", "photo")}
                             for s in survey]}
-    res["text_pages"] = sum(1 for s in survey if s["layer"] == "text")
-    res["scan_pages"] = sum(1 for s in survey if sv.is_scan_page(s))
+    if len(survey) == geometry["summary"]["sheets"] and not skip:   # else the metadata's marks stay
+        res["text_pages"] = sum(1 for s in survey if s["layer"] == "text")
+        res["scan_pages"] = sum(1 for s in survey if sv.is_scan_page(s))
     res["layer"] = sv.document_layer(survey)
     res["page_detail"] = _photo_sheets(geometry["summary"], survey)
     with_text = [i for i, s in enumerate(survey[:TEXT_PAGES]) if s["layer"] in ("text", "image+text") and i not in skip]
@@ -62,18 +64,25 @@ def pdf_reading(data: bytes, geometry: dict, seal: bool = True, skip: set[int] =
     if seal:
         import pypdfium2 as pdfium
 
+        from precheck.files.pdf_repair import renderable
+
         n = len(survey)
         idx = list(range(n)) if n <= SEAL_PAGES_ALL else sorted({0, 1, n - 1})
         frames = []
         pdf = pdfium.PdfDocument(data)
         try:
             for i in idx:
-                if i in skip or i >= len(pdf):
+                if i in skip or i >= len(pdf) or i >= len(survey):
                     continue
                 page = pdf[i]
                 try:
+                    if not renderable(page):
+                        continue
                     w, h = page.get_size()
-                    img = page.render(scale=render_dpi_for(w, h) / 72).to_pil()
+                    try:
+                        img = page.render(scale=render_dpi_for(w, h) / 72).to_pil()
+                    except pdfium.PdfiumError:          # one page pdfium cannot draw never stops the others
+                        continue
                 finally:
                     page.close()
                 frames.append((i, img, (w / 72 * 25.4, h / 72 * 25.4), survey[i]["photo"], survey[i]["layer"]))
@@ -126,11 +135,14 @@ def apply_reading(doc, raw: dict, call, *, position: dict | None = None) -> None
     doc.page_detail = detail
     doc.pages = detail["a4"] if detail else None
     analysis = {k: raw[k] for k in ("family", "fmt", "sniff", "text_pages", "scan_pages", "seal", "warnings",
-                                    "converted", "seconds", "error", "error_kind", "error_detail", "layer",
-                                    "survey", "photo", "heavy_pages", "frames", "picture") if k in raw}
+                                    "converted", "seconds", "error", "error_kind", "error_detail", "sandbox_error",
+                                    "signatures", "ofd", "frames", "picture", "heavy_pages", "problems",
+                                    "child_rss_mib", "layer", "survey", "photo") if k in raw}
     if position is not None:
         analysis["position"] = position
     pages = pages_from_raw(raw)
+    if not pages and raw.get("text"):               # an OFD: text per page in reading order, no boxes
+        pages = [text_page(i, t) for i, t in enumerate(raw["text"]) if t and t.strip()]
     rows = raw.get("rows") or []
     if rows and not pages:                          # an .xlsx read by cells: one page of its rows
         pages = [_rows_page(rows)]
@@ -149,6 +161,17 @@ def apply_reading(doc, raw: dict, call, *, position: dict | None = None) -> None
     c = facts["kind"]
     doc.kind, doc.kind_source, doc.kind_confidence = c.kind, c.source, c.confidence
     doc.kind_evidence = {"evidence": c.evidence}
+
+
+def text_page(index: int, text: str) -> PageText:
+    """Plain text of a page as lines of a 2480-px-wide page, one row per line (titles and sentences still read)."""
+    from precheck.files.ocr_engine import Line
+
+    lines = []
+    for k, t in enumerate(x.strip() for x in text.splitlines() if x.strip()):
+        box = (100, 100 + k * 60, 100 + min(2300, 50 * len(t)), 150 + k * 60)
+        lines.append(Line(t, box, 1.0, ((box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3]))))
+    return PageText(index, 2480, 3508, lines, [], "text_layer", 1.0)
 
 
 def _rows_page(rows: list[list[str]]) -> PageText:

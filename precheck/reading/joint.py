@@ -27,14 +27,14 @@ def _hrss_re(variants: tuple[str, ...]) -> re.Pattern:
 def _zones(layout: Layout) -> list[tuple[str, str, dict]]:
     out = []
     if layout.header_rows:
-        txt = "".join(row_text(r) for r in layout.header_rows)
+        txt = "|".join(row_text(r) for r in layout.header_rows)
         out.append(("header", txt, _ev(layout.first_page, layout.header_rows, txt)))
     if layout.title:
         issuer = norm(layout.title).split("关于", 1)[0] if "关于" in layout.title else ""
         if issuer:
             out.append(("title", issuer, _ev(layout.first_page, layout.title_rows, layout.title)))
     if layout.signature_rows:
-        txt = "".join(row_text(r) for r in layout.signature_rows)
+        txt = "|".join(row_text(r) for r in layout.signature_rows)
         out.append(("signature", txt, _ev(layout.last_page, layout.signature_rows, txt)))
     return out
 
@@ -60,7 +60,7 @@ def read_joint(layout: Layout, seal_texts: list[dict], hrss_variants: tuple[str,
     for zone, text, ev in zones:
         hit = False
         for key, rx in (("hrss", hrss_re), ("finance", _FIN)):
-            m = rx.search(text)
+            m = rx.search(re.sub(r"(厅|局|斤)", r"\1|", text.replace(" ", "|")))
             if m and not (key == "finance" and hrss_re.fullmatch(m.group(0))):
                 basis[key].append(zone)
                 names[key] = names[key] or m.group(0)

@@ -93,7 +93,7 @@ def letter_layout(pages: list[PageText]) -> Layout:
     elif start < 0:
         lay.header_rows = rows[:3]
     # signature: the rows just above the last date on the last page (or the first page of a one-page letter)
-    lrows = last.rows()
+    lrows = rows if last is first else last.rows()
     date_i = None
     for i in range(len(lrows) - 1, -1, -1):
         t = row_text(lrows[i])
@@ -105,8 +105,18 @@ def letter_layout(pages: list[PageText]) -> Layout:
         sig = []
         for j in range(date_i - 1, max(-1, date_i - 5), -1):
             t = row_text(lrows[j])
-            if _NOT_SIGNATURE.match(t) or len(t) > 60 or (t.endswith("。") and len(t) > 20):
+            if _NOT_SIGNATURE.match(t) or len(t) > 60 or re.search(r"[。，；：:;,]", t):
                 break
             sig.append(lrows[j])
         lay.signature_rows = list(reversed(sig)) + [lrows[date_i]]
+    else:                                 # no date read: the short unpunctuated rows that end the letter
+        sig = []
+        top = [id(r) for r in lay.header_rows + lay.title_rows] if last is first else []
+        for j in range(len(lrows) - 1, max(-1, len(lrows) - 5), -1):
+            t = row_text(lrows[j])
+            if not t or id(lrows[j]) in top or _NOT_SIGNATURE.match(t) or len(t) > 40 or \
+                    re.search(r"[。，；：:;,]", t):
+                break
+            sig.append(lrows[j])
+        lay.signature_rows = list(reversed(sig))
     return lay

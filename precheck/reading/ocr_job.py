@@ -26,22 +26,46 @@ def _frames(data: bytes, family: str, pages: list[int]):
     if family == "pdf":
         import pypdfium2 as pdfium
 
-        doc = pdfium.PdfDocument(data)
+        from precheck.files.pdf import readable_copy
+        from precheck.files.pdf_repair import renderable
+
+        doc = pdfium.PdfDocument(readable_copy(data))
         try:
             n = len(doc)
             for i in pages:
                 if not 0 <= i < n:
                     continue
                 page = doc[i]
+                ok = renderable(page)
                 w, h = page.get_size()
                 page.close()
+                if not ok:
+                    continue
                 mm = (w / 72 * 25.4, h / 72 * 25.4)
-                yield i, ocr_engine.render_pdf_page(doc, i), mm, max(mm) > PHOTO_PAGE_MM
+                try:
+                    img = ocr_engine.render_pdf_page(doc, i)
+                except pdfium.PdfiumError:
+                    continue
+                yield i, img, mm, max(mm) > PHOTO_PAGE_MM
         finally:
             doc.close()
         return
+    if family == "ofd":
+        from precheck.files.ofd import read_ofd
+        from precheck.files.ofd_render import render_page
+
+        doc = read_ofd(data)
+        for i in pages:
+            if 0 <= i < len(doc.pages):
+                p = doc.pages[i]
+                dpi = min(300.0, ocr_engine.MAX_LONG_PX / max(p.w_mm, p.h_mm, 1.0) * 25.4)
+                yield i, render_page(data, doc, i, dpi=dpi).convert("RGB"), (p.w_mm, p.h_mm), False
+        return
     from PIL import Image, ImageOps, ImageSequence
 
+    from precheck.files.pictures import register_heif
+
+    register_heif()
     with Image.open(io.BytesIO(data)) as im:
         camera = im.format == "JPEG" and bool(im.getexif().get(0x010F) or im.getexif().get(0x0110))
         dpi = (im.info.get("dpi") or (0, 0))[0] or 0

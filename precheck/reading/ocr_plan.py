@@ -25,14 +25,11 @@ def scan_indexes(analysis: dict) -> list[int]:
     survey = analysis.get("survey")
     if survey:
         return [i for i, s in enumerate(survey) if s.get("layer") in ("image", "image+text")]
-    if analysis.get("family") == "image":
-        frames = analysis.get("frames") or (analysis.get("scan_pages") or 1)
-        return list(range(frames if isinstance(frames, int) else 1))
-    return list(range(analysis.get("scan_pages") or 0))
+    return list(range(analysis.get("scan_pages") or 0))      # pictures (one per file, a TIFF per frame), OFD
 
 
 def initial_status(analysis: dict, family: str, kind: str) -> dict:
-    if family not in ("pdf", "image") or analysis.get("error"):
+    if family not in ("pdf", "image", "ofd") or analysis.get("error"):
         return {"status": "not_needed"}
     if not scan_indexes(analysis):
         return {"status": "not_needed"}

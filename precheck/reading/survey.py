@@ -80,13 +80,20 @@ def survey_page(page) -> dict:
             "img_px": img_px, "photo": photo}
 
 
-def survey_pdf(data: bytes, max_pages: int = 200) -> list[dict]:
+UNKNOWN = {"layer": "unknown", "chars": 0, "hidden_chars": 0, "cover": 0.0, "dpi": 0, "img_px": 0, "photo": False}
+
+
+def survey_pdf(data: bytes, max_pages: int = 200, skip: set[int] = frozenset()) -> list[dict]:
+    """Every page up to ``max_pages``; a page in ``skip`` (too heavy to open) is ``unknown``."""
     import pypdfium2 as pdfium
 
     out = []
     pdf = pdfium.PdfDocument(data)
     try:
         for i in range(min(len(pdf), max_pages)):
+            if i in skip:
+                out.append(dict(UNKNOWN))
+                continue
             page = pdf[i]
             try:
                 out.append(survey_page(page))

@@ -56,6 +56,7 @@ def _merge_runs(lines: list[Line]) -> list[Line]:
 def text_pages(data: bytes, indexes: list[int], sources: list[str] | None = None, *, grids: bool = True) -> list[PageText]:
     import pypdfium2 as pdfium
 
+    from precheck.files.pdf_repair import renderable
     from precheck.reading.grid import ruled_cells
 
     out = []
@@ -70,10 +71,13 @@ def text_pages(data: bytes, indexes: list[int], sources: list[str] | None = None
                 w, h = page.get_size()
                 lines = _page_lines(page)
                 cells = []
-                if grids and lines and TABLE_HINT.search("".join(l.text for l in lines[:400])):
-                    img = page.render(scale=GRID_DPI / 72).to_pil()
+                if grids and lines and TABLE_HINT.search("".join(l.text for l in lines[:400])) and renderable(page):
+                    try:
+                        img = page.render(scale=GRID_DPI / 72).to_pil()
+                    except pdfium.PdfiumError:
+                        img = None
                     k_px = PX_PER_PT * 72 / GRID_DPI
-                    cells = [tuple(round(v * k_px) for v in c) for c in ruled_cells(img)]
+                    cells = [tuple(round(v * k_px) for v in c) for c in ruled_cells(img)] if img else []
                 src = sources[k] if sources else "text_layer"
                 out.append(PageText(i, w * PX_PER_PT, h * PX_PER_PT, lines, cells, src, 1.0))
             finally:

@@ -62,7 +62,7 @@ async def test_background_ocr_updates_kind_and_facts(checks_db, call, services):
                                  archive=services.archive)
     assert rows[0].kind == "other" and rows[0].analysis["ocr"]["status"] == "pending"
     assert "missing_cover_letter" in run_checks(await context(call, "山东省"))
-    done = await run_background_ocr(services, pages=1)
+    done = await run_background_ocr(services)
     assert done == [rows[0].id]
     await rows[0].refresh_from_db()
     assert rows[0].kind == "cover_letter" and rows[0].kind_source == "ocr_title"

@@ -95,9 +95,11 @@ async def test_encrypted_truncated_cycle_html(call):
                                        att("循环.pdf", b.cycle_pdf()), att("网页.pdf", b.HTML_AS_PDF)],
                                       call=call)).documents
     enc, trunc, cyc, html = docs
-    assert codes(enc) == ["unreadable_attachment"] and "加密" in enc.findings[0].message
+    assert codes(enc) == ["encrypted_attachment"] and "已加密" in enc.findings[0].message
+    assert enc.findings[0].figures["reason"] == "PDF 已加密（需要密码），无法读取"
+    # a loop whose pages pdfium cannot load either (qpdf's real pages-loop.pdf is counted: tests/precheck)
     assert codes(cyc) == ["unreadable_attachment"] and cyc.pages is None
-    assert cyc.findings[0].figures["reason"] == "PDF 无法打开：页面树存在循环引用（文件结构异常）"
+    assert cyc.findings[0].figures["reason"] == "PDF 页面树存在循环引用（文件结构异常）"
     assert "HTML" in html.findings[0].message and html.findings[0].figures["filename"] == "网页.pdf"
     # qpdf may repair a truncated file; either it is counted or it is reported, never a crash
     assert trunc.pages is not None or codes(trunc) == ["unreadable_attachment"]
@@ -107,10 +109,10 @@ async def test_flate_bomb_is_contained(call):
     t0 = time.monotonic()
     [d] = await one(call, "炸弹.pdf", b.flate_bomb_pdf(1500), timeout=20)
     assert time.monotonic() - t0 < 45
-    # the content step hit the memory cap or the timeout; the bomb-safe metadata still counted the page
+    # the page's content is measured before pdfium loads it (pdf_budget): counted, not read, and said so
     assert codes(d) == ["unreadable_attachment"]
     assert d.pages == 1
-    assert d.findings[0].figures["reason"]
+    assert "内容过大" in d.findings[0].figures["reason"] and d.analysis["child_rss_mib"] < 300
 
 
 async def test_five_thousand_pages_counted_within_limits(call):
@@ -206,7 +208,9 @@ async def test_pipeline_adapter_shape(call):
 async def test_budget_table_read_with_pdfplumber(call):
     [d] = await one(call, "附件3.pdf", b.budget_table_pdf("9,500"))
     assert d.kind == "budget"
-    assert d.analysis["subsidy"] == {"wan_yuan": 9500.0, "unit": "万元", "evidence": "中央财政补助 9500万元"}
+    s = d.analysis["subsidy"]
+    assert (s["wan_yuan"], s["unit"], s["method"]) == (9500.0, "万元", "table_value")
+    assert s["evidence"]["page"] == 1 and s["evidence"]["source"] == "text_layer" and "9,500" in s["evidence"]["text"]
 
 
 async def test_wps_spreadsheet_et_is_converted(call, tmp_path):

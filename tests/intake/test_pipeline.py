@@ -145,3 +145,25 @@ async def test_register_json_is_stable(db, services):
     assert set(gx) >= {"province", "status", "status_zh", "first_on_time", "submissions", "documents", "findings",
                        "pages_total", "cities", "paper_copy_date"}
     assert [p["province"] for p in j["provinces"]][-1] == "新疆生产建设兵团"
+
+
+async def test_encrypted_archive_reaches_the_register_and_a_resend_clears_it(db, services):
+    """Issue 14: a container's problem was stored but the register only read current (leaf) documents."""
+    from tests.checks import builders as b
+
+    plan = b.text_pdf([["广东省公共就业服务能力提升示范项目实施方案"]])
+    locked = bytearray(b.zip_utf8({"实施方案.pdf": plan}))
+    for sig, at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):       # ZipCrypto flag, as 密码另发 archives have
+        pos = locked.find(sig)
+        locked[pos + at] |= 1
+    raw = make_mail(message_id="<enc@x>", attachments=[("申报材料.zip", bytes(locked))])
+    await deliver(services, raw, "mof", DEADLINE - timedelta(hours=3))
+    row = (await build_register(services.call, services.clock.now())).row("广东省")
+    assert "encrypted_attachment" in codes(row) and "missing_plan" in codes(row)
+    enc = next(f for f in row.findings if f.code == "encrypted_attachment")
+    assert "「申报材料.zip」已加密" in enc.message and "实施方案.pdf" in enc.message
+    # the province sends the files again, unencrypted: the old archive's problem is history
+    again = make_mail(message_id="<plain@x>", attachments=[("实施方案.pdf", plan)])
+    await deliver(services, again, "mof", DEADLINE - timedelta(hours=2))
+    row = (await build_register(services.call, services.clock.now())).row("广东省")
+    assert "encrypted_attachment" not in codes(row) and "missing_plan" not in codes(row)
