@@ -12,10 +12,13 @@ for arg in "$@"; do
   esac
 done
 
-RUNTIME_DEBS=(python3-venv tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui
+RUNTIME_DEBS=(python3-venv fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui
               p7zip-full libarchive-tools poppler-utils openssl jbig2dec)   # openssl: OFD SM2 seals; jbig2dec: OFD scans
-TEST_DEBS=(dovecot-imapd postgresql procps zip)   # zip: split-zip (.z01) test archives
-BENCH_DEBS=(imagemagick)
+TEST_DEBS=(dovecot-imapd postgresql procps zip tesseract-ocr tesseract-ocr-chi-sim)   # zip: split-zip (.z01) test archives; tesseract: the sample-scan realism test
+# imagemagick + tesseract: benchmarks/reading_corpus; chromium, ghostscript and the AR PL / WenQuanYi fonts:
+# benchmarks/dev_corpus (HTML printed by Chromium, rasterised by Ghostscript)
+BENCH_DEBS=(imagemagick tesseract-ocr tesseract-ocr-chi-sim chromium ghostscript fonts-arphic-uming fonts-arphic-ukai
+            fonts-wqy-zenhei)
 debs=("${RUNTIME_DEBS[@]}")
 [ $want_test = 1 ] && debs+=("${TEST_DEBS[@]}")
 [ $want_bench = 1 ] && debs+=("${BENCH_DEBS[@]}")

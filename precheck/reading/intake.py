@@ -144,7 +144,7 @@ def apply_reading(doc, raw: dict, call, *, position: dict | None = None) -> None
     if not pages and raw.get("text"):               # an OFD: text per page in reading order, no boxes
         pages = [text_page(i, t) for i, t in enumerate(raw["text"]) if t and t.strip()]
     rows = raw.get("rows") or []
-    if rows and not pages:                          # an .xlsx read by cells: one page of its rows
+    if rows:                                        # an .xlsx read by its cells (a wide sheet prints over pages)
         pages = [_rows_page(rows)]
     facts = read_document(pages, filename=doc.filename, call=call, position=position)
     analysis = merge_facts(analysis, facts)

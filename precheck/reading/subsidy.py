@@ -115,7 +115,7 @@ def _num(cell: Cell | None):
     return cell_number(cell.text) if cell is not None and cell.text else None
 
 
-def _candidates_in_table(page: PageText, t: Table) -> list[dict]:
+def _candidates_in_table(page: PageText, t: Table, doc_unit: str | None = None) -> list[dict]:
     out = []
     for label in t.cells:
         if not is_central_label(label.text):
@@ -130,8 +130,8 @@ def _candidates_in_table(page: PageText, t: Table) -> list[dict]:
                 continue
             n = _num(c)
             if n is not None:
-                first = t.row_cells(r)[0] if t.row_cells(r) else None
-                is_total = first is not None and first is not c and bool(_TOTAL_ROW.match(norm(first.text)))
+                heads = [x for x in t.row_cells(r) if x.c1 <= label.c0 and x.text and _num(x) is None]
+                is_total = any(_TOTAL_ROW.match(norm(x.text)) for x in heads)
                 below.append((r, c, n, is_total))
         if below:
             totals = [b for b in below if b[3]]
@@ -148,7 +148,7 @@ def _candidates_in_table(page: PageText, t: Table) -> list[dict]:
                 v = sum(b[2][0] for b in items)
                 cell, own = items[-1][1], items[-1][2][1]
                 method, strength = "table_sum", 0.75
-            out.append(_cand(page, t, label, cell, v, own, method, strength))
+            out.append(_cand(page, t, label, cell, v, own, method, strength, doc_unit))
             continue
         # (B) a row label: the values to its right (up to the next label), for the whole period, not one year
         right = []
@@ -169,12 +169,14 @@ def _candidates_in_table(page: PageText, t: Table) -> list[dict]:
             if pick is None:
                 continue
             cell, (v, own), _ctx = pick
-            out.append(_cand(page, t, label, cell, v, own, "table_row", 0.9 if whole else 0.8))
+            out.append(_cand(page, t, label, cell, v, own, "table_row", 0.9 if whole else 0.8, doc_unit))
     return out
 
 
-def _cand(page, t, label, cell, v, own, method, strength) -> dict:
+def _cand(page, t, label, cell, v, own, method, strength, doc_unit=None) -> dict:
     unit, how = _unit(page, t, label, cell, own)
+    if unit is None and doc_unit:                   # a wide sheet printed over two pages: 单位 on the other one
+        unit, how = doc_unit, "document"
     if unit is None:                                # no unit anywhere: a subsidy in 元 has 8+ digits
         unit, how = ("元" if v >= 1e6 else "万元"), "inferred"
         strength -= 0.2
@@ -186,12 +188,20 @@ def _cand(page, t, label, cell, v, own, method, strength) -> dict:
                          "text": f"{label.text} {cell.text}{'' if own else unit}"[:120]}}
 
 
+def _doc_unit(pages: list[PageText]) -> str | None:
+    for p in pages:
+        u = _page_unit(p)
+        if u:
+            return u
+    return None
+
+
 def from_tables(pages: list[PageText]) -> list[dict]:
     out = []
+    doc_unit = _doc_unit(pages)
     for p in pages:
-        ts = tables(p) or []
-        for t in ts:
-            out.extend(_candidates_in_table(p, t))
+        for t in tables(p) or []:
+            out.extend(_candidates_in_table(p, t, doc_unit))
     return out
 
 
@@ -220,7 +230,7 @@ def from_rows(pages: list[PageText]) -> list[dict]:
         if p.cells:
             continue
         for t in row_tables(p):
-            for c in _candidates_in_table(p, t):
+            for c in _candidates_in_table(p, t, _doc_unit(pages)):
                 c["strength"] = round(c["strength"] - 0.1, 3)
                 c["method"] = "rows_" + c["method"]
                 out.append(c)
