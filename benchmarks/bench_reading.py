@@ -191,14 +191,20 @@ def machine_facts(d) -> dict:
 
 
 async def applied(call, province: str) -> list[str]:
-    """The cities the dossier checks see (``applied_cities`` over the current documents)."""
+    """The cities the dossier checks see (``applied_cities`` over the current documents); for a province that only
+    filed late (no dossier checks run), the same over its late submissions' documents."""
     from types import SimpleNamespace
 
     from config.clock import FixedClock
-    from core.dossier import load_context
+    from core.dossier import current_documents, load_context
+    from models.submission import Document
     from precheck.checks.cities import applied_cities
 
     ctx = await load_context(SimpleNamespace(call=call, clock=FixedClock(call.deadline)), province)
+    if not ctx.submissions and ctx.late_submissions:
+        subs = ctx.late_submissions
+        docs = await Document.filter(submission_id__in=[x.id for x in subs]).order_by("id")
+        ctx.documents = current_documents(subs, list(docs))
     return applied_cities(ctx)[0]
 
 

@@ -71,7 +71,15 @@ def _content(text: str, call: CallConfig) -> tuple[str, str] | None:
         return "plan", "指导思想/实施内容"
     if "财政" in t and "人力资源" in t and ("请示" in t or "推荐" in t):
         return "cover_letter", "财政/人力资源/请示"
+    cues = [x for x in _EVIDENCE_CUES if x in t]
+    listed = sum(1 for x in ("实施方案", "预算表", "绩效目标", "佐证") if x in t)
+    if cues and listed < 3:                 # naming three kinds is a list of enclosures (目录), not evidence
+        return "evidence", "、".join(cues[:3])
     return None
+
+
+# what a 佐证材料 shows when it does not say its name: approvals, certificates, photos of the sites, agreements
+_EVIDENCE_CUES = ("佐证", "证明材料", "批复", "获奖", "荣誉证书", "照片", "现场图", "协议书", "营业执照", "表彰", "通报")
 
 
 def classify(filename: str, title: str, text: str, call: CallConfig, *, text_source: str = "text_layer",

@@ -37,6 +37,10 @@ def _recommended(flat: Flat, places: Places) -> tuple[list[str], list[dict]]:
     for trig in _TRIGGER.finditer(text):
         end_m = _CLAUSE_END.search(text, trig.end())
         end = end_m.start() if end_m else min(len(text), trig.end() + 60)
+        while end_m and text[end_m.start()] in "，," and re.match(r"[，,]\s*(?:以及|和|及)?\s*[\u4e00-\u9fff]{2,8}(?:市|州|盟|地区)",
+                                                              text[end_m.start():]):
+            end_m = _CLAUSE_END.search(text, end_m.start() + 1)          # "推荐青岛市，烟台市" keeps the list going
+            end = end_m.start() if end_m else min(len(text), trig.end() + 60)
         clause = text[trig.end(): end]
         if not clause:
             continue
@@ -48,7 +52,7 @@ def _recommended(flat: Flat, places: Places) -> tuple[list[str], list[dict]]:
         names, pos = [], 0
         for m in mentions:
             gap = clause[pos:m.start]
-            if names and not re.fullmatch(r"[、，,和及与\s]*", gap):
+            if names and not re.fullmatch(r"[、，,和及与以\s]*(?:[（(][^）)]{0,12}[）)])?[、，,和及与以\s]*", gap):
                 break
             if not names and len(gap) > 12:
                 break

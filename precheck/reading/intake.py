@@ -18,7 +18,6 @@ from precheck.reading.page import PageText
 TEXT_PAGES = 15          # a plan over the 10-page limit still has its period read
 SURVEY_PAGES = 200       # pages surveyed by content (beyond: counted from the metadata only)
 SEAL_PAGES_ALL = 6       # documents up to this many pages have every page checked for a seal
-PHOTO_LABEL = "照片"
 
 
 # ------------------------------------------------------------------ in the child
@@ -33,7 +32,7 @@ def _photo_sheets(page_detail: dict, survey: list[dict]) -> dict:
     pages = []
     for (w, h, rot, label, a4), s in zip(rows, survey):
         if s.get("photo") and a4 > 1:
-            label, a4 = PHOTO_LABEL, 1
+            label, a4 = geometry.PHOTO_LABEL, 1
         pages.append({"w_mm": w, "h_mm": h, "rotate": rot, "label": label, "a4": a4})
     pages += [{"w_mm": w, "h_mm": h, "rotate": rot, "label": label, "a4": a4}
               for (w, h, rot, label, a4) in rows[len(survey):]]
@@ -51,7 +50,7 @@ def pdf_reading(data: bytes, geometry: dict, seal: bool = True, skip: set[int] =
     from precheck.reading.textlayer import text_pages
 
     survey = sv.survey_pdf(data, SURVEY_PAGES, skip=skip)
-    res: dict = {"survey": [{k: s[k] for k in ("layer", "chars", "hidden_chars", "cover", "dpi", "photo")}
+    res: dict = {"survey": [{k: s[k] for k in ("layer", "chars", "hidden_chars", "cover", "dpi", "photo", "colour")}
                             for s in survey]}
     if len(survey) == geometry["summary"]["sheets"] and not skip:   # else the metadata's marks stay
         res["text_pages"] = sum(1 for s in survey if s["layer"] == "text")
@@ -85,7 +84,8 @@ def pdf_reading(data: bytes, geometry: dict, seal: bool = True, skip: set[int] =
                         continue
                 finally:
                     page.close()
-                frames.append((i, img, (w / 72 * 25.4, h / 72 * 25.4), survey[i]["photo"], survey[i]["layer"]))
+                frames.append((i, img, (w / 72 * 25.4, h / 72 * 25.4), survey[i]["photo"], survey[i]["layer"],
+                               survey[i]["colour"]))
         finally:
             pdf.close()
         res["seal"] = seal_verdict(frames)
@@ -111,9 +111,11 @@ def image_reading(data: bytes, seal: bool = True, max_frames: int = 6) -> dict:
             fr = ImageOps.exif_transpose(frame) if im.format == "JPEG" else frame.copy()
             photo = camera or (0 < dpi <= 100 and fr.width * fr.height >= 3_000_000)
             mm = (fr.width / dpi * 25.4, fr.height / dpi * 25.4) if dpi and not photo else None
+            stored = "bw" if fr.mode == "1" else ("gray" if fr.mode in ("L", "LA", "I", "I;16") else
+                                                   "color" if fr.mode in ("RGB", "RGBA", "CMYK", "YCbCr") else None)
             small = fr if fr.mode in ("1", "L") else fr.convert("RGB")
             small.thumbnail((1100, 1100))
-            frames.append((i, small, mm, photo, "image"))
+            frames.append((i, small, mm, photo, "image", stored))
     res = {"layer": "photo" if any(f[3] for f in frames) else "image", "photo": any(f[3] for f in frames)}
     if seal and frames:
         res["seal"] = seal_verdict(frames)

@@ -14,7 +14,8 @@ from precheck.files.ocr_engine import Line
 from precheck.reading.page import PageText
 from precheck.reading.text import norm
 
-_TITLE_END = re.compile(r"(?:请示|函|报告|通知|意见|方案|预算表|目标表|申报表|佐证材料|证明材料|情况表|汇总表|测算表|明细表|批复)$")
+_TITLE_END = re.compile(r"(?:请示|函|报告|通知|意见|方案|预算表|目标表|申报表|佐证材料|证明材料|情况表|汇总表|测算表|明细表|批复|目录|清单)$")
+_LIST_ITEM = re.compile(r"^(?:\d{1,2}\s*[.．、)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|[（(]\s*[\d一二三四五六七八九十]{1,3}\s*[)）]|附件\s*\d)")
 _TITLE_START = re.compile(r"^关于")
 _DOCNO = re.compile(r"[\[〔【（(]\s*20\d\d\s*[\]〕】）)]\s*\d+\s*号|^\S{1,8}[\[〔]20\d\d[\]〕]\d*号?$")
 _DEPT = re.compile(r"(?:财政|人力资源|社会保障|人社|人民政府|办公厅|办公室)(?:厅|局|委|部|室)?(?:文件)?$")
@@ -68,7 +69,8 @@ def find_title(rows: list[list[Line]]) -> tuple[str, list[list[Line]], int]:
     out, h0 = [], heights[start]
     for i in range(start, len(head)):
         t = texts[i]
-        if i > start and (abs(heights[i] - h0) > 0.3 * max(h0, 1) or _SALUTATION.search(t) or _DOCNO.search(t)):
+        if i > start and (abs(heights[i] - h0) > 0.3 * max(h0, 1) or _SALUTATION.search(t) or _DOCNO.search(t)
+                          or _LIST_ITEM.match(t)):
             break
         if i > start and len(t) > 40:
             break

@@ -16,7 +16,8 @@ from precheck.reading.text import Flat
 KEYS = r"(?:项目)?(?:实施|执行|建设|起止)(?:期限|周期|年限|期|时间)|项目(?:期限|周期)|实施期间"
 _COUNT = r"(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3}|半)\s*(?:个)?\s*(?P<u>年|月)(?!度|底|末|初|前|份|\d)"
 _DATE = r"(?P<y{i}>20\d\d)\s*年?\s*(?:(?P<m{i}>\d{{1,2}})\s*月)?(?:\s*\d{{1,2}}\s*日)?"
-_RANGE = re.compile(_DATE.format(i=0) + r"\s*(?:起)?\s*(?:至|到|-|~|—|－|–)+\s*" + _DATE.format(i=1) + r"(?:止)?")
+# a dash between dates is often OCR'd as 一 (the numeral one)
+_RANGE = re.compile(_DATE.format(i=0) + r"\s*(?:起)?\s*(?:至|到|-|~|—|－|–|一|―|_)+\s*" + _DATE.format(i=1) + r"(?:止)?")
 _KEY = re.compile(KEYS)
 
 SOURCE_WEIGHT = {"text_layer": 1.0, "ocr": 0.95, "ocr_layer": 0.7}

@@ -28,7 +28,7 @@ def colour_mode(img) -> str:
     else:
         a = np.asarray(img.convert("RGB")).astype(np.int16)
         spread = np.abs(a[:, :, 0] - a[:, :, 1]) + np.abs(a[:, :, 1] - a[:, :, 2])
-        if np.percentile(spread, 99.9) > 12:
+        if np.percentile(spread, 99.5) > 6 or spread.mean() > 1.5:
             return "color"
         a = a[:, :, 1].astype(np.uint8)
     mid = np.count_nonzero((a > 40) & (a < 215)) / a.size
@@ -102,14 +102,16 @@ def px_per_mm(img, page_mm: tuple[float, float] | None, photo: bool) -> tuple[fl
 
 
 def seal_verdict(pages: list[tuple]) -> dict:
-    """``pages``: (0-based index, image, (w_mm, h_mm) or None, is_photo, layer). found: True (a red seal), False
-    (pages that can show colour, no red seal), None (only gray or 1-bit scans: they cannot show a red seal).
-    A born-digital page (layer "text") shows colour whatever its pixels are."""
+    """``pages``: (0-based index, image, (w_mm, h_mm) or None, is_photo, layer[, stored colour]). found: True (a red
+    seal), False (pages that can show colour, no red seal), None (only gray or 1-bit scans: they cannot show a red
+    seal). A born-digital page (layer "text") shows colour whatever its pixels are; a page image stored as RGB is a
+    colour scan even when what it shows is black and white."""
     checked, modes, best = [], [], None
     for i, img, mm, photo, *rest in pages:
         layer = rest[0] if rest else "image"
+        stored = rest[1] if len(rest) > 1 else None
         checked.append(i + 1)
-        mode = "digital" if layer == "text" else colour_mode(img)
+        mode = "digital" if layer == "text" else (stored or colour_mode(img))
         modes.append(mode)
         if mode not in ("color", "digital"):
             continue

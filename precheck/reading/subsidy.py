@@ -237,9 +237,14 @@ def from_rows(pages: list[PageText]) -> list[dict]:
     return out
 
 
+PLAUSIBLE_WAN = (10.0, 1_000_000.0)     # a project's central subsidy: more than 10万元, less than 100亿元
+
+
 def read_subsidy(pages: list[PageText]) -> dict | None:
-    """The best candidate: tables before sentences when both exist; agreeing candidates strengthen each other."""
-    cands = from_tables(pages) + from_text(pages) + from_rows(pages)
+    """The best candidate: tables before sentences when both exist; agreeing candidates strengthen each other.
+    An implausible figure (a 序号 read as the amount, a unit lost) is no candidate at all."""
+    cands = [c for c in from_tables(pages) + from_text(pages) + from_rows(pages)
+             if PLAUSIBLE_WAN[0] <= c["wan_yuan"] <= PLAUSIBLE_WAN[1]]
     if not cands:
         return None
     for c in cands:

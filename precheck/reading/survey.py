@@ -45,7 +45,8 @@ def survey_page(page) -> dict:
                     pw, ph = obj.get_px_size()
                 except Exception:
                     pw = ph = 0
-                images.append((order, (cl, cb, cr, ct), (cr - cl) * (ct - cb) / area, pw, ph, r - l))
+                images.append((order, (cl, cb, cr, ct), (cr - cl) * (ct - cb) / area, pw, ph, r - l,
+                               _colour(obj)))
             elif obj.type == raw.FPDF_PAGEOBJ_TEXT:
                 text = _obj_text(raw, obj, tp).strip()
                 if not text:
@@ -77,10 +78,22 @@ def survey_page(page) -> dict:
         layer = "blank"
     photo = cover >= 0.8 and 0 < dpi <= PHOTO_MAX_DPI and img_px >= PHOTO_MIN_PX
     return {"layer": layer, "chars": visible, "hidden_chars": hidden, "cover": round(cover, 3), "dpi": dpi,
-            "img_px": img_px, "photo": photo}
+            "img_px": img_px, "photo": photo, "colour": big[6] if big and cover >= COVER_SCAN else None}
 
 
-UNKNOWN = {"layer": "unknown", "chars": 0, "hidden_chars": 0, "cover": 0.0, "dpi": 0, "img_px": 0, "photo": False}
+def _colour(obj) -> str | None:
+    """The page image's colour as stored: "bw" (1 bit), "gray" (DeviceGray), "color" (RGB/CMYK), None (other)."""
+    try:
+        m = obj.get_metadata()
+    except Exception:
+        return None
+    if m.bits_per_pixel == 1:
+        return "bw"
+    return {1: "gray", 2: "color", 3: "color"}.get(m.colorspace)
+
+
+UNKNOWN = {"layer": "unknown", "chars": 0, "hidden_chars": 0, "cover": 0.0, "dpi": 0, "img_px": 0, "photo": False,
+           "colour": None}
 
 
 def survey_pdf(data: bytes, max_pages: int = 200, skip: set[int] = frozenset()) -> list[dict]:
