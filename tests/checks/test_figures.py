@@ -121,3 +121,33 @@ def test_joint_from_where_issuers_stand(call):
 def test_title_wrapped_over_lines():
     p = page("鲁财社〔2023〕12号", "关于推荐青岛市申报2023年公共就业服务", "能力提升示范项目的请示", "财政部：")
     assert letter_layout([p]).title == "关于推荐青岛市申报2023年公共就业服务能力提升示范项目的请示"
+
+
+def test_period_range_with_a_dash_read_as_the_numeral_one():
+    # OCR often gives the long dash between two dates as 一
+    assert read_period([page("项目实施期限：2023年1月一2024年12月")])["months"] == 24
+
+
+def test_cities_listed_with_commas_and_a_note_in_brackets(call):
+    p = page("关于推荐示范项目城市的请示", "财政部、人力资源社会保障部：",
+             "经评审，同意推荐宁波市（计划单列市）、嘉兴市，湖州市申报2023年示范项目。")
+    c = read_cities([p], letter_layout([p]).title, "cover_letter", default_places())
+    assert c["cities"] == ["宁波市", "嘉兴市", "湖州市"]
+
+
+def test_an_implausible_subsidy_is_no_reading():
+    # a 序号 or a lost unit read as the amount: under 10万元 is not a project's central subsidy
+    assert read_subsidy([page("申请中央财政补助资金6万元。")]) is None
+    assert read_subsidy([page("申请中央财政补助资金600万元。")])["wan_yuan"] == 600
+
+
+def test_evidence_from_its_content_but_not_a_list_of_enclosures(call):
+    ev = classify("扫描件007.pdf", "", "市人社局关于同意建设零工市场的批复 现场照片", call)
+    assert ev.kind == "evidence" and ev.source == "content"
+    listing = classify("扫描件008.pdf", "", "一、实施方案 二、资金预算表 三、绩效目标表 四、佐证材料", call)
+    assert listing.kind != "evidence"
+
+
+def test_a_title_ends_before_the_first_list_item():
+    p = page("申报材料目录", "1. 实施方案", "2. 资金预算表")
+    assert letter_layout([p]).title == "申报材料目录"

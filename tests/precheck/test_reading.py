@@ -181,3 +181,20 @@ def test_warm_worker_times_out_recycles_and_respects_its_cap():
         assert not r.ok and r.error in ("memory", "crash", "exception")
     finally:
         small.stop()
+
+
+def test_stored_colour_of_the_page_image_decides_whether_red_can_show():
+    import img2pdf
+
+    def pdf_of(mode):
+        img = _page(seal=True).convert(mode)
+        buf = io.BytesIO()
+        img.save(buf, "PNG" if mode == "1" else "JPEG", dpi=(100, 100))
+        return img2pdf.convert(buf.getvalue())
+
+    assert [survey_pdf(pdf_of(m))[0]["colour"] for m in ("RGB", "L", "1")] == ["color", "gray", "bw"]
+    mm = (210.0, 297.0)
+    # an RGB page image showing only black and white is still a colour scan: no red seal is "no seal"
+    plain = _page(gray=True)
+    assert seal_verdict([(0, plain, mm, False, "image", "color")])["found"] is False
+    assert seal_verdict([(0, plain, mm, False, "image", "gray")])["found"] is None
