@@ -194,6 +194,7 @@ class DossierAnswer:
     open_ids: list[str] = field(default_factory=list)
     verdict: Verdict | None = None
     basis: list[RuleItem] = field(default_factory=list)
+    facts: list[str] = field(default_factory=list)      # what was read off the filing, with where (officers)
 
 
 @dataclass

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from config.call import CallConfig
 from core.findings import MISSING_KIND
+from precheck.reading.summary import fact_lines
 from core.register import Register, build_register
 from core.services import Services
 from core.vocabulary import SEVERITY_ZH, Severity, kind_zh
@@ -110,7 +111,7 @@ def dossier_from_register(call: CallConfig, reg: Register, province: str, now: d
         province, row.status, row.status_zh, focus, boxes,
         [A.DocumentItem(d.id, d.filename, kind_zh(d.kind or "other"), d.pages) for d in row.documents],
         row.pages_total, call.limits.plan_max_pages, call.limits.filing_max_pages, findings, missing, row.cities,
-        paper, row.override_reason, late, left, officer_view)
+        paper, row.override_reason, late, left, officer_view, fact_lines(row.facts))
 
 
 async def dossier(services: Services, province: str, focus: str = "all", officer_view: bool = False) -> A.DossierAnswer:

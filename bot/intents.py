@@ -20,13 +20,14 @@ COMMANDS = {
     "bind": "bind", "绑定": "bind", "unbind": "unbind",
     # officer commands
     "overview": "overview", "总览": "overview", "dossier": "dossier", "unidentified": "unidentified",
-    "未识别": "unidentified", "assign": "assign", "confirm": "confirm", "kind": "set_kind",
-    "cities": "set_cities",
+    "未识别": "unidentified", "assign": "assign", "confirm": "confirm", "kind": "set_kind", "cities": "set_cities",
+    "subsidy": "set_subsidy", "补助": "set_subsidy", "period": "set_period", "实施期": "set_period",
     "paper": "paper_copy", "override": "override", "code": "issue_code", "revoke": "revoke",
     "bindings": "bindings",
 }
-OFFICER_INTENTS = {"overview", "unidentified", "assign", "confirm", "set_kind", "set_cities", "paper_copy",
-                   "override", "issue_code", "revoke", "bindings"}
+OFFICER_INTENTS = {"overview", "unidentified", "assign", "confirm", "set_kind", "set_cities", "set_subsidy", "set_period",
+                   "paper_copy", "override",
+                   "issue_code", "revoke", "bindings"}
 DATA_INTENTS = {"status", "dossier"}          # one province's data: own province only, unless officer
 
 

@@ -20,6 +20,8 @@ USAGE = {
     "confirm": "用法：/confirm 编号(S000012) 理由（采用发件人未认证或未登记的报送）",
     "set_kind": "用法：/kind 文件号 类型(plan/实施方案…) 理由",
     "set_cities": "用法：/cities 省份 城市1,城市2 理由（城市写“清除”则按材料识别）",
+    "set_subsidy": "用法：/subsidy 省份 金额(9800万元、1.2亿元；“清除”则按材料识别) 理由",
+    "set_period": "用法：/period 省份 实施期限(24个月、2年、2023年4月至2025年3月；“清除”则按材料识别) 理由",
     "paper_copy": "用法：/paper 省份 日期(2023-03-25) 快递单号",
     "override": "用法：/override 省份 filed|late|not_filed|clear 理由",
     "issue_code": "用法：/code 省份",
@@ -81,6 +83,20 @@ async def _run(services: Services, intent: str, args: list[str], actor: str):
         cities = [] if args[1] in ("清除", "clear") else [c for c in args[1].replace("，", ",").replace("、", ",").split(",")]
         d = await set_cities(services, prov, cities, reason=" ".join(args[2:]), actor=actor)
         return A.ActionDone(f"{prov} 申报城市：{'、'.join(d.cities or []) or '（已清除，按申报材料识别）'}")
+    if intent in ("set_subsidy", "set_period"):
+        if len(args) < 3:
+            raise Usage(USAGE[intent])
+        prov = _province(services, args[0])
+        clear = args[1] in ("清除", "clear")
+        if intent == "set_subsidy":
+            wan = None if clear else officer.parse_amount_wan(args[1])
+            await officer.set_subsidy(services, prov, wan, reason=" ".join(args[2:]), actor=actor)
+            shown = "（已清除，按申报材料识别）" if clear else f"{wan:g} 万元（处室更正）"
+            return A.ActionDone(f"{prov} 中央财政补助：{shown}")
+        months = None if clear else officer.parse_months(args[1])
+        await officer.set_period(services, prov, months, reason=" ".join(args[2:]), actor=actor)
+        shown = "（已清除，按申报材料识别）" if clear else f"{months} 个月（处室更正）"
+        return A.ActionDone(f"{prov} 实施期限：{shown}")
     if intent == "paper_copy":
         if len(args) < 3:
             raise Usage("参数不全")

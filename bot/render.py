@@ -175,6 +175,8 @@ def _dossier(a: A.DossierAnswer) -> str:
         parts.append(t("dossier", "override", reason=a.override_reason))
     if a.basis:
         parts.append(_join([t("dossier", "basis_head"), *(_rule(r) for r in a.basis)]))
+    if a.facts and a.focus in ("all", "problems"):
+        parts.append("从申报材料读出：\n" + "\n".join(f"· {x}" for x in a.facts))
     return "\n".join(p for p in parts if p)
 
 

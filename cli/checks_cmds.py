@@ -29,17 +29,32 @@ def register(sub) -> None:
     p.add_argument("--actor", default="cli")
     p.set_defaults(func=cmd_cities)
 
+    p = sub.add_parser("subsidy", help="officer: set a province's central subsidy as read off the filing (audited)")
+    p.add_argument("province")
+    p.add_argument("amount", help="e.g. 9800 / 9800万元 / 1.2亿元 (万元 when no unit); 清除 or clear: read from the documents")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--actor", default="cli")
+    p.set_defaults(func=cmd_subsidy)
+
+    p = sub.add_parser("period", help="officer: set a province's implementation period as read off the filing (audited)")
+    p.add_argument("province")
+    p.add_argument("period", help="e.g. 24个月 / 2年 / 2023年4月至2025年3月 / 24 (months); 清除 or clear")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--actor", default="cli")
+    p.set_defaults(func=cmd_period)
+
     p = sub.add_parser("analyse", help="pre-check local files: kinds, A4 pages with arithmetic, findings")
     p.add_argument("files", nargs="+", type=Path)
     p.add_argument("--province", default=None, help="province for the quota/prior-report checks")
-    p.add_argument("--ocr", action="store_true", help="also OCR the first pages of scans (slow)")
+    p.add_argument("--ocr", action="store_true", help="also OCR the scans' pages where facts are (slow: ~5 s a page)")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds per file (default 30)")
     p.add_argument("--json", action="store_true", help="print one JSON object (documents, findings, peak memory)")
     p.set_defaults(func=cmd_analyse, no_db=True)
 
-    p = sub.add_parser("ocr", help="OCR the first pages of scans still waiting (background step); re-check dossiers")
-    p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--pages", type=int, default=2)
+    p = sub.add_parser("ocr", help="OCR scans still waiting (the background step, most urgent first); re-check dossiers")
+    p.add_argument("--limit", type=int, default=20, help="rounds (each: one document's next pages)")
+    p.add_argument("--chunk", type=int, default=3, help="pages per round")
+    p.add_argument("--workers", type=int, default=None, help="warm OCR processes (default SHENBAO_OCR_WORKERS)")
     p.set_defaults(func=cmd_ocr)
 
 
@@ -72,28 +87,47 @@ async def cmd_cities(args, services: Services) -> int:
     return 0
 
 
+async def cmd_subsidy(args, services: Services) -> int:
+    from core.officer import OfficerError, parse_amount_wan, set_subsidy
+
+    try:
+        wan = None if args.amount in ("清除", "clear") else parse_amount_wan(args.amount)
+        d = await set_subsidy(services, args.province, wan, reason=args.reason, actor=args.actor)
+    except OfficerError as exc:
+        print(f"未更正：{exc}")
+        return 1
+    print(f"{d.province} 中央财政补助：" + ("（已清除，按申报材料识别）" if wan is None else f"{wan:g} 万元（处室更正）") +
+          "；已记入审计日志")
+    return 0
+
+
+async def cmd_period(args, services: Services) -> int:
+    from core.officer import OfficerError, parse_months, set_period
+
+    try:
+        months = None if args.period in ("清除", "clear") else parse_months(args.period)
+        d = await set_period(services, args.province, months, reason=args.reason, actor=args.actor)
+    except OfficerError as exc:
+        print(f"未更正：{exc}")
+        return 1
+    print(f"{d.province} 实施期限：" + ("（已清除，按申报材料识别）" if months is None else f"{months} 个月（处室更正）") +
+          "；已记入审计日志")
+    return 0
+
+
 async def cmd_ocr(args, services: Services) -> int:
-    import time
-
     from intake.ocr_backlog import pending_documents, run_background_ocr
+    from precheck.ocr_worker import OcrPool
 
-    from cli.progress import progress
-
-    todo = await pending_documents(args.limit)
-    print(f"待文字识别的扫描件 {len(todo)} 个（每个识别前 {args.pages} 页，约 3 秒/页）", flush=True)
-    done: list[int] = []
-    with progress("OCR", len(todo)) as bar:
-        for i, d in enumerate(todo, 1):
-            t = time.perf_counter()
-            bar.describe(f"OCR {d.filename[:30]}")
-            ids = await run_background_ocr(services, pages=args.pages, limit=1)
-            done += ids
-            bar.print(f"[{i}/{len(todo)}] 文件 {d.id}「{d.filename}」：{'已识别' if ids else '未识别'}"
-                      f"（{time.perf_counter() - t:.1f} 秒）")
-            bar.advance()
-            if not ids:
-                break
-    print(f"已完成 {len(done)} 个扫描件的文字识别" + (f"：{', '.join(map(str, done))}" if done else ""))
+    waiting = await pending_documents(10**6)
+    print(f"待文字识别的扫描件 {len(waiting)} 个；本次最多 {args.limit} 轮（每轮一个文件的 {args.chunk} 页，约 4 秒/页）",
+          flush=True)
+    pool = OcrPool(args.workers or services.settings.ocr_workers)
+    try:
+        done = await run_background_ocr(services, limit=args.limit, chunk=args.chunk, pool=pool)
+    finally:
+        pool.close()
+    print(f"已完成 {len(done)} 轮文字识别" + (f"（文件 {', '.join(map(str, sorted(set(done))))}）" if done else ""))
     return 0
 
 
@@ -125,6 +159,7 @@ class _Sub:
 class _Dossier:
     cities: list | None = None
     cities_source: str | None = None
+    corrections: dict | None = None
     paper_copy_date: object = None
     override_status: object = None
     extra: dict = field(default_factory=dict)
@@ -149,11 +184,16 @@ async def cmd_analyse(args, services: Services) -> int:
                                     hashlib.sha256(data).hexdigest()))
     res = await analyse_attachments(parts, call=call, timeout=args.timeout)
     if args.ocr:
+        from precheck.ocr_worker import close_default_pool
+
         for d in res.documents:
-            if (d.analysis.get("ocr") or {}).get("status") == "pending":
-                upd = await ocr_document(d.data, d.filename, d.content_type, d.analysis, call)
+            stored: list[dict] = []
+            while (d.analysis.get("ocr") or {}).get("status") == "pending":
+                upd, stored = await ocr_document(d.data, d.filename, d.content_type, d.analysis, call, kind=d.kind,
+                                                 kind_source=d.kind_source, stored=stored)
                 for k, v in upd.items():
                     setattr(d, k, v)
+        close_default_pool()
     if args.json:
         return _print_json(res, call, services)
     rows = []
@@ -164,13 +204,20 @@ async def cmd_analyse(args, services: Services) -> int:
         print(f"{indent}[{i}] {d.filename}: {kind_zh(d.kind)}（{d.kind_source}，置信度 {d.kind_confidence:.2f}）"
               f" 页数 {pages}")
         a = d.analysis
-        facts = [f"扫描件" if a.get("is_scan") else "", "有红章" if (a.get("seal") or {}).get("found") else "",
-                 f"城市 {'、'.join(a['cities'])}" if a.get("cities") else "",
-                 f"中央财政补助 {a['subsidy']['wan_yuan']:g} 万元" if a.get("subsidy") else "",
-                 f"实施期 {a['period']['years']:g} 年" if a.get("period") else "",
+        from precheck.checks.common import evidence_zh
+
+        seal = a.get("seal") or {}
+        j = a.get("joint") or {}
+        facts = ["扫描件" if a.get("is_scan") else ("电子文本" if a.get("family") in ("pdf", "office") else ""),
+                 {True: "有红章", False: "未检测到红章", None: "黑白/灰度扫描，无法判断红章"}.get(seal.get("found"), "")
+                 if "found" in seal else "",
+                 f"城市 {'、'.join(a['cities'])} {evidence_zh(a.get('cities_fact'))}" if a.get("cities") else "",
+                 f"中央财政补助 {a['subsidy']['wan_yuan']:g} 万元 {evidence_zh(a['subsidy'])}" if a.get("subsidy") else "",
+                 f"实施期 {a['period'].get('months', '?')} 个月 {evidence_zh(a['period'])}" if a.get("period") else "",
+                 (f"联合行文：{'是' if j['joint'] else '否'}" if j.get("joint") is not None else "") if d.kind == "cover_letter" else "",
                  f"OCR {a['ocr']['status']}" if a.get("ocr") else ""]
         if any(facts):
-            print(f"{indent}    " + "；".join(x for x in facts if x))
+            print(f"{indent}    " + "；".join(x.strip() for x in facts if x))
         for f in d.findings:
             print(f"{indent}    [{SEVERITY_ZH[f.severity]}] {f.code}: {f.message}")
         if not (a.get("container")):

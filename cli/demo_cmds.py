@@ -18,7 +18,8 @@ def register(sub) -> None:
     p = sub.add_parser("demo", help="run the real intake on bundled sample filings (wipes ./data/demo)",
                        description="启动真实的收件服务（SQLite、本机SMTP、可用时本地IMAP），投递示例申报邮件，"
                        "打印收件登记，写出汇总（HTML+xlsx），并演示对话。数据目录每次清空重建。")
-    p.add_argument("--ocr-seconds", type=float, default=60.0, help="OCR budget for scanned cover letters (0: skip)")
+    p.add_argument("--ocr-seconds", type=float, default=150.0,
+                   help="OCR budget in seconds (cover letters and budgets of on-time filings first; 0: skip)")
     p.add_argument("--no-ocr", action="store_const", const=0.0, dest="ocr_seconds", help="same as --ocr-seconds 0")
     p.add_argument("--no-imap", action="store_true", help="SMTP only, even if a local Dovecot could be started")
     p.add_argument("--no-chat", action="store_true", help="skip the sample chat questions")

@@ -85,6 +85,13 @@ def format_register(reg: Register, services: Services) -> str:
             elif f.missing < 0:
                 note = f"  ← 邮箱中少了 {-f.missing} 封（登记后被删除或移走）"
             lines.append(f"{f.mailbox}\t{f.folder}\t邮箱 {count} / 登记 {f.receipts} 封{note}")
+    read = [r for r in reg.rows if r.facts]
+    if read:
+        from precheck.reading.summary import fact_lines
+
+        lines += ["", "从申报材料读出（依据：文件、页码、原文）："]
+        for r in read:
+            lines.append(f"{r.province}：" + "；".join(fact_lines(r.facts)))
     if reg.unidentified:
         lines += ["", "未识别（待处室人员归属）："]
         urows = []

@@ -31,6 +31,9 @@ def build_services(environ: Mapping[str, str], data_dir=None, clock=None, *, cre
         except OSError as exc:
             raise UserError(f"无法创建数据目录 {settings.data_dir}：{exc.strerror}",
                             f"cannot create the data directory {settings.data_dir}: {exc.strerror}") from None
+    from precheck.places import use_cache
+
+    use_cache(settings.cache_dir)               # the readers' gazetteer: parsed once, then a few ms a process
     return Services(settings=settings, call=load_call(settings.call), clock=clock or SystemClock(),
                     archive=Archive(settings.archive_dir), signing_key=install_signing_key(settings, create=False))
 

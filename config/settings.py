@@ -68,6 +68,7 @@ KNOWN_VARIABLES = frozenset({
     "SHENBAO_AUTHSERV_IDS", "SHENBAO_AUTH_TRUSTED_PEERS", "SHENBAO_DKIM", "SHENBAO_DNS_TIMEOUT",
     "SHENBAO_RECEIPT_MAX_PER_DAY", "SHENBAO_RETRY_SECONDS", "SHENBAO_SIGNING_KEY", "SHENBAO_SMTP_IDLE_SECONDS",
     "SHENBAO_SMTP_MAX_CONNECTIONS", "SHENBAO_SMTP_MAX_PER_IP", "SHENBAO_SMTP_MIN_RATE", "SHENBAO_SMTP_SESSION_SECONDS",
+    "SHENBAO_OCR_WORKERS",
 })
 
 
@@ -309,6 +310,7 @@ class Settings:
     ocr: bool = True                          # the intake runs background OCR while its worker is idle
     ocr_interval: float = 20.0
     retry_seconds: float = 15.0               # how often the worker looks for due retries and stuck receipts
+    ocr_workers: int = 1                      # warm OCR processes (one per core you can give it; ~1 GiB RSS each)
     environ: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)   # what this was read from
 
     @property
@@ -487,4 +489,5 @@ def load_settings(environ: Mapping[str, str], data_dir: str | Path | None = None
         telegram=_telegram(env), wecom=_wecom(env), relay=_relay(env), web=_web(env),
         dingtalk=_dingtalk(env), wecom_bot=_wecom_bot(env),
         ocr=_bool(env, "SHENBAO_OCR", True), ocr_interval=_float(env, "SHENBAO_OCR_INTERVAL", 20.0),
+        ocr_workers=max(1, _int(env, "SHENBAO_OCR_WORKERS", 1)),
         retry_seconds=max(0.2, _float(env, "SHENBAO_RETRY_SECONDS", 15.0)), environ=env)

@@ -48,6 +48,7 @@ SEVERITY: dict[str, Severity] = {
     "split_archive_incomplete": Severity.REVIEW,
     "electronic_seal_invalid": Severity.REVIEW,
     "forwarded_mail": Severity.INFO,
+    "seal_colour_undecidable": Severity.REVIEW,
 }
 
 CODE_ZH = {
@@ -67,6 +68,7 @@ CODE_ZH = {
     "found_outside_inbox": "在收件箱以外的文件夹中",
     "encrypted_attachment": "附件已加密", "split_archive_incomplete": "分卷压缩包不全",
     "electronic_seal_invalid": "电子签章无效", "forwarded_mail": "转发邮件",
+    "seal_colour_undecidable": "黑白扫描无法判断红章",
 }
 MISSING_KIND = {f"missing_{k}": k for k in ("cover_letter", "plan", "budget", "performance_targets", "evidence",
                                             "prior_report")}

@@ -164,3 +164,77 @@ async def set_cities(services: Services, province: str, cities: list[str], *, re
                            detail={"cities": cities, "previous": old, "reason": reason})
     await refresh_dossier(services, province)
     return dossier
+
+
+async def _set_correction(services: Services, province: str, key: str, value: dict | None, *, reason: str,
+                          actor: str) -> Dossier:
+    try:
+        province = services.call.province(province).name
+    except KeyError:
+        raise OfficerError(f"未知的省份 {province}") from None
+    if not reason.strip():
+        raise OfficerError("请说明更正理由（--reason）")
+    now = services.clock.now()
+    dossier, _ = await Dossier.get_or_create(call_id=services.call.id, province=province,
+                                             defaults={"updated_at": now})
+    corrections = dict(dossier.corrections or {})
+    previous = corrections.get(key)
+    if value is None:
+        corrections.pop(key, None)
+    else:
+        corrections[key] = {**value, "actor": actor, "reason": reason, "at": now.isoformat()}
+    dossier.corrections, dossier.updated_at = corrections or None, now
+    await dossier.save()
+    await audit_log.append(at=now, actor=actor, action=f"dossier.{key}", target=f"dossier:{province}",
+                           detail={key: value, "previous": previous, "reason": reason})
+    await refresh_dossier(services, province)
+    return dossier
+
+
+async def set_subsidy(services: Services, province: str, wan_yuan: float | None, *, reason: str,
+                      actor: str) -> Dossier:
+    """The central subsidy (万元) an officer read off the filing; beats what the machine read. None clears it."""
+    if wan_yuan is not None and not 0 < wan_yuan < 1_000_000:
+        raise OfficerError(f"金额不合理：{wan_yuan:g} 万元")
+    return await _set_correction(services, province, "subsidy",
+                                 None if wan_yuan is None else {"wan_yuan": float(wan_yuan)}, reason=reason, actor=actor)
+
+
+async def set_period(services: Services, province: str, months: int | None, *, reason: str, actor: str) -> Dossier:
+    """The implementation period (months) an officer read off the filing; beats what the machine read."""
+    if months is not None and not 0 < months <= 120:
+        raise OfficerError(f"实施期限不合理：{months} 个月")
+    value = None if months is None else {"months": int(months), "years": round(months / 12, 2)}
+    return await _set_correction(services, province, "period", value, reason=reason, actor=actor)
+
+
+def parse_amount_wan(text: str) -> float:
+    """What an officer types for an amount: 9800 / 9,800万元 / 9800万 / 1.2亿 / 98000000元 / 玖仟捌佰万元 → 万元."""
+    import re
+
+    from precheck.reading.numbers import AMOUNT, amount_wan, to_number
+
+    t = text.strip().replace(" ", "")
+    m = AMOUNT.fullmatch(t)
+    if m:
+        v = amount_wan(m.group("num"), m.group("unit"))
+    else:
+        n = to_number(re.sub(r"万$", "", t)) if t.endswith("万") else to_number(re.sub(r"亿$", "", t))
+        v = None if n is None else (n * 10000 if t.endswith("亿") else n)
+    if v is None:
+        raise OfficerError(f"看不懂的金额：{text}（例：9800 或 9800万元 或 1.2亿元）")
+    return v
+
+
+def parse_months(text: str) -> int:
+    """2年 / 两年 / 24个月 / 18 (months) / 2023年4月至2025年3月 → months."""
+    from precheck.reading.period import read_period
+    from precheck.reading.intake import text_page
+
+    t = text.strip()
+    if t.isdigit():
+        return int(t)
+    p = read_period([text_page(0, "实施期限：" + t)])
+    if not p:
+        raise OfficerError(f"看不懂的实施期限：{text}（例：24个月、2年、2023年4月至2025年3月）")
+    return p["months"]

@@ -11,6 +11,7 @@ from tortoise.expressions import Q
 from config.call import CallConfig
 from core.dossier import current_documents
 from precheck.attribution import applied_submissions
+from precheck.reading.summary import dossier_facts
 from core.register import DocumentRow, FindingRow, ProvinceRow, ReceiptRow, SubmissionRow
 from core.vocabulary import ProvinceStatus, severity_rank, status_label
 from models.dossier import Dossier
@@ -84,4 +85,6 @@ async def compute_province_row(call: CallConfig, name: str, dossier: Dossier | N
         cities=list((d.cities or []) if d else []),
         paper_copy_date=str(d.paper_copy_date) if d and d.paper_copy_date else None,
         paper_copy_tracking=d.paper_copy_tracking if d else None, override_reason=d.override_reason if d else None,
-        source_trust=trust)
+        source_trust=trust,
+        facts=dossier_facts(current, (d.corrections if d else None) or {},
+                            d.cities if d and d.cities_source == "officer" else None))

@@ -77,6 +77,7 @@ class ProvinceRow:
     paper_copy_tracking: str | None
     override_reason: str | None
     source_trust: str | None = None      # trust of the submissions the dossier is built from (policy 8)
+    facts: list[dict] = field(default_factory=list)   # what was read, with where (precheck.reading.summary)
 
 
 @dataclass

@@ -25,7 +25,7 @@ IMAP_MAILBOX = "mohrss"   # with a local IMAP server, this mailbox's copies arri
 @dataclass
 class DemoOptions:
     data_dir: Path
-    ocr_seconds: float = 60.0     # background OCR budget for the scanned cover letters (0: skip)
+    ocr_seconds: float = 150.0    # background OCR budget (most urgent pages first; 0: skip)
     imap: bool = True             # use a local Dovecot when possible
     chat: bool = True
     wiped: bool | None = None     # None: run_demo prepares (wipes) the data dir itself
@@ -127,32 +127,43 @@ async def _deliver_one(services, clock, daemon, s, i: int, n: int, imap, p: Prog
 
 
 async def run_ocr(services: Services, budget: float, p: Progress) -> int:
-    """OCR the first page of pending scanned cover letters, one at a time, until done or out of time."""
-    from intake.ocr_backlog import pending_documents, run_background_ocr
+    """The background OCR queue, most urgent first (on-time cover letters, then budgets, targets, plans …), one
+    round at a time until nothing is pending or the budget is spent; the rest is left to the intake process."""
+    import os
 
-    todo = [d for d in await pending_documents(100) if d.kind == "cover_letter"]
+    from intake.ocr_backlog import pending_documents, run_background_ocr
+    from precheck.ocr_worker import OcrPool
+
+    todo = await pending_documents(1000)
     if not todo:
-        p.step("OCR：没有待识别的扫描版申报文件")
+        p.step("OCR：没有待识别的扫描件")
         return 0
     if budget <= 0:
-        p.step(f"OCR：跳过（{len(todo)} 份扫描版申报文件待识别；intake 进程空闲时会在后台识别）")
+        p.step(f"OCR：跳过（{len(todo)} 份扫描件待识别；intake 进程空闲时会在后台识别）")
         return 0
-    p.step(f"OCR 进行中：{len(todo)} 份扫描版申报文件，每份识别第1页，最多 {budget:.0f} 秒 …")
-    end, done = time.perf_counter() + budget, 0
-    while time.perf_counter() < end:
-        nxt = await pending_documents(1)
-        if not nxt or nxt[0].kind != "cover_letter":
-            break
-        t = time.perf_counter()
-        ids = await run_background_ocr(services, pages=1, limit=1)
-        if not ids:
-            break
-        done += 1
-        p.step(f"OCR {done}/{len(todo)}：{nxt[0].filename[:40]}（{time.perf_counter() - t:.1f} s）")
-    left = len(todo) - done
+    workers = max(1, min(2, os.cpu_count() or 1))
+    p.step(f"OCR 进行中：{len(todo)} 份扫描件待识别（先识别按时报送的申报文件、预算表），{workers} 个识别进程，"
+           f"最多 {budget:.0f} 秒 …")
+    pool = OcrPool(workers)
+    end, rounds = time.perf_counter() + budget, 0
+    try:
+        while time.perf_counter() < end:
+            nxt = await pending_documents(workers)
+            if not nxt:
+                break
+            t = time.perf_counter()
+            ids = await run_background_ocr(services, limit=workers, pool=pool)
+            if not ids:
+                break
+            rounds += len(ids)
+            names = "、".join(d.filename[:24] for d in nxt[:len(ids)])
+            p.step(f"OCR 第 {rounds} 轮：{names}（{time.perf_counter() - t:.1f} s）")
+    finally:
+        pool.close()
+    left = len(await pending_documents(1000))
     if left:
         p.step(f"OCR：时间到，还有 {left} 份留给 intake 进程的后台识别")
-    return done
+    return rounds
 
 
 async def sample_chat(services: Services, say: Callable[[str], None]) -> None:
@@ -239,6 +250,9 @@ async def run_demo(opts: DemoOptions, say: Callable[[str], None] = print) -> Dem
         settings = load_settings(env)
         clock = FixedClock(scenarios[0].arrives_at - timedelta(hours=1))
         services = Services(settings=settings, call=call, clock=clock, archive=Archive(settings.archive_dir))
+        from precheck.places import use_cache
+
+        use_cache(settings.cache_dir)
         await init_db(settings.database_url)
         try:
             res.imap = imap is not None

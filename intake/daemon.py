@@ -89,21 +89,29 @@ class IntakeDaemon:
             log.info("no IMAP accounts configured (SHENBAO_IMAP_MOF_HOST / SHENBAO_IMAP_MOHRSS_HOST)")
 
     async def ocr_loop(self, interval: float) -> None:
-        """Background OCR of scanned pages, only while the worker has nothing queued (intake first)."""
+        """Background OCR of scanned pages, only while the worker has nothing queued (intake first): a few rounds
+        at a time, again at once while there is more to read, else after ``interval`` seconds."""
         from intake.ocr_backlog import run_background_ocr
+        from precheck.ocr_worker import OcrPool
 
-        while True:
-            await asyncio.sleep(interval)
-            if not self.worker.idle.is_set():
-                continue
-            try:
-                done = await run_background_ocr(self.services, pages=2, limit=2)
-                if done:
-                    log.info("background OCR updated documents %s", done)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("background OCR round failed; will retry")
+        self.ocr_pool = OcrPool(self.services.settings.ocr_workers)
+        try:
+            while True:
+                await asyncio.sleep(interval)
+                while self.worker.idle.is_set():
+                    try:
+                        done = await run_background_ocr(self.services, limit=2 * len(self.ocr_pool.workers),
+                                                        pool=self.ocr_pool)
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception:
+                        log.exception("background OCR round failed; will retry")
+                        break
+                    if not done:
+                        break
+                    log.info("background OCR read documents %s", done)
+        finally:
+            self.ocr_pool.close()
 
     async def stop(self) -> None:
         for w in self.watchers:

@@ -12,6 +12,7 @@ class Dossier(Model):
     status = fields.CharEnumField(ProvinceStatus, max_length=16, default=ProvinceStatus.NOT_FILED)
     cities = fields.JSONField(null=True)                         # cities applied for (read or officer-set)
     cities_source = fields.CharField(max_length=16, null=True)
+    corrections = fields.JSONField(null=True)                    # officer-set facts: {"subsidy": {...}, "period": {...}}
     paper_copy_date = fields.DateField(null=True)
     paper_copy_tracking = fields.CharField(max_length=128, null=True)
     override_status = fields.CharField(max_length=16, null=True)

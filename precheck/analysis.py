@@ -5,7 +5,8 @@
     result.findings                  # submission-level FindingSpecs (link_only_attachment)
 
 Every file is parsed in a sandboxed child (``precheck.sandbox``): a bomb, a hang or a crash becomes an
-``unreadable_attachment`` finding on that document. OCR is not done here: ``ocr_document`` is called later by the background step (``intake.ocr_backlog``).
+``unreadable_attachment`` finding on that document. What is read and how facts combine: ``precheck.reading``.
+OCR is not done here: ``ocr_document`` is called later by the background step (``intake.ocr_backlog``).
 """
 from __future__ import annotations
 
@@ -16,8 +17,6 @@ from dataclasses import dataclass, field
 
 from config.call import CallConfig
 from precheck import sandbox
-from precheck.document_kind import classify
-from precheck.files.facts import derive_facts
 from precheck.files import tasks as worker
 from precheck.files.links import large_attachment_links
 from precheck.files.sniff import sniff
@@ -27,6 +26,8 @@ from precheck.files.volumes import find_sets
 from core.findings import FindingSpec
 from precheck import checks
 from precheck.checks.context import DocumentContext, MessageContext
+from precheck.reading.intake import apply_reading
+from precheck.reading.ocr_read import ocr_round
 
 log = logging.getLogger("shenbao.precheck.analysis")
 
@@ -67,6 +68,7 @@ class _Item:
     parent: int | None
     depth: int
     member_path: str | None = None
+    position: dict | None = None         # {"index", "count"} among the files of its mail or archive
 
 
 async def analyse_attachments(attachments, *, html_body: str = "", call: CallConfig, timeout: float = 30.0,
@@ -78,8 +80,8 @@ async def analyse_attachments(attachments, *, html_body: str = "", call: CallCon
     limits = limits or UnpackLimits()
     docs: list[AnalysedDocument] = []
     htmls = [html_body or ""]
-    queue = [_Item(bytes(a.data), a.filename, a.content_type or "application/octet-stream", None, 0)
-             for a in attachments]
+    queue = [_Item(bytes(a.data), a.filename, a.content_type or "application/octet-stream", None, 0,
+                   position={"index": i, "count": len(attachments)}) for i, a in enumerate(attachments)]
     while queue:
         batch, queue = queue, []
         containers, leaves, sets = [], [], []
@@ -179,10 +181,10 @@ def _record_unpack(doc, idx, item, res, queue) -> dict:
     if value.get("tool"):
         doc.analysis["tool"] = value["tool"]
     doc.analysis["members"] = len(value["members"])
-    for m in value["members"]:
+    for k, m in enumerate(value["members"]):
         name = m["name"].rsplit("/", 1)[-1]
         queue.append(_Item(m["data"], name, m.get("content_type") or "application/octet-stream", idx,
-                           item.depth + 1, m["name"]))
+                           item.depth + 1, m["name"], {"index": k, "count": len(value["members"])}))
     return value
 
 
@@ -203,27 +205,12 @@ async def _analyse_leaf(doc: AnalysedDocument, item: _Item, call: CallConfig, ti
             if geo.ok:
                 raw.update(geo.value)
     raw["child_rss_mib"] = res.peak_rss_mib
-    apply_raw(doc, raw, call)
+    apply_raw(doc, raw, call, position=item.position)
 
 
-def apply_raw(doc: AnalysedDocument, raw: dict, call: CallConfig) -> None:
-    """Turn a child's raw result into the document's pages, analysis, kind and findings."""
-    detail = raw.get("page_detail")
-    doc.page_detail = detail
-    doc.pages = detail["a4"] if detail else None
-    analysis = {k: raw[k] for k in ("family", "fmt", "sniff", "text_pages", "scan_pages", "seal", "warnings",
-                                    "converted", "seconds", "error", "error_kind", "sandbox_error", "signatures",
-                                    "ofd", "frames", "heavy_pages", "problems", "child_rss_mib") if k in raw}
-    analysis.update(derive_facts(raw.get("text") or [], raw.get("tables") or [], raw.get("rows") or [], call))
-    family = raw.get("family")
-    if family in ("pdf", "image", "office", "ofd"):
-        analysis["is_scan"] = bool(raw.get("scan_pages")) and not raw.get("text_pages")
-        needs_ocr = family in ("pdf", "image", "ofd") and not raw.get("text_pages") and not raw.get("error")
-        analysis["ocr"] = {"status": "pending" if needs_ocr else "not_needed"}
-    doc.analysis = analysis
-    c = classify(doc.filename, analysis.get("title", ""), analysis.get("text_head", ""), call)
-    doc.kind, doc.kind_source, doc.kind_confidence = c.kind, c.source, c.confidence
-    doc.kind_evidence = {"evidence": c.evidence}
+def apply_raw(doc: AnalysedDocument, raw: dict, call: CallConfig, position: dict | None = None) -> None:
+    """Turn a child's raw result into the document's pages, analysis (facts with evidence), kind and OCR plan."""
+    apply_reading(doc, raw, call, position=position)
 
 
 def _sandbox_problem(res: sandbox.SandboxResult) -> tuple[str, str]:
@@ -243,25 +230,17 @@ def _sandbox_reason(res: sandbox.SandboxResult) -> str:
 
 
 async def ocr_document(data: bytes, filename: str, content_type: str, analysis: dict, call: CallConfig, *,
-                       kind_source: str | None = None, pages: int = 2, timeout: float | None = None) -> dict:
-    """OCR the first ``pages`` pages of a scan and return the update for the Document row:
-    ``{"analysis": ..., "kind": ..., "kind_source": ..., "kind_confidence": ..., "kind_evidence": ...}``
-    (kind fields only when the officer has not set the kind). Slow (1.3–7 s a page): run it in the background."""
-    timeout = timeout or 30.0 * pages + 10
-    res = await sandbox.run(worker.ocr_file, data, filename, content_type, pages, timeout=timeout)
-    new = dict(analysis)
-    if not res.ok:
-        new["ocr"] = {"status": "failed", "reason": _sandbox_reason(res), "pages": pages}
-        return {"analysis": new}
-    texts = res.value["text"]
-    new.update(derive_facts(texts, [], [], call, source="ocr"))
-    new["ocr"] = {"status": "done", "pages": res.value["pages"], "seconds": res.value["seconds"], "lang": "chi_sim"}
-    update = {"analysis": new}
-    if kind_source != "officer":
-        c = classify(filename, new.get("title", ""), new.get("text_head", ""), call)
-        update.update(kind=c.kind, kind_source=f"ocr_{c.source}" if c.source in ("title", "content") else c.source,
-                      kind_confidence=c.confidence, kind_evidence={"evidence": c.evidence, "ocr": True})
-    return update
+                       kind: str = "other", kind_source: str | None = None, stored: list[dict] = (), pool=None,
+                       chunk: int = 3, timeout: float | None = None) -> tuple[dict, list[dict]]:
+    """One OCR round of a scan (its next ``chunk`` pages, ``precheck.reading.ocr_plan``) with a warm worker of
+    ``pool`` (the process's default pool when None). Returns the update for the Document row
+    (``{"analysis": ..., "kind", "kind_source", "kind_confidence", "kind_evidence"}``; no kind fields when the
+    officer set the kind) and every page OCR'd so far, to keep for the next round. Slow (~4.5 CPU s a page):
+    run it in the background."""
+    from precheck.ocr_worker import default_pool
+
+    return await ocr_round(pool or default_pool(), data, filename, content_type, analysis, call, kind=kind,
+                           kind_source=kind_source, stored=list(stored), chunk=chunk, timeout=timeout)
 
 
 def document_fields(d: AnalysedDocument) -> dict:

@@ -16,11 +16,15 @@ for arg in "$@"; do
 done
 
 # postgresql-client: pg_dump/pg_restore for `shenbao backup`/`restore` with DATABASE_URL (SQLite needs nothing)
-RUNTIME_DEBS=(python3-venv tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui
+RUNTIME_DEBS=(python3-venv fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui
               p7zip-full libarchive-tools poppler-utils openssl jbig2dec postgresql-client)   # openssl: OFD SM2 seals; jbig2dec: OFD scans
 DEMO_DEBS=(dovecot-imapd)
-TEST_DEBS=(dovecot-imapd postgresql procps zip chromium)   # zip: split-zip (.z01) test archives; chromium: web desk tests
-BENCH_DEBS=(imagemagick)
+# zip: split-zip (.z01) test archives; tesseract: the sample-scan realism test; chromium: web desk tests
+TEST_DEBS=(dovecot-imapd postgresql procps zip tesseract-ocr tesseract-ocr-chi-sim chromium)
+# imagemagick + tesseract: benchmarks/reading_corpus; chromium, ghostscript and the AR PL / WenQuanYi fonts:
+# benchmarks/dev_corpus (HTML printed by Chromium, rasterised by Ghostscript)
+BENCH_DEBS=(imagemagick tesseract-ocr tesseract-ocr-chi-sim chromium ghostscript fonts-arphic-uming fonts-arphic-ukai
+            fonts-wqy-zenhei)
 debs=("${RUNTIME_DEBS[@]}")
 [ $want_test = 1 ] && debs+=("${TEST_DEBS[@]}")
 [ $want_demo = 1 ] && debs+=("${DEMO_DEBS[@]}")

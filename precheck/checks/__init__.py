@@ -16,7 +16,7 @@ from precheck.checks.attachments import Resubmission, UnsupportedAttachmentType
 from precheck.checks.cities import CityPreviouslySelected, QuotaExceeded
 from precheck.checks.context import (SCOPES, Check, DocumentContext, DossierContext, MessageContext,
                                      SubmissionContext)
-from precheck.checks.cover_letter import NoSealDetected, NotJointIssuance, NotScanned
+from precheck.checks.cover_letter import NoSealDetected, NotJointIssuance, NotScanned, SealColourUndecidable
 from precheck.checks.files import ElectronicSealInvalid, ForwardedMail, LinkOnlyAttachment, UnreadableAttachment
 from precheck.checks.mailboxes import OneMailboxOnly
 from precheck.checks.money_time import PeriodLimit, SubsidyCap
@@ -57,6 +57,7 @@ CHECKS: tuple[Check, ...] = (
     NonA4Pages(),
     NotScanned(),
     NoSealDetected(),
+    SealColourUndecidable(),
     NotJointIssuance(),
     QuotaExceeded(),
     CityPreviouslySelected(),

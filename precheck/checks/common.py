@@ -33,3 +33,26 @@ def prior_rounds(call: CallConfig):
     except ValueError:
         return list(call.selected)
     return [s for s in call.selected if s.year < year]
+
+
+SOURCE_ZH = {"text_layer": "文字层", "ocr": "文字识别", "ocr_layer": "扫描件自带文字层", "officer": "处室更正"}
+
+
+def evidence_zh(fact: dict | None) -> str:
+    """Where a fact was read, for people: 第2页“中央财政补助资金 8,500.00万元”（文字识别）."""
+    if not fact:
+        return ""
+    ev = fact.get("evidence")
+    if isinstance(ev, list):
+        ev = ev[0] if ev else {}
+    if not isinstance(ev, dict):
+        return f"“{ev}”" if ev else ""
+    page = f"第{ev['page']}页" if ev.get("page") else ""
+    src = SOURCE_ZH.get(ev.get("source") or "", "")
+    return f"{page}“{(ev.get('text') or '')[:60]}”" + (f"（{src}）" if src else "")
+
+
+def correction(ctx, key: str) -> dict | None:
+    """An officer's correction of a dossier fact (``Dossier.corrections[key]``): it beats what was read."""
+    d = getattr(ctx, "dossier", None)
+    return ((getattr(d, "corrections", None) or {}).get(key)) if d is not None else None

@@ -7,6 +7,7 @@ PT_PER_MM = 72 / 25.4
 A4_MM = (210.0, 297.0)
 A4_AREA = A4_MM[0] * A4_MM[1]
 IMAGE_LABEL = "图片"
+PHOTO_LABEL = "照片"          # a camera picture in a PDF page of nominal metres: counted as the one sheet it shows
 NAMED = (("A4", 210, 297), ("A3", 297, 420), ("A5", 148, 210), ("B4", 250, 353), ("B5", 176, 250),
          ("Letter", 216, 279), ("Legal", 216, 356))
 
@@ -49,7 +50,7 @@ def summarise(pages: list[dict], max_listed: int = 60) -> dict:
         groups[(p["label"], p["a4"])] = groups.get((p["label"], p["a4"]), 0) + 1
     total = sum(p["a4"] for p in pages)
     glist = [{"label": lab, "a4_each": each, "count": n} for (lab, each), n in groups.items()]
-    non_a4 = [i + 1 for i, p in enumerate(pages) if p["label"] not in ("A4", IMAGE_LABEL)]
+    non_a4 = [i + 1 for i, p in enumerate(pages) if p["label"] not in ("A4", IMAGE_LABEL, PHOTO_LABEL)]
     return {"unit": "A4单版面", "sheets": len(pages), "a4": total, "groups": glist,
             "non_a4_pages": non_a4[:max_listed], "non_a4_count": len(non_a4),
             "arithmetic": arithmetic(glist, total),
@@ -63,7 +64,7 @@ def arithmetic(groups: list[dict], total: int) -> str:
     parts = []
     for g in groups:
         s = f"{g['count']} 页 {g['label']}"
-        if g["label"] not in ("A4", "A3") and g["a4_each"] != 1:
+        if g["label"] not in ("A4", "A3", PHOTO_LABEL) and g["a4_each"] != 1:
             s += f"（每页按 {g['a4_each']} 页计）"
         parts.append(s)
     return " + ".join(parts) + f" = {total} 页"

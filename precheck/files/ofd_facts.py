@@ -6,13 +6,12 @@ the signatures with their verdicts. Runs in the sandbox child like the PDF path.
 """
 from __future__ import annotations
 
-from precheck.files import geometry, page_images as render
+from precheck.files import geometry
 from precheck.files.ofd import read_ofd
 from precheck.files.ofd_render import render_page
 
 PT_PER_MM = 72 / 25.4
 TEXT_PAGES = 12
-SEAL_PAGES = 2
 SCAN_COVER = 0.6          # one picture covering ≥ 60 % of a page with no text: a scanned page
 
 
@@ -49,15 +48,20 @@ def seal_from_signatures(doc) -> dict | None:
 
 
 def _drawn_seal(data: bytes, doc) -> dict:
+    """A red seal on the drawn pages (``precheck.reading.seals``: ring, colour, real size)."""
+    from precheck.reading.seals import seal_verdict
+
     n = len(doc.pages)
-    idx = sorted(set(list(range(min(SEAL_PAGES, n))) + [n - 1]))
-    checked = []
+    idx = list(range(n)) if n <= 6 else sorted({0, 1, n - 1})
+    frames = []
     for i in idx:
-        checked.append(i + 1)
-        hit = render.find_seal(render_page(data, doc, i, dpi=render.SEAL_DPI), render.SEAL_DPI)
-        if hit:
-            return {"found": True, "page": i + 1, **hit, "pages_checked": checked}
-    return {"found": False, "pages_checked": checked}
+        p = doc.pages[i]
+        layer = "image" if p.image_cover >= SCAN_COVER and len(p.text.strip()) < 5 else "text"
+        frames.append((i, render_page(data, doc, i, dpi=SEAL_DPI), (p.w_mm, p.h_mm), False, layer))
+    return seal_verdict(frames)
+
+
+SEAL_DPI = 90
 
 
 def ofd_page_images(data: bytes, indexes: list[int], dpi: int):

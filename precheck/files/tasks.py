@@ -8,28 +8,27 @@ from __future__ import annotations
 import time
 
 from precheck.files import geometry
-from precheck.files import page_images as render
 from precheck.files.containers import unpack as unpack_container
 from precheck.files.containers import unpack_set
 from precheck.files.encryption import office_lock
 from precheck.files.office import convert_to_pdf, xlsx_rows
 from precheck.files.outlook import unpack_msg, unpack_tnef
-from precheck.files.pdf import PdfUnreadable, pdf_geometry, pdf_tables, pdf_text, readable_copy
+from precheck.files.pdf import PdfUnreadable, pdf_geometry, readable_copy
 from precheck.files.pdf_budget import PAGE_CONTENT_CAP, heavy_pages
 from precheck.files.pictures import picture_facts, register_heif
 from precheck.files.problems import FileProblem, Problem, explain
 from precheck.files.sniff import sniff
 from precheck.files.unpack import LimitExceeded, UnpackLimits, unpack_eml
 from precheck.files.volumes import find_sets
-
-TEXT_PAGES = 12
-SEAL_PAGES = 2
+from precheck.reading.intake import SURVEY_PAGES, image_reading, pdf_reading
 
 
 def _warm() -> None:
     """Import the parsers and touch pdfium once in the forkserver, so each forked child starts warm."""
     try:
+        import cv2  # noqa: F401
         import libarchive  # noqa: F401
+        import numpy  # noqa: F401
         import pikepdf  # noqa: F401
         import pypdfium2 as pdfium
         from PIL import Image  # noqa: F401
@@ -111,21 +110,14 @@ def _pdf(data: bytes, tolerance: float, seal: bool) -> dict:
     n = g["summary"]["sheets"]
     readable = readable_copy(data, g)
     res = {"page_detail": g["summary"], "text_pages": g["text_pages"], "scan_pages": g["scan_pages"],
-           "warnings": list(g["warnings"]), "text": []}
-    seal_idx = sorted(set(list(range(min(SEAL_PAGES, n))) + [n - 1]))
-    heavy = heavy_pages(readable, sorted(set(range(min(TEXT_PAGES, n))) | set(seal_idx))) if g["via"] == "qpdf" else {}
+           "warnings": list(g["warnings"])}
+    heavy = heavy_pages(readable, list(range(min(SURVEY_PAGES, n)))) if g["via"] == "qpdf" else {}
     if heavy:
         res["problems"] = [{"kind": "over_limit", "message": "第 " + "、".join(str(i + 1) for i in sorted(heavy)) +
                             f" 页内容过大（解压后超过 {PAGE_CONTENT_CAP >> 20} MB），未提取文字、未检查印章，页数照常计算"}]
         res["heavy_pages"] = sorted(i + 1 for i in heavy)
-    if g["text_pages"]:
-        res["text"] = pdf_text(readable, TEXT_PAGES, skip=set(heavy))
-        joined = "".join(res["text"])
-        if ("预算" in joined or "中央" in joined) and len(joined) < 40_000 and not heavy:
-            res["tables"] = pdf_tables(readable, 3)
-    if seal:
-        idx = [i for i in seal_idx if i not in heavy]
-        res["seal"] = _seal_scan(render.render_pdf_pages(readable, idx, render.SEAL_DPI), render.SEAL_DPI)
+    # pages surveyed by what they draw, their text layer with boxes, seals (precheck.reading.intake)
+    res.update(pdf_reading(readable, g, seal, skip=set(heavy)))
     return res
 
 
@@ -135,12 +127,11 @@ def _image(data: bytes, seal: bool) -> dict:
     dpi, size = f["dpi"], f["size"]
     pages = [{"w_mm": round(size[0] / dpi * 25.4, 1) if dpi else 0, "h_mm": round(size[1] / dpi * 25.4, 1) if dpi else 0,
               "rotate": 0, "label": geometry.IMAGE_LABEL, "a4": 1} for _ in range(f["pages"])]
-    res = {"page_detail": geometry.summarise(pages), "text_pages": 0, "scan_pages": f["pages"], "text": [],
+    res = {"page_detail": geometry.summarise(pages), "text_pages": 0, "scan_pages": f["pages"],
            "frames": f["frames"], "picture": f["fmt"]}
     if f["note"]:
         res["warnings"] = [f["note"]]
-    if seal:
-        res["seal"] = _seal_scan(render.image_frames(data, list(range(min(SEAL_PAGES, f["pages"])))), dpi or 150)
+    res.update(image_reading(data, seal, max_frames=f["pages"]))
     return res
 
 
@@ -158,30 +149,3 @@ def _office(data: bytes, fmt: str, tolerance: float, seal: bool, timeout: float)
     res.update({k: v for k, v in _pdf(pdf, tolerance, seal).items() if k != "warnings" or v})
     res["converted"] = "LibreOffice → PDF"
     return res
-
-
-def _seal_scan(frames, dpi: float) -> dict:
-    checked = []
-    for i, img in frames:
-        checked.append(i + 1)
-        hit = render.find_seal(img, dpi)
-        if hit:
-            return {"found": True, "page": i + 1, **hit, "pages_checked": checked}
-    return {"found": False, "pages_checked": checked}
-
-
-def ocr_file(data: bytes, filename: str, content_type: str, pages: int = 2, dpi: int = 300) -> dict:
-    """OCR of the first ``pages`` pages (tesseract chi_sim, one thread); slow: run in the background."""
-    t0 = time.monotonic()
-    ft = sniff(data, filename, content_type)
-    idx = list(range(pages))
-    if ft.family == "pdf":
-        frames = render.render_pdf_pages(readable_copy(data), idx, dpi)
-    elif ft.family == "ofd":
-        from precheck.files.ofd_facts import ofd_page_images
-
-        frames = ofd_page_images(data, idx, dpi)
-    else:
-        frames = render.image_frames(data, idx)
-    texts = [render.ocr_image(img) for _i, img in frames]
-    return {"text": texts, "pages": len(texts), "seconds": round(time.monotonic() - t0, 2)}

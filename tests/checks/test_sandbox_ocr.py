@@ -50,14 +50,16 @@ async def test_ocr_reads_a_scanned_cover_letter(call):
                         "经省人民政府同意，现将有关材料报送你们。", "山东省财政厅", "山东省人力资源和社会保障厅"],
                        seal=True, dpi=200, noise=False)
     data = b.scanned_pdf([img], dpi=200)
-    upd = await ocr_document(data, "扫描件001.pdf", "application/pdf", {"ocr": {"status": "pending"}}, call, pages=1)
+    analysis = {"family": "pdf", "scan_pages": 1, "survey": [{"layer": "image"}], "ocr": {"status": "pending", "done": []}}
+    upd, pages = await ocr_document(data, "扫描件001.pdf", "application/pdf", analysis, call)
     a = upd["analysis"]
-    assert a["ocr"]["status"] == "done" and a["text_source"] == "ocr"
-    assert "青岛市" in a["cities"]
-    assert a["departments"]["finance"] and a["departments"]["hrss"]
+    assert a["ocr"]["status"] == "done" and a["ocr"]["done"] == [0] and a["text_source"] == "ocr"
+    assert len(pages) == 1 and pages[0]["lines"] and pages[0]["colour"] == "color"
+    assert "青岛市" in a["cities"] and a["cities_fact"]["evidence"][0]["page"] == 1
     assert upd["kind"] == "cover_letter" and upd["kind_source"] == "ocr_title"
     # an officer's kind is never overwritten by OCR
-    upd2 = await ocr_document(data, "扫描件001.pdf", "application/pdf", {}, call, kind_source="officer", pages=1)
+    upd2, _ = await ocr_document(data, "扫描件001.pdf", "application/pdf", analysis, call, kind="plan",
+                                 kind_source="officer")
     assert "kind" not in upd2
 
 

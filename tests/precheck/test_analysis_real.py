@@ -144,7 +144,7 @@ async def test_split_7z_in_one_mail(call):
 
 
 async def test_scanned_ofd_waits_for_ocr_and_ocr_reads_its_drawn_page(call):
-    from precheck.files.tasks import ocr_file
+    from precheck.analysis import ocr_document
     from tests.precheck.ofdmaker import make_ofd
 
     img = b.page_image(["关于推荐青岛市申报2023年公共就业服务能力提升示范项目的请示"], noise=False, dpi=100)
@@ -153,5 +153,6 @@ async def test_scanned_ofd_waits_for_ocr_and_ocr_reads_its_drawn_page(call):
     data = make_ofd([{"image": png.getvalue()}])
     [d] = await run(call, ("请示.ofd", data))
     assert d.analysis["is_scan"] is True and d.analysis["ocr"]["status"] == "pending" and d.pages == 1
-    out = ocr_file(data, "请示.ofd", "", pages=1, dpi=150)
-    assert out["pages"] == 1 and "示范项目" in out["text"][0].replace(" ", "")
+    upd, pages = await ocr_document(data, "请示.ofd", "", d.analysis, call, kind=d.kind, kind_source=d.kind_source)
+    assert len(pages) == 1 and upd["analysis"]["ocr"]["status"] == "done"
+    assert "示范项目" in upd["analysis"]["title"] and upd["kind"] == "cover_letter"
