@@ -18,7 +18,8 @@ read a deadline-night backlog (37 units x ~30 pages on 2 cores) from the measure
 
 Dossier findings left out of the comparison, as the truth leaves them out (registry matters, not reading):
 paper_copy_missing, unknown_sender, resubmission, city_previously_selected, a missing_prior_report that only says
-the 2022 list is incomplete, the time_* system findings; seal_colour_undecidable is scored under red seal.
+the 2022 list is incomplete, the time_* system findings, the sender-trust and folder findings (issue 12);
+seal_colour_undecidable is scored under red seal.
 """
 from __future__ import annotations
 
@@ -38,7 +39,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 EXCLUDED = {"paper_copy_missing", "unknown_sender", "resubmission", "city_previously_selected",
-            "time_from_received_header", "time_set_by_operator", "seal_colour_undecidable"}
+            "time_from_received_header", "time_set_by_operator", "seal_colour_undecidable",
+            # who sent it and from which folder (issue 12): the sender, not the reading
+            "sender_unauthenticated", "sender_authentication_failed", "unconfirmed_submission_not_applied",
+            "arrival_time_inconsistent", "found_outside_inbox"}
 FACTS = ("kind", "a4_pages", "scan", "red_seal", "cities", "subsidy", "period", "joint")
 BACKLOG_UNITS, BACKLOG_PAGES, BACKLOG_CORES = 37, 30, 2
 

@@ -46,7 +46,7 @@ def register(sub) -> None:
     p.add_argument("file")
     p.add_argument("--public-key", default=None, help="the server's public key (shenbao audit public-key)")
     p.add_argument("--json", action="store_true", help="machine format")
-    p.set_defaults(func=cmd_evidence_verify, no_db=True)
+    p.set_defaults(func=cmd_evidence_verify, no_db=True, reads_only=True)     # offline: no database, creates nothing
 
 
 def _at(services: Services, raw: str | None) -> datetime:

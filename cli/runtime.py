@@ -99,8 +99,6 @@ async def _with_db(func, args, services: Services) -> int:
 
     if getattr(args, "no_db", False):
         return await func(args, services) or 0
-    if services.signing_key is None:
-        services.signing_key = install_signing_key(services.settings)
     try:
         await _open(services, getattr(args, "creates_db", False))
     except UserError:
@@ -109,6 +107,8 @@ async def _with_db(func, args, services: Services) -> int:
         log.debug("database open failed", exc_info=True)
         raise UserError(f"数据库无法打开 {services.settings.database_label}：{type(exc).__name__}: {exc}",
                         f"cannot open the database {services.settings.database_label}") from None
+    if services.signing_key is None:       # only once a database is there: a read command refused creates nothing
+        services.signing_key = install_signing_key(services.settings)
     try:
         return await func(args, services) or 0
     finally:
@@ -123,7 +123,7 @@ def run_command(args, environ: Mapping[str, str]) -> int:
         print(f"警告：未知的环境变量 {name}，已忽略" + (f"（是不是 {close}？）" if close else "") +
               f" / warning: unknown variable {name} ignored" + (f" (did you mean {close}?)" if close else ""),
               file=sys.stderr)
-    creates = getattr(args, "creates_db", False) or getattr(args, "no_db", False)
+    creates = (getattr(args, "creates_db", False) or getattr(args, "no_db", False)) and not getattr(args, "reads_only", False)
     services = build_services(environ, args.data_dir, create=creates)
     if getattr(args, "verbose", False):
         print(where(services), file=sys.stderr)

@@ -85,7 +85,8 @@ class Archive:
             if final.exists() and final.stat().st_size == len(data):
                 return digest, rel
             final.parent.mkdir(parents=True, exist_ok=True)
-            tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+            # unique per write: a batch may hold two byte-identical messages, written concurrently (accept_many)
+            tmp = final.with_name(f".{final.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
             try:
                 view = memoryview(data)

@@ -86,9 +86,15 @@ class Receiver:
             # "database is locked" at once by a busy writer instead of waiting its busy timeout)
             found = [await self._existing(mail, sha) for mail, (sha, _) in zip(mails, stored)]
             out = []
+            made: dict[tuple[str, str], Receipt] = {}      # a batch may hold byte-identical copies: one receipt
             async with in_transaction():
                 for mail, (sha, rel), existing in zip(mails, stored, found):
-                    out.append((existing, False) if existing is not None else (await self._create(mail, sha, rel), True))
+                    existing = existing or made.get((mail.mailbox, sha))
+                    if existing is not None:
+                        out.append((existing, False))
+                        continue
+                    made[(mail.mailbox, sha)] = r = await self._create(mail, sha, rel)
+                    out.append((r, True))
                 if also is not None:
                     await also()
             return out

@@ -4,6 +4,8 @@ import functools
 from json import dumps, loads
 
 from tortoise import fields, migrations
+
+from core.vocabulary import ReceiptStatus
 from tortoise.migrations import operations as ops
 
 
@@ -17,6 +19,10 @@ class Migration(migrations.Migration):
                                             decoder=loads)),
         ops.AddField(model_name="Dossier", name="source_trust", field=fields.CharField(null=True, max_length=16)),
         ops.AddField(model_name="Receipt", name="next_attempt_at", field=fields.DatetimeField(null=True)),
+        ops.AlterField(model_name="Receipt", name="status",       # the new status `retrying` (worker backoff)
+                       field=fields.CharEnumField(default=ReceiptStatus.RECEIVED, enum_type=ReceiptStatus, max_length=16,
+                                                  description="RECEIVED: received\nPROCESSED: processed\n"
+                                                              "SHUNTED: shunted\nRETRYING: retrying")),
         ops.AddField(model_name="AuditEntry", name="sig", field=fields.CharField(null=True, max_length=128)),
         ops.AddField(model_name="MailboxCursor", name="messages", field=fields.BigIntField(null=True)),
         ops.CreateModel(
@@ -28,7 +34,9 @@ class Migration(migrations.Migration):
                 ("hash", fields.CharField(max_length=64)),
                 ("via", fields.CharField(max_length=255)),
             ],
-            options={"table": "audit_witness", "app": "models", "pk_attr": "id"},
+            options={"table": "audit_witness", "app": "models", "pk_attr": "id",
+                     "table_description": "A chain tip (entry count, newest hash) that left the database: printed "
+                                          "in a sent digest. A copy of the"},
             bases=["Model"],
         ),
     ]

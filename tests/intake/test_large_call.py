@@ -51,7 +51,7 @@ async def test_over_32767_submissions_in_one_call(db, services):
     took = time.perf_counter() - t0
     assert reg.unrelated == N and [u.subject for u in reg.unidentified] == ["材料"]
     assert reg.row("广东省").status == "filed" and reg.counts()["filed"] == 1
-    assert (await compose.status_line(services, "广东省")) == "广东省：已申报"
+    assert (await compose.status_line(services, "广东省")) == "广东省：已申报（来源待核实）"   # an unregistered sender (policy 8)
     ov = await compose.overview(services)
     assert ov.counts["filed"] == 1 and ov.unidentified == 1
     d = await refresh_dossier(services, "广东省")

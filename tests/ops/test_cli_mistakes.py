@@ -107,9 +107,12 @@ def test_mistake_gets_one_clear_line(data, argv, env, code, expect):
 
 
 def test_read_commands_never_create_a_database(tmp_path):
-    for args in (["register"], ["digest"], ["audit", "verify"], ["shunted"], ["outbox"], ["evidence-verify", "x"]):
+    for args in (["register"], ["digest"], ["audit", "verify"], ["shunted"], ["outbox"]):
         p = shenbao("--data-dir", str(tmp_path / "d"), *args)
         assert p.returncode == 2 and str(tmp_path / "d" / "shenbao.sqlite3") in p.stderr, (args, p.stderr)
+    # evidence-verify works offline, without a database (issue 12): it names the missing file, creates nothing
+    p = shenbao("--data-dir", str(tmp_path / "d"), "evidence-verify", "x")
+    assert p.returncode == 2 and "文件 x 不存在" in p.stderr, p.stderr
     assert not (tmp_path / "d").exists()
 
 
