@@ -4,6 +4,7 @@ the register reconciles each folder's message count with its receipts."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from dataclasses import replace
 
 from core.register import build_register
@@ -18,7 +19,7 @@ from .mailmaker import make_mail
 
 
 async def test_a_filing_moved_to_junk_is_recorded_and_flagged(db, services, dovecot_server):
-    dc, user = dovecot_server, "junkuser"
+    dc, user = dovecot_server, f"junk-{uuid.uuid4().hex[:8]}"     # one mailbox per run: both backends share the server
     c = await imap_login(dc, user)
     inbox = make_mail(message_id="<in@x>", subject="湖南省申报材料")
     junk = make_mail(message_id="<junk@x>", subject="湖北省关于推荐示范项目的请示（附件较大）")

@@ -7,6 +7,7 @@ INTERNALDATE as the arrival time (policy: the server's time rules), and ``arriva
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 from core.register import build_register
 from intake.imap import MailboxWatcher
@@ -29,7 +30,7 @@ def mail(mid: str, subject: str, date: str, received: str) -> bytes:
 
 async def test_internaldate_contradicting_the_headers_is_flagged_both_ways(db, services, dovecot_server):
     assert TIME_SKEW_MINUTES == 15
-    user = "timesanity"
+    user = f"timesanity-{uuid.uuid4().hex[:8]}"     # one mailbox per run: both backends share the server
     # 1. Date: and topmost Received: 8 h after the deadline, APPENDed with an on-time INTERNALDATE (the case)
     await append(dovecot_server, user, mail("<backdated@x>", "湖北省关于推荐示范项目的请示",
                                             "Mon, 27 Mar 2023 08:00:00 +0800",
