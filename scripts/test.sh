@@ -16,9 +16,9 @@ export SHENBAO_TEST_PG=$(bash scripts/pg.sh start "$PGDIR" "$PGPORT")
 echo "== PostgreSQL at $SHENBAO_TEST_PG"
 export OMP_THREAD_LIMIT=1 NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 set +e
-# Two workers (SHENBAO_TEST_WORKERS; 0 = one process): each test file runs whole in one worker, with its own
+# Two workers (PYTEST_WORKERS; 0 = one process): each test file runs whole in one worker, with its own
 # Dovecot and template databases; PostgreSQL is shared, every test gets its own database.
-.venv/bin/python -m pytest -q -p no:cacheprovider -n "${SHENBAO_TEST_WORKERS:-2}" --dist loadfile "$@"
+.venv/bin/python -m pytest -q -p no:cacheprovider -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"
 rc=$?
 set -e
 echo "== tests finished in $(( $(date +%s) - t0 ))s (exit $rc)"
