@@ -20,7 +20,6 @@ import asyncio
 import logging
 import multiprocessing
 import os
-import resource
 import signal
 import threading
 import time
@@ -48,16 +47,9 @@ class OcrResult:
 # ------------------------------------------------------------------ the worker process
 
 def _serve(conn, mem_bytes: int) -> None:
-    try:
-        os.setpgid(0, 0)
-    except OSError:
-        pass
-    try:
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        resource.setrlimit(resource.RLIMIT_AS, (mem_bytes, hard))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    except (ValueError, OSError):
-        pass
+    from precheck.sandbox import confine
+
+    confine(mem_bytes)
     from precheck.reading import ocr_job
 
     try:

@@ -51,9 +51,11 @@ def _context():
         return _ctx
 
 
-def _child(conn, func, args, kwargs, mem_bytes: int) -> None:
+def confine(mem_bytes: int) -> None:
+    """In a child: its own process group (a timeout also ends soffice or whatever it started), an address-space
+    cap of ``mem_bytes``, no core dumps. Shared by the analysis children and the warm OCR workers."""
     try:
-        os.setpgid(0, 0)          # own process group: a timeout also ends soffice/tesseract it started
+        os.setpgid(0, 0)
     except OSError:
         pass
     try:
@@ -62,6 +64,10 @@ def _child(conn, func, args, kwargs, mem_bytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     except (ValueError, OSError):
         pass
+
+
+def _child(conn, func, args, kwargs, mem_bytes: int) -> None:
+    confine(mem_bytes)
     try:
         value = func(*args, **kwargs)
         conn.send(("ok", value, "", _peak_rss_mib()))
