@@ -274,20 +274,22 @@ class MailboxWatcher:
                           mailbox=self.account.mailbox).set(backlog - start - len(chunk))
             if backlog > META_CHUNK and (start // META_CHUNK) % 10 == 9:
                 log.info("%s: backlog %d/%d recorded (uid %d)", self.account_key, done, backlog, cursor.last_uid)
-        cursor.messages = await self._count_through(c, cursor.last_uid)
+        cursor.messages, newer = await self._count_through(c, cursor.last_uid)
         cursor.last_ok_at, cursor.last_error = self.clock.now(), None
         await with_retry(lambda: cursor.save(update_fields=["last_ok_at", "last_error", "messages"]),
                          what="cursor health")
-        return backlog
+        # mail that arrived meanwhile was announced (EXISTS) in that SEARCH's response, so IDLE would not announce
+        # it again: fetch once more instead of idling until the safety poll
+        return backlog or (1 if newer else 0)
 
-    async def _count_through(self, c, last_uid: int) -> int:
-        """How many messages the folder holds up to the cursor: the register reconciles it with the receipts."""
-        if last_uid <= 0:
-            return 0
-        r = await self._unless_lost(c.uid_search(f"UID 1:{last_uid}", charset=None))
+    async def _count_through(self, c, last_uid: int) -> tuple[int, bool]:
+        """How many messages the folder holds up to the cursor (the register reconciles it with the receipts),
+        and whether one above the cursor has arrived since the fetch."""
+        r = await self._unless_lost(c.uid_search("UID 1:*", charset=None))
         if r.result != "OK":
             raise MailboxGone(f"UID SEARCH failed: {_text(r)}")
-        return sum(1 for u in parse_search(r.lines) if u <= last_uid)
+        uids = parse_search(r.lines)
+        return sum(1 for u in uids if u <= last_uid), any(u > last_uid for u in uids)
 
     async def _batches(self, c, uids: list[int]) -> list[list[int]]:
         """Split one chunk into FETCH batches of ≤ BATCH messages and ≤ BATCH_BYTES: aioimaplib holds a whole
