@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the parser is built without the ORM: `shenbao --help` imports no command code

@@ -8,9 +8,6 @@ if TYPE_CHECKING:  # the parser is built without the ORM: `shenbao --help` impor
     from core.register import Register
     from core.services import Services
 
-if TYPE_CHECKING:                       # core.register imports the ORM (~0.3 s): only when a register is built
-    from core.register import Register
-
 
 def register(sub) -> None:
     p = sub.add_parser("register", help="print the intake register (all 32 units and the unidentified queue)")
@@ -107,8 +104,6 @@ async def cmd_register(args, services: Services) -> int:
     from core.register import build_register
 
     name = province(services, args.province) if args.province else None
-    from core.register import build_register
-
     reg = await build_register(services.call, services.clock.now(), name)
     if args.json:
         print(json.dumps(reg.as_json(services.call), ensure_ascii=False, indent=1))

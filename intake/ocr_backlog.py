@@ -10,7 +10,6 @@ meanwhile. Resumable: the pages read so far are kept in the archive (``ocr/…``
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
