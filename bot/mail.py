@@ -1,7 +1,8 @@
 """Outgoing e-mail: build the MIME message of an outbox row, and send it through the SMTP relay.
 
 An e-mail row's ``payload``: ``{"message_id", "html", "attachments": [{"filename", "content_type",
-"archive_path", "sha256"}], "in_reply_to", "auto_submitted"}``. The Message-ID is fixed when the row is
+"archive_path", "sha256"}], "inline": [{"cid", …the same keys}], "in_reply_to", "auto_submitted"}``;
+``inline`` images are parts of the HTML (multipart/related, shown where the HTML says ``cid:<cid>``). The Message-ID is fixed when the row is
 queued, so a retry after a crash resends the same message (clients show it once).
 """
 from __future__ import annotations
@@ -36,7 +37,8 @@ def _address(text: str) -> Address | str:
 
 
 def build_email(row: OutboxMessage, *, mail_from: str, archive: Archive, date) -> EmailMessage:
-    """multipart/mixed( multipart/alternative(text/plain, text/html), attachments… ), UTF-8 throughout.
+    """multipart/mixed( multipart/alternative(text/plain, multipart/related(text/html, inline images…)),
+    attachments… ), UTF-8 throughout (without inline images the HTML is a plain text/html part).
 
     The default policy encodes a Chinese Subject and display names as RFC 2047 and attachment names as
     RFC 2231, which Outlook, Foxmail, 163 and Apple Mail all read.
@@ -56,13 +58,24 @@ def build_email(row: OutboxMessage, *, mail_from: str, archive: Archive, date) -
     msg.set_content(row.body, subtype="plain", charset="utf-8")
     if p.get("html"):
         msg.add_alternative(p["html"], subtype="html", charset="utf-8")
+        html_part = msg.get_payload()[1]
+        for a in p.get("inline") or []:
+            maintype, subtype, data = _stored(a, archive)
+            html_part.add_related(data, maintype=maintype, subtype=subtype, cid=f"<{a['cid']}>",
+                                  disposition="inline", filename=a["filename"])
     for a in p.get("attachments") or []:
-        data = archive.read(a["archive_path"])
-        if a.get("sha256") and hashlib.sha256(data).hexdigest() != a["sha256"]:
-            raise SendError(f"attachment {a['filename']} changed in the archive", permanent=True)
-        maintype, _, subtype = (a.get("content_type") or "application/octet-stream").partition("/")
+        maintype, subtype, data = _stored(a, archive)
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=a["filename"])
     return msg
+
+
+def _stored(a: dict, archive: Archive) -> tuple[str, str, bytes]:
+    """(maintype, subtype, bytes) of an attachment or inline image kept in the archive, checked by hash."""
+    data = archive.read(a["archive_path"])
+    if a.get("sha256") and hashlib.sha256(data).hexdigest() != a["sha256"]:
+        raise SendError(f"attachment {a['filename']} changed in the archive", permanent=True)
+    maintype, _, subtype = (a.get("content_type") or "application/octet-stream").partition("/")
+    return maintype, subtype, data
 
 
 class SmtpRelay:

@@ -9,10 +9,12 @@ from config.settings import OutgoingSettings
 
 async def notify_officers(out: OutgoingSettings, *, key: str, now: datetime, text: str, subject: str,
                           chat_parts: list[str] | None = None, email: bool = True, html: str | None = None,
-                          attachments: list[dict] | None = None, card: dict | None = None,
+                          attachments: list[dict] | None = None, inline: list[dict] | None = None,
+                          card: dict | None = None,
                           file_channels: frozenset[str] = frozenset({"wecom"})) -> list[str]:
     """Queue ``text`` to each officer chat (split in ``chat_parts`` if given) and e-mail the staff list.
 
+    ``inline``: images the e-mail's HTML shows by ``cid:`` (e-mail only; chats get the text and the files).
     Keys are ``{key}:{channel}:{recipient}[:part]`` so a re-run of the same slot queues nothing new.
     Returns the keys of the rows now in the outbox for this notice.
     """
@@ -37,6 +39,7 @@ async def notify_officers(out: OutgoingSettings, *, key: str, now: datetime, tex
         for addr in out.digest_to:
             k = f"{key}:email:{addr}"
             await enqueue(key=k, channel="email", recipient=addr, body=text, subject=subject, now=now,
-                          payload=email_payload(key=k, mail_from=out.mail_from, html=html, attachments=attachments))
+                          payload=email_payload(key=k, mail_from=out.mail_from, html=html, attachments=attachments,
+                                                  inline=inline))
             keys.append(k)
     return keys

@@ -26,9 +26,13 @@ def new_message_id(key: str, mail_from: str) -> str:
 
 
 def email_payload(*, key: str, mail_from: str, html: str | None = None, attachments: list[dict] | None = None,
-                  in_reply_to: str | None = None, auto_submitted: str = "auto-generated") -> dict:
-    return {"message_id": new_message_id(key, mail_from), "html": html, "attachments": attachments or [],
-            "in_reply_to": in_reply_to, "auto_submitted": auto_submitted}
+                  in_reply_to: str | None = None, auto_submitted: str = "auto-generated",
+                  inline: list[dict] | None = None) -> dict:
+    out = {"message_id": new_message_id(key, mail_from), "html": html, "attachments": attachments or [],
+           "in_reply_to": in_reply_to, "auto_submitted": auto_submitted}
+    if inline:
+        out["inline"] = inline
+    return out
 
 
 async def enqueue(*, key: str, channel: str, recipient: str, body: str, now: datetime, subject: str | None = None,

@@ -2,9 +2,10 @@
 
 ``status_series`` derives the curve from the register (a unit becomes filed at its first on-time
 arrival, late at its first late one when it has no on-time one; an officer override counts from the
-unit's first arrival, or from now). ``render_svg`` draws it for the web desk; ``render_bars_html``
-draws the current split plus a bar per day as table cells, which every mail client shows (SVG and
-external images are dropped by many).
+unit's first arrival, or from now). ``chart_frame`` lays the curve out once for every renderer:
+``render_svg`` draws it for the web desk, ``bot.digest.chart_png`` as the PNG inlined in the digest mail
+(mail clients drop SVG); ``render_bars_html`` draws the current split plus a bar per day as table cells,
+which every mail client shows even with images off.
 """
 from __future__ import annotations
 
@@ -60,9 +61,30 @@ def status_series(reg, call, now: datetime, *, start: datetime | None = None) ->
     return pts
 
 
-def render_svg(points: list[Point], call, *, width: int = 720, height: int = 260) -> str:
-    """Stacked step areas (filed at the bottom), the deadline as a dashed line, Beijing-time axis labels."""
-    left, right, top, bottom = 44, 16, 28, 40
+@dataclass
+class Frame:
+    """Where everything of the chart goes on a ``width`` × ``height`` canvas, for every renderer (the web
+    desk's SVG, the digest mail's PNG): the three stacked bands (filed at the bottom), the count and day
+    ticks, the deadline line and the legend, all derived from one series."""
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    bands: list[tuple[str, list[tuple[float, float]]]]   # (status key, polygon), drawn in this order
+    y_ticks: list[tuple[int, float]]                     # (count, y)
+    x_ticks: list[tuple[str, float]]                     # (MM-DD in Beijing time, x)
+    deadline_x: float
+    deadline_label: str
+    legend: list[tuple[str, str]]                        # (status key, "已申报 12")
+    title: str
+
+
+def chart_frame(points: list[Point], call, *, width: int = 720, height: int = 260,
+                margins: tuple[int, int, int, int] = (44, 16, 28, 40)) -> Frame:
+    """Lay out the step curve of ``status_series``: margins are (left, right, top, bottom)."""
+    left, right, top, bottom = margins
     t0 = points[0].at
     t1 = max(points[-1].at, call.deadline + timedelta(hours=12))
     span = max((t1 - t0).total_seconds(), 1)
@@ -70,45 +92,58 @@ def render_svg(points: list[Point], call, *, width: int = 720, height: int = 260
     x = lambda t: left + (width - left - right) * (t - t0).total_seconds() / span  # noqa: E731
     y = lambda n: top + (height - top - bottom) * (1 - n / total)                 # noqa: E731
 
-    def band(lo_of, hi_of) -> str:
+    def band(lo_of, hi_of) -> list[tuple[float, float]]:
         upper, lower = [], []
         for i, p in enumerate(points):
             nxt = points[i + 1].at if i + 1 < len(points) else p.at
             upper += [(x(p.at), y(hi_of(p))), (x(nxt), y(hi_of(p)))]
             lower += [(x(p.at), y(lo_of(p))), (x(nxt), y(lo_of(p)))]
-        pts = upper + lower[::-1]
-        return " ".join(f"{a:.1f},{b:.1f}" for a, b in pts)
+        return upper + lower[::-1]
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
-           f'aria-label="申报进度图" font-family="Noto Sans CJK SC, Microsoft YaHei, sans-serif" font-size="12">',
-           f'<title>申报进度：已申报 {points[-1].filed}，逾期视为未申报 {points[-1].late}，未申报 {points[-1].not_filed}</title>',
-           f'<rect x="{left}" y="{top}" width="{width - left - right}" height="{height - top - bottom}" fill="#f9fafb"/>']
-    out.append(f'<polygon points="{band(lambda p: 0, lambda p: p.filed)}" fill="{COLORS["filed"]}" fill-opacity="0.85"/>')
-    out.append(f'<polygon points="{band(lambda p: p.filed, lambda p: p.filed + p.late)}" fill="{COLORS["late"]}" '
-               'fill-opacity="0.85"/>')
-    out.append(f'<polygon points="{band(lambda p: p.filed + p.late, lambda p: total)}" fill="{COLORS["not_filed"]}" '
-               'fill-opacity="0.35"/>')
-    for n in range(0, total + 1, 8 if total > 16 else 4):
-        out.append(f'<line x1="{left}" x2="{width - right}" y1="{y(n):.1f}" y2="{y(n):.1f}" stroke="#e5e7eb"/>'
-                   f'<text x="{left - 6}" y="{y(n) + 4:.1f}" text-anchor="end" fill="#374151">{n}</text>')
+    bands = [("filed", band(lambda p: 0, lambda p: p.filed)),
+             ("late", band(lambda p: p.filed, lambda p: p.filed + p.late)),
+             ("not_filed", band(lambda p: p.filed + p.late, lambda p: total))]
+    y_ticks = [(n, y(n)) for n in range(0, total + 1, 8 if total > 16 else 4)]
     days = int(span // 86400) + 1
     step = max(1, days // 7)
     d0 = call.to_local(t0).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    x_ticks = []
     for i in range(0, days + 1, step):
         t = d0 + timedelta(days=i)
         if t.astimezone(t0.tzinfo) > t1:
             break
-        xx = x(t)
+        x_ticks.append((f"{t:%m-%d}", x(t)))
+    last = points[-1]
+    return Frame(width, height, left, right, top, bottom, bands, y_ticks, x_ticks, x(call.deadline),
+                 f"截止 {call.to_local(call.deadline):%m-%d %H:%M}",
+                 [(k, f"{LABELS[k]} {getattr(last, k)}") for k in ("filed", "late", "not_filed")],
+                 f"申报进度：已申报 {last.filed}，逾期视为未申报 {last.late}，未申报 {last.not_filed}")
+
+
+def render_svg(points: list[Point], call, *, width: int = 720, height: int = 260) -> str:
+    """Stacked step areas (filed at the bottom), the deadline as a dashed line, Beijing-time axis labels."""
+    f = chart_frame(points, call, width=width, height=height)
+    left, right, top, bottom = f.left, f.right, f.top, f.bottom
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
+           f'aria-label="申报进度图" font-family="Noto Sans CJK SC, Microsoft YaHei, sans-serif" font-size="12">',
+           f'<title>{escape(f.title)}</title>',
+           f'<rect x="{left}" y="{top}" width="{width - left - right}" height="{height - top - bottom}" fill="#f9fafb"/>']
+    opacity = {"filed": "0.85", "late": "0.85", "not_filed": "0.35"}
+    for key, poly in f.bands:
+        pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in poly)
+        out.append(f'<polygon points="{pts}" fill="{COLORS[key]}" fill-opacity="{opacity[key]}"/>')
+    for n, yy in f.y_ticks:
+        out.append(f'<line x1="{left}" x2="{width - right}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="#e5e7eb"/>'
+                   f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end" fill="#374151">{n}</text>')
+    for label, xx in f.x_ticks:
         out.append(f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{height - bottom}" y2="{height - bottom + 4}" stroke="#6b7280"/>'
-                   f'<text x="{xx:.1f}" y="{height - bottom + 16}" text-anchor="middle" fill="#374151">{t:%m-%d}</text>')
-    dx = x(call.deadline)
+                   f'<text x="{xx:.1f}" y="{height - bottom + 16}" text-anchor="middle" fill="#374151">{label}</text>')
+    dx = f.deadline_x
     out.append(f'<line x1="{dx:.1f}" x2="{dx:.1f}" y1="{top - 6}" y2="{height - bottom}" stroke="#111827" '
                f'stroke-dasharray="4 3"/><text x="{dx - 4:.1f}" y="{top - 10}" text-anchor="end" fill="#111827">'
-               f'截止 {call.to_local(call.deadline):%m-%d %H:%M}</text>')
+               f'{f.deadline_label}</text>')
     lx = left
-    last = points[-1]
-    for key in ("filed", "late", "not_filed"):
-        label = f"{LABELS[key]} {getattr(last, key)}"
+    for key, label in f.legend:
         out.append(f'<rect x="{lx}" y="{height - 16}" width="10" height="10" fill="{COLORS[key]}"/>'
                    f'<text x="{lx + 14}" y="{height - 7}" fill="#111827">{escape(label)}</text>')
         lx += 24 + 13 * len(label)

@@ -1,6 +1,7 @@
 """Digest data: what the morning digest says, computed from the register at one instant (no text here)."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -86,6 +87,14 @@ class DigestData:
         problems = [r for r in self.rows if r.status != "not_filed" and r.has_problem]
         clean = [r for r in self.rows if r.status != "not_filed" and not r.has_problem]
         return problems + clean
+
+    @functools.cached_property
+    def series(self) -> list:
+        """The status chart's curve (``bot.digest.chart.status_series``), computed once for the HTML bars and
+        the PNG chart of this digest."""
+        from bot.digest.chart import status_series
+
+        return status_series(self.register, self.call, self.generated_at)
 
     @property
     def time_left(self) -> timedelta:

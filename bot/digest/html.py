@@ -1,13 +1,15 @@
 """The digest e-mail's HTML part, written for a phone first: one column at most 640 px wide, the picture of
-progress at the top (table-cell bars: mail clients drop SVG and scripts), units with problems first as
-short blocks, not-filed units as one line. Inline styles only (mail clients drop <style>), UTF-8, escaped."""
+progress at the top (the status chart as an inline PNG referenced by ``cid:`` — mail clients drop SVG and
+scripts — with alt text, and today's split as table-cell bars, shown even with images off), units with
+problems first as short blocks, not-filed units as one line. Inline styles only (mail clients drop <style>),
+UTF-8, escaped."""
 from __future__ import annotations
 
 from html import escape
 
 from core.vocabulary import SEVERITY_ZH
 from core.findings import code_zh
-from bot.digest.chart import render_bars_html, status_series
+from bot.digest.chart import render_bars_html
 from bot.digest.data import DigestData, DigestRow, format_left
 from bot.digest.text import HEALTH_ZH, bj, changes_lines, counts_line, health_line, mailbox_names, \
     not_filed_line
@@ -43,7 +45,18 @@ def _unit(d: DigestData, r: DigestRow, names: dict[str, str]) -> str:
     return "".join(out)
 
 
-def render_html(d: DigestData) -> str:
+def chart_img(d: DigestData, src: str) -> str:
+    """The ``<img>`` of the status chart (``src``: ``cid:…`` in the mail, a file name next to the saved HTML)."""
+    c = d.counts
+    alt = (f"申报进度图：已申报 {c['filed']}，逾期视为未申报 {c['late']}，未申报 {c['not_filed']}"
+           f"（截止 {bj(d, d.call.deadline, '%m-%d %H:%M')}）")
+    return (f'<img src="{escape(src)}" width="560" alt="{escape(alt)}" style="display:block;width:100%;'
+            'max-width:560px;height:auto;border:0;margin:6px 0">')
+
+
+def render_html(d: DigestData, *, chart_src: str | None = None) -> str:
+    """The mail's HTML; with ``chart_src`` the status chart image is shown above the bars (then the bars
+    keep today's split only: the chart shows the days)."""
     names = mailbox_names(d)
     out = ['<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
            '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -55,7 +68,8 @@ def render_html(d: DigestData) -> str:
            _p(f"截止时间：{bj(d, d.call.deadline, '%Y-%m-%d %H:%M')}前（{d.call.deadline_text}，"
               f"{format_left(d.time_left)}）；生成于 {bj(d, d.generated_at, '%Y-%m-%d %H:%M:%S')}"),
            f'<p style="margin:6px 0;font-weight:bold">{escape(counts_line(d))}</p>',
-           render_bars_html(status_series(d.register, d.call, d.generated_at), d.call)]
+           chart_img(d, chart_src) if chart_src else "",
+           render_bars_html(d.series, d.call, days=0 if chart_src else 10)]
     out.append(_p(not_filed_line(d), "margin:8px 0;padding:6px 8px;background:#f3f4f6;border-radius:4px"))
     ch = changes_lines(d)
     out.append(f'<h3 {H3}>{escape(ch[0])}</h3>')

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from datetime import datetime
 from pathlib import Path
 
 from tortoise.exceptions import IntegrityError
 
+from bot.digest.chart_png import render_png
 from bot.digest.data import DigestData, build_digest
 from bot.digest.html import render_html
 from bot.digest.text import render_chat, render_text, split_chat
@@ -53,23 +55,41 @@ async def _audit_tip() -> tuple[int, str] | None:
     return (await AuditEntry.all().count(), last.hash) if last else None
 
 
+def chart_cid(d: DigestData, png: bytes) -> str:
+    """The Content-ID of the chart image in the mail (without <>): fixed by the digest's instant and the
+    picture, so a resent outbox row carries the same one."""
+    return f"status-chart.{d.call.to_local(d.generated_at):%Y%m%d%H%M%S}.{hashlib.sha256(png).hexdigest()[:12]}@shenbao"
+
+
 def render_all(d: DigestData) -> dict:
-    """text, html, chat parts and the xlsx bytes of one digest."""
-    return {"text": render_text(d), "html": render_html(d), "chat": split_chat(render_chat(d)),
+    """text, html (its status chart referenced as ``cid:<chart_cid>``), chat parts, the chart PNG and the
+    xlsx bytes of one digest."""
+    png = render_png(d.series, d.call)
+    cid = chart_cid(d, png)
+    return {"text": render_text(d), "html": render_html(d, chart_src=f"cid:{cid}"), "chat": split_chat(render_chat(d)),
+            "chart_png": png, "chart_cid": cid, "chart_name": chart_name(d),
             "xlsx": build_workbook(d), "xlsx_name": workbook_name(d)}
 
 
+def chart_name(d: DigestData) -> str:
+    return f"申报进度图_{d.call.to_local(d.generated_at):%Y%m%d_%H%M}.png"
+
+
 async def write_files(services: Services, d: DigestData, rendered: dict) -> list[Path]:
-    """Write the HTML, text and xlsx into ``<data dir>/digests``; return the paths."""
+    """Write the HTML, text, xlsx and chart PNG into ``<data dir>/digests``; return the paths. The saved
+    HTML shows the PNG next to it (the mail's ``cid:`` only resolves inside the mail)."""
     folder = services.settings.data_dir / "digests"
     stem = f"digest_{services.call.to_local(d.generated_at):%Y%m%d_%H%M%S}"
 
     def write() -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
-        paths = [folder / f"{stem}.html", folder / f"{stem}.txt", folder / rendered["xlsx_name"]]
-        paths[0].write_text(rendered["html"], encoding="utf-8")
+        paths = [folder / f"{stem}.html", folder / f"{stem}.txt", folder / rendered["xlsx_name"],
+                 folder / f"{stem}_chart.png"]
+        html = rendered["html"].replace(f'src="cid:{rendered["chart_cid"]}"', f'src="{paths[3].name}"')
+        paths[0].write_text(html, encoding="utf-8")
         paths[1].write_text(rendered["text"], encoding="utf-8")
         paths[2].write_bytes(rendered["xlsx"])
+        paths[3].write_bytes(rendered["chart_png"])
         return paths
     return await asyncio.to_thread(write)
 
@@ -87,9 +107,12 @@ async def queue_digest(services: Services, out: OutgoingSettings, *, slot: str, 
     r = render_all(d)
     sha, rel = await asyncio.to_thread(services.archive.put, r["xlsx"], "outbox", ".xlsx")
     attachment = {"filename": r["xlsx_name"], "content_type": XLSX_TYPE, "archive_path": rel, "sha256": sha}
+    png_sha, png_rel = await asyncio.to_thread(services.archive.put, r["chart_png"], "outbox", ".png")
+    chart = {"cid": r["chart_cid"], "filename": r["chart_name"], "content_type": "image/png",
+             "archive_path": png_rel, "sha256": png_sha}
     subject = f"{d.title}：已申报{d.counts['filed']} 未申报{d.counts['not_filed']} 逾期{d.counts['late']}"
     keys = await notify_officers(out, key=f"digest:{slot}", now=now, text=r["text"], subject=subject,
-                                 chat_parts=r["chat"], html=r["html"], attachments=[attachment],
+                                 chat_parts=r["chat"], html=r["html"], attachments=[attachment], inline=[chart],
                                  card=digest_card(d, services.settings.web.base_url))
     if d.audit_tip:                          # the printed tip left the database: keep it to verify against
         from core.audit_check import record_tip_file

@@ -127,3 +127,19 @@ async def test_same_slot_twice_queues_nothing_new(outdb, tmp_path, call):
     assert len(keys) == 6                      # 2 staff e-mails + telegram officer + wecom officer (text, card, xlsx)
     assert await queue_digest(s, out, slot="daily:x", kind="daily", slot_at=MORNING, now=MORNING) == []
     assert await ScheduledRun.filter(kind="digest").count() == 1
+
+
+async def test_saved_digest_html_shows_the_chart_file_beside_it(outdb, tmp_path, call):
+    """``shenbao digest`` / the demo save the HTML: its chart points at the PNG written next to it (a cid:
+    reference only resolves inside the mail)."""
+    from PIL import Image
+
+    from bot.digest.job import write_files
+
+    s = make_services(tmp_path, call, MORNING)
+    await fixture_units.build(s, "morning")
+    d = await collect_digest(s, s.settings.outgoing, MORNING, kind="daily")
+    html, _, _, png = await write_files(s, d, render_all(d))
+    page = html.read_text(encoding="utf-8")
+    assert f'<img src="{png.name}"' in page and "cid:" not in page
+    assert png.parent == html.parent and Image.open(png).size == (640, 320)

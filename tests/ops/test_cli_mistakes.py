@@ -4,6 +4,7 @@ database created by accident, never a silent wrong answer. The table is the one 
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -127,3 +128,36 @@ def test_register_header_names_data_dir_and_aligns_chinese_columns(data):
     assert len(set(starts.values())) == 1, starts                    # the status column starts in one place
     j = json.loads(shenbao("--data-dir", str(data), "register", "--json").stdout)
     assert j["format"] == 1 and len(j["provinces"]) == 32
+
+
+@pytest.mark.parametrize("argv, reader", [
+    (["register"], "gone"),                      # `shenbao register | true`: the reader left before a byte
+    (["digest"], "gone"),
+    (["register", "--json"], "head"),            # `shenbao register --json | head -n 1`: left after one line
+    (["register"], "head"),
+])
+def test_a_reader_that_leaves_early_gets_no_traceback(data, argv, reader):
+    """Row 51: a pipe closed early (``| head``) is not an error: exit 0, nothing on stderr. The pipe is made
+    4 KB (F_SETPIPE_SZ) so the command's output cannot all fit before the reader goes: the write really fails."""
+    import fcntl
+    import subprocess
+
+    from tests.demo.helpers import REPO, shenbao_argv
+
+    r, w = os.pipe()
+    fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, 4096)
+    head = None
+    if reader == "head":
+        head = subprocess.Popen(["head", "-n", "1"], stdin=r, stdout=subprocess.PIPE)
+    os.close(r)                                  # only head (if any) holds the read end now
+    try:
+        p = subprocess.Popen([*shenbao_argv(), "--data-dir", str(data), *argv], cwd=REPO, env=clean_env(),
+                             stdout=w, stderr=subprocess.PIPE)
+    finally:
+        os.close(w)
+    err = p.communicate(timeout=120)[1].decode()
+    first = head.communicate(timeout=30)[0].decode() if head else ""
+    assert p.returncode == 0 and err == "", (p.returncode, err[-2000:])
+    if head:
+        assert head.returncode == 0 and first.count("\n") == 1
+        assert first.startswith("{") if "--json" in argv else first.startswith("财办社〔2023〕22号")

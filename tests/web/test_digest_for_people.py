@@ -2,6 +2,7 @@
 printed by LibreOffice (A4 landscape, one page wide, header row and page numbers on every page)."""
 from __future__ import annotations
 
+import base64
 import io
 import os
 import shutil
@@ -22,10 +23,26 @@ def digest(desk):
     return render_digest(desk.data_dir)
 
 
+def as_a_mail_client_shows_it(digest) -> str:
+    """The mail's HTML with its ``cid:`` chart resolved to the inline PNG part, as a mail client does."""
+    src = "data:image/png;base64," + base64.b64encode(digest["chart_png"]).decode()
+    html = digest["html"]
+    assert f'src="cid:{digest["chart_cid"]}"' in html
+    return html.replace(f'cid:{digest["chart_cid"]}', src)
+
+
 def test_digest_email_reads_on_a_400px_phone_problems_first(page, digest, tmp_path):
     page.set_viewport_size({"width": 400, "height": 900})
-    page.set_content(digest["html"])
+    page.set_content(as_a_mail_client_shows_it(digest))
     assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    chart = page.query_selector("img[alt^='申报进度图']")
+    assert page.evaluate("i => [i.complete, i.naturalWidth, i.naturalHeight]", chart) == [True, 640, 320]
+    box = chart.bounding_box()
+    assert 360 <= box["width"] <= 400 and abs(box["height"] - box["width"] / 2) < 2   # scaled to the phone, not cut
+    from PIL import Image
+
+    pic = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+    assert share(pic, GREEN, tol=10) > 0.03                          # the filed band shows at phone width
     heads = [h.inner_text() for h in page.query_selector_all("h3")]
     i_prob = next(i for i, h in enumerate(heads) if h.startswith("需要关注"))
     i_clean = next(i for i, h in enumerate(heads) if h.startswith("已申报"))
@@ -38,8 +55,6 @@ def test_digest_email_reads_on_a_400px_phone_problems_first(page, digest, tmp_pa
     (tmp_path / "digest-400.png").write_bytes(png)
     if os.environ.get("SHENBAO_SCREENSHOTS") == "docs":
         (REPO / "docs/img/digest-email.png").write_bytes(png)
-    from PIL import Image
-
     img = Image.open(io.BytesIO(png)).convert("RGB")
     assert img.width == 400 and share(img, GREEN) > 0.002              # the progress bar is drawn
 
