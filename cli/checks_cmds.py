@@ -119,16 +119,44 @@ async def cmd_ocr(args, services: Services) -> int:
     from intake.ocr_backlog import pending_documents, run_background_ocr
     from precheck.ocr_worker import OcrPool
 
+    from cli.progress import progress
+
     waiting = await pending_documents(10**6)
     print(f"待文字识别的扫描件 {len(waiting)} 个；本次最多 {args.limit} 轮（每轮一个文件的 {args.chunk} 页，约 4 秒/页）",
           flush=True)
+    rounds = min(args.limit, sum(_rounds_left(d, args.chunk) for d in waiting))
     pool = OcrPool(args.workers or services.settings.ocr_workers)
     try:
-        done = await run_background_ocr(services, limit=args.limit, chunk=args.chunk, pool=pool)
+        with progress("文字识别", rounds) as bar:
+            def said(doc) -> None:
+                bar.print(ocr_round_line(doc))
+                bar.advance()
+            done = await run_background_ocr(services, limit=args.limit, chunk=args.chunk, pool=pool, on_round=said)
     finally:
         pool.close()
-    print(f"已完成 {len(done)} 轮文字识别" + (f"（文件 {', '.join(map(str, sorted(set(done))))}）" if done else ""))
+    left = len(await pending_documents(10**6))
+    print(f"已完成 {len(done)} 轮文字识别" + (f"（文件 {', '.join(map(str, sorted(set(done))))}）" if done else "")
+          + f"；仍待识别 {left} 个")
     return 0
+
+
+def _rounds_left(doc, chunk: int) -> int:
+    ocr = (doc.analysis or {}).get("ocr") or {}
+    return max(1, -(-max((doc.pages or 1) - len(ocr.get("done") or []), 0) // max(chunk, 1)))
+
+
+OCR_STATUS_ZH = {"done": "识别完成", "pending": "待续", "failed": "识别失败"}
+
+
+def ocr_round_line(doc) -> str:
+    """One line per OCR round: which document, of whom, how far (``文件 12 《扫描件001.pdf》 山东省：第 1 页…``)."""
+    ocr = (doc.analysis or {}).get("ocr") or {}
+    sub = getattr(doc, "submission", None)
+    who = (getattr(sub, "province", None) or "未识别来信") if sub is not None else ""
+    n, total = len(ocr.get("done") or []), doc.pages
+    status = OCR_STATUS_ZH.get(ocr.get("status"), ocr.get("status") or "?")
+    why = f"（{ocr['reason']}）" if ocr.get("reason") and ocr.get("status") == "failed" else ""
+    return f"文件 {doc.id} 《{doc.filename}》 {who}：已识别 {n}/{total or '?'} 页，{status}{why}"
 
 
 # local files were not sent: nothing to say about mailboxes or the paper copy

@@ -74,10 +74,12 @@ async def ocr_one(services: Services, doc, *, chunk: int = 3, pool=None) -> bool
 
 
 async def run_background_ocr(services: Services, *, limit: int = 20, chunk: int = 3, refresh: bool = True,
-                             pool=None, budget_seconds: float | None = None) -> list[int]:
+                             pool=None, budget_seconds: float | None = None, on_round=None) -> list[int]:
     """Up to ``limit`` rounds, each the most urgent pending document's next pages, as many at once as the pool
     has workers; returns the ids of the documents read (in order). Re-checks the dossier of each touched on-time
-    province when one of its documents is finished, and at the end."""
+    province when one of its documents is finished, and at the end. ``on_round(doc)`` (optional, plain
+    function) is told after each round, the document saved with its new ``analysis.ocr`` (``shenbao ocr``
+    prints a line per round from it)."""
     import asyncio
 
     from precheck.ocr_worker import default_pool
@@ -108,8 +110,12 @@ async def run_background_ocr(services: Services, *, limit: int = 20, chunk: int 
                     a["ocr"] = dict(_ocr(doc), status="failed", reason="存档文件无法读取")
                     doc.analysis = a
                     await doc.save()
+                    if on_round:
+                        on_round(doc)
                     continue
                 done.append(doc.id)
+                if on_round:
+                    on_round(doc)
                 sub = doc.submission
                 if sub.province and sub.on_time:
                     provinces.add(sub.province)

@@ -19,8 +19,9 @@ done
 RUNTIME_DEBS=(python3-venv fonts-noto-cjk libreoffice-writer-nogui libreoffice-calc-nogui
               p7zip-full libarchive-tools poppler-utils openssl jbig2dec postgresql-client)   # openssl: OFD SM2 seals; jbig2dec: OFD scans
 DEMO_DEBS=(dovecot-imapd)
-# zip: split-zip (.z01) test archives; tesseract: the sample-scan realism test; chromium: web desk tests
-TEST_DEBS=(dovecot-imapd postgresql procps zip tesseract-ocr tesseract-ocr-chi-sim chromium)
+# zip: split-zip (.z01) test archives; tesseract: the sample-scan realism test; chromium: web desk tests;
+# systemd: systemd-analyze verify of deploy/*.service (tests/ops/test_systemd_units.py)
+TEST_DEBS=(dovecot-imapd postgresql procps zip tesseract-ocr tesseract-ocr-chi-sim chromium systemd)
 # imagemagick + tesseract: benchmarks/reading_corpus; chromium, ghostscript and the AR PL / WenQuanYi fonts:
 # benchmarks/dev_corpus (HTML printed by Chromium, rasterised by Ghostscript)
 BENCH_DEBS=(imagemagick tesseract-ocr tesseract-ocr-chi-sim chromium ghostscript fonts-arphic-uming fonts-arphic-ukai
