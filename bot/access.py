@@ -10,9 +10,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from typing import TYPE_CHECKING
+
 from core.services import Services
-from models import audit_log
-from models.chat import BindingCode, ChatAttempt, ChatBinding
+
+if TYPE_CHECKING:                   # the ORM is imported where a row is read: a terminal rule question needs none
+    from models.chat import BindingCode
 
 PUBLIC, CONTACT, OFFICER = "public", "contact", "officer"
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"      # no 0/O, 1/I/L
@@ -69,6 +72,9 @@ async def identify(services: Services, caller: Caller, officers: dict[str, set[s
         return Identity(CONTACT, services.call.province(caller.as_province).name)
     if caller.channel == "terminal":                 # the terminal never binds: who it is is said on the command line
         return Identity(PUBLIC)
+    from models.chat import ChatBinding
+
+    await services.need_db()
     b = await ChatBinding.filter(channel=caller.channel, user_id=caller.user_id, revoked_at__isnull=True).first()
     return Identity(CONTACT, b.province) if b else Identity(PUBLIC)
 
@@ -87,6 +93,10 @@ def looks_like_code(text: str) -> str | None:
 
 
 async def issue_code(services: Services, province: str, *, actor: str, ttl: timedelta = CODE_TTL) -> tuple[str, BindingCode]:
+    from models import audit_log
+    from models.chat import BindingCode
+
+    await services.need_db()
     prov = services.call.province(province).name
     raw = ""
     while not (any(c.isdigit() for c in raw) and any(c.isalpha() for c in raw)):   # so a bare code is recognised
@@ -100,6 +110,8 @@ async def issue_code(services: Services, province: str, *, actor: str, ttl: time
 
 
 async def failed_recently(services: Services, caller: Caller) -> int:
+    from models.chat import ChatAttempt
+
     since = services.clock.now() - FAILED_WINDOW
     return await ChatAttempt.filter(channel=caller.channel, user_id=caller.user_id, at__gte=since).count()
 
@@ -109,6 +121,10 @@ async def redeem(services: Services, caller: Caller, code: str) -> tuple[str, st
 
     The try is recorded before anything is checked (insert, then count): concurrent guesses all count, so
     30 tries at once cannot all slip under the limit as check-then-insert let them."""
+    from models import audit_log
+    from models.chat import BindingCode, ChatAttempt, ChatBinding
+
+    await services.need_db()
     now = services.clock.now()
     if shared_identity(caller):
         raise BindingError("匿名管理员或频道身份不能绑定，请用个人账号私聊发送绑定码")
@@ -146,6 +162,10 @@ async def redeem(services: Services, caller: Caller, code: str) -> tuple[str, st
 
 async def revoke(services: Services, target: str, *, actor: str) -> int:
     """Revoke one binding (``telegram:12345``) or every binding of a province; return how many."""
+    from models import audit_log
+    from models.chat import ChatBinding
+
+    await services.need_db()
     now = services.clock.now()
     if ":" in target:
         channel, user_id = target.split(":", 1)

@@ -6,7 +6,7 @@ from datetime import datetime
 from config.call import CallConfig
 from core.findings import MISSING_KIND
 from precheck.reading.summary import fact_lines
-from core.register import Register, build_register
+from core.register import Register
 from core.services import Services
 from core.vocabulary import SEVERITY_ZH, Severity, kind_zh
 
@@ -114,15 +114,24 @@ def dossier_from_register(call: CallConfig, reg: Register, province: str, now: d
         paper, row.override_reason, late, left, officer_view, fact_lines(row.facts))
 
 
+async def read_register(services: Services, province: str | None = None) -> Register:
+    """The register (all units, or one ``province``'s row), the database opened first if this process opens it
+    on first need (``shenbao ask``): every chat answer that reads stored data comes through here."""
+    from core.register import build_register
+
+    await services.need_db()
+    return await build_register(services.call, services.clock.now(), province=province)
+
+
 async def dossier(services: Services, province: str, focus: str = "all", officer_view: bool = False) -> A.DossierAnswer:
     now = services.clock.now()
-    reg = await build_register(services.call, now, province=province)
+    reg = await read_register(services, province)
     return dossier_from_register(services.call, reg, province, now, focus, officer_view)
 
 
 async def overview(services: Services) -> A.OverviewAnswer:
     now = services.clock.now()
-    reg = await build_register(services.call, now)
+    reg = await read_register(services)
     filed = [(r.province, sum(1 for f in r.findings if f.severity == "error")) for r in reg.rows if r.status == "filed"]
     left, _ = remaining(services.call, now)
     return A.OverviewAnswer(reg.counts(), filed, [r.province for r in reg.rows if r.status == "late"],
@@ -131,7 +140,7 @@ async def overview(services: Services) -> A.OverviewAnswer:
 
 async def unidentified(services: Services) -> A.UnidentifiedAnswer:
     call = services.call
-    reg = await build_register(call, services.clock.now())
+    reg = await read_register(services)
     items = []
     for u in reg.unidentified:
         ev = (u.attribution or {}).get("evidence") or {}
@@ -142,5 +151,5 @@ async def unidentified(services: Services) -> A.UnidentifiedAnswer:
 
 
 async def status_line(services: Services, province: str) -> str:
-    reg = await build_register(services.call, services.clock.now(), province=province)
+    reg = await read_register(services, province)
     return f"{province}：{reg.row(province).status_zh}"

@@ -12,7 +12,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
-from core.services import Services
+from core.services import DatabaseUnavailable, Services
 
 from bot import answer_types as A
 from bot import officer_cmds
@@ -83,6 +83,8 @@ class Engine:
             intent = classify(text, self.call)
             answer = await self.answer(caller, ident, intent)
             return Reply(render(answer), answer, intent.name, ident.role, A.meta(answer))
+        except DatabaseUnavailable:          # `shenbao ask` found no database to open: its one-line error, no answer
+            raise
         except Exception:
             ref = incident_ref()
             log.exception("chat %s:%s: answer failed (incident %s)", caller.channel, caller.user_id, ref)

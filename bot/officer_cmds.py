@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date
 
 from core.services import Services
-from models.chat import ChatBinding
 
 from bot import answer_types as A
 from bot.access import issue_code, revoke
@@ -50,6 +49,7 @@ async def run(services: Services, intent: str, args: list[str], actor: str):
     """Run one officer command; return an answer. Errors become ActionFailed with the usage line."""
     from core.officer import OfficerError
 
+    await services.need_db()
     try:
         return await _run(services, intent, args, actor)
     except (Usage, OfficerError, IndexError) as exc:
@@ -127,6 +127,8 @@ async def _run(services: Services, intent: str, args: list[str], actor: str):
         n = await revoke(services, target, actor=actor)
         return A.ActionDone(f"已解除 {target} 的 {n} 个绑定")
     if intent == "bindings":
+        from models.chat import ChatBinding
+
         rows = await ChatBinding.filter(revoked_at__isnull=True).order_by("province", "id")
         return A.BindingsAnswer([(f"{b.channel}:{b.user_id}", b.province, beijing(services.call, b.bound_at)[:16],
                                   b.chat_id or "—") for b in rows])

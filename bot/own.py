@@ -13,13 +13,13 @@ from datetime import datetime
 from config.call import CallConfig
 from config.understanding import Understanding
 from core.findings import MISSING_KIND
-from core.register import ProvinceRow, Register, build_register
+from core.register import ProvinceRow, Register
 from core.services import Services
 from core.vocabulary import kind_zh
 
 from bot import answer_types as A
 from bot import verdicts
-from bot.compose import beijing, dossier_from_register, remaining, rule_item
+from bot.compose import beijing, dossier_from_register, read_register, remaining, rule_item
 
 FOCUS_RULES = {"own_pages": ("R12", "R13", "R14"), "own_late": ("R05", "R06"), "own_cities": ("R15", "R16"),
                "own_paper": ("R07",), "own_arrival": ("R04",)}
@@ -190,7 +190,7 @@ def dossier_answer(call: CallConfig, und: Understanding, reg: Register, province
 
 
 async def register(services: Services, province: str | None = None) -> Register:
-    return await build_register(services.call, services.clock.now(), province=province)
+    return await read_register(services, province)
 
 
 def overview_answer(call: CallConfig, reg: Register, now: datetime) -> A.OverviewAnswer:

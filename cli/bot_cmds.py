@@ -24,7 +24,7 @@ def register(sub) -> None:
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="the answer with its intent and role as JSON")
     _who(p)
-    p.set_defaults(func=cmd_ask)
+    p.set_defaults(func=cmd_ask, lazy_db=True)      # a rule question opens no database (cli.runtime)
     p = sub.add_parser("bind-code", help="officer: issue a one-time chat binding code for a province")
     p.add_argument("province")
     p.add_argument("--actor", default="cli")

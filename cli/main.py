@@ -37,6 +37,18 @@ def version() -> str:
         return "0+unknown"
 
 
+class _Version(argparse.Action):
+    """``--version``: the installed version, looked up only when asked (importlib.metadata reads every
+    installed distribution: tens of ms that every other command would pay to build its parser)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0,
+                         help=help or "show the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser.exit(message=f"shenbao {version()}\n")
+
+
 class Parser(argparse.ArgumentParser):
     """argparse that reports a usage mistake as one line (Chinese + English) and exit 2."""
 
@@ -65,7 +77,7 @@ def _leaves(p: argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     p = Parser(prog="shenbao", description="申报 intake desk — 财办社〔2023〕22号")
     _globals(p, None)
-    p.add_argument("--version", action="version", version=f"shenbao {version()}")
+    p.add_argument("--version", action=_Version)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)

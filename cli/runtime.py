@@ -3,6 +3,8 @@
 A command that only reads never creates a database: with no database at the path it looked at, it stops
 with exit 2 and names the path (a mistyped ``--data-dir`` or a missing ``.env`` must not read as "every
 filing lost"). ``migrate``, ``intake``, ``ingest`` and ``demo`` create it (``creates_db`` on their parser).
+``ask`` (``lazy_db``) opens it only when its answer needs stored data (``Services.need_db``): a rule question
+imports no ORM and opens no file; the same checks and errors apply when it does open.
 """
 from __future__ import annotations
 
@@ -23,7 +25,9 @@ from cli.errors import UserError
 log = logging.getLogger("shenbao.cli")
 
 
-def build_services(environ: Mapping[str, str], data_dir=None, clock=None, *, create: bool = True) -> Services:
+def build_services(environ: Mapping[str, str], data_dir=None, clock=None, *, create: bool = True,
+                   sign: bool = True) -> Services:
+    """``sign=False``: no audit signer yet (a command that opens the database on first need installs it then)."""
     settings = load_settings(environ, data_dir)
     if create:
         try:
@@ -35,7 +39,8 @@ def build_services(environ: Mapping[str, str], data_dir=None, clock=None, *, cre
 
     use_cache(settings.cache_dir)               # the readers' gazetteer: parsed once, then a few ms a process
     return Services(settings=settings, call=load_call(settings.call), clock=clock or SystemClock(),
-                    archive=Archive(settings.archive_dir), signing_key=install_signing_key(settings, create=False))
+                    archive=Archive(settings.archive_dir),
+                    signing_key=install_signing_key(settings, create=False) if sign else None)
 
 
 def install_signing_key(settings, *, create: bool = True):
@@ -94,13 +99,10 @@ async def _open(services: Services, creates: bool) -> None:
     await init_db(url)
 
 
-async def _with_db(func, args, services: Services) -> int:
-    from models import close_db
-
-    if getattr(args, "no_db", False):
-        return await func(args, services) or 0
+async def _open_checked(services: Services, creates: bool) -> None:
+    """Open the database (``_open``), any failure as the CLI's one line; then the audit signer."""
     try:
-        await _open(services, getattr(args, "creates_db", False))
+        await _open(services, creates)
     except UserError:
         raise
     except Exception as exc:
@@ -109,6 +111,42 @@ async def _with_db(func, args, services: Services) -> int:
                         f"cannot open the database {services.settings.database_label}") from None
     if services.signing_key is None:       # only once a database is there: a read command refused creates nothing
         services.signing_key = install_signing_key(services.settings)
+
+
+async def _with_lazy_db(func, args, services: Services) -> int:
+    """Run ``func`` with the database opened on first need (``Services.need_db``), closed after if it was."""
+    from core.services import DatabaseUnavailable
+
+    opened = []
+
+    async def opener() -> None:
+        try:
+            await _open_checked(services, False)
+        except UserError as exc:
+            raise DatabaseUnavailable(str(exc)) from exc
+        opened.append(True)
+
+    services.db_opener = opener
+    try:
+        return await func(args, services) or 0
+    except DatabaseUnavailable as exc:
+        raise exc.__cause__ from None
+    finally:
+        services.db_opener = None
+        if opened:
+            from models import close_db
+
+            await close_db()
+
+
+async def _with_db(func, args, services: Services) -> int:
+    if getattr(args, "no_db", False):
+        return await func(args, services) or 0
+    if getattr(args, "lazy_db", False):
+        return await _with_lazy_db(func, args, services)
+    from models import close_db
+
+    await _open_checked(services, getattr(args, "creates_db", False))
     try:
         return await func(args, services) or 0
     finally:
@@ -124,7 +162,7 @@ def run_command(args, environ: Mapping[str, str]) -> int:
               f" / warning: unknown variable {name} ignored" + (f" (did you mean {close}?)" if close else ""),
               file=sys.stderr)
     creates = (getattr(args, "creates_db", False) or getattr(args, "no_db", False)) and not getattr(args, "reads_only", False)
-    services = build_services(environ, args.data_dir, create=creates)
+    services = build_services(environ, args.data_dir, create=creates, sign=not getattr(args, "lazy_db", False))
     if getattr(args, "verbose", False):
         print(where(services), file=sys.stderr)
     func = args.func

@@ -10,7 +10,6 @@ in a few milliseconds. See /work/notes/places-api.md (and the README) for the AP
 from __future__ import annotations
 
 import difflib
-import importlib.metadata
 import importlib.util
 import json
 import os
@@ -209,10 +208,15 @@ def build_places(source: Path | None = None) -> list[Place]:
 
 
 def _source_version() -> str:
+    """jionlp's installed version, from its ``.dist-info`` beside the package: one directory listing, not
+    ``importlib.metadata`` (which imports the email package and reads every installed distribution, a
+    cost every chat process paid for the cache file's name)."""
     try:
-        return importlib.metadata.version("jionlp")
-    except importlib.metadata.PackageNotFoundError:
+        site = _jionlp_dir().parent.parent
+        names = [p.name for p in site.glob("jionlp-*.dist-info")]
+    except (OSError, RuntimeError):
         return "unknown"
+    return names[0][len("jionlp-"):-len(".dist-info")] if len(names) == 1 else "unknown"
 
 
 def cache_file(cache_dir: Path) -> Path:

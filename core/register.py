@@ -1,6 +1,8 @@
 """The intake register: one row per provincial unit plus the unidentified receipts (read side).
 
-The bot, the digest, the CLI and the Excel export all read this; ``as_json`` is a stable format.
+The bot, the digest, the CLI and the Excel export all read this; ``as_json`` is a stable format. The rows are plain
+dataclasses: importing this module imports no ORM (a chat answer that needs no data never loads tortoise); the
+readers below import the models when they run.
 """
 from __future__ import annotations
 
@@ -8,11 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from config.call import CallConfig
-from core.folders import decode_folder, stored_uidvalidity
-from models.dossier import Dossier
 from core.vocabulary import ProvinceStatus, SenderTrust
-from models.receipt import MailboxCursor, Receipt
-from models.submission import Submission
 
 REGISTER_FORMAT = 1
 
@@ -111,6 +109,9 @@ class FolderRow:
 
 
 async def reconcile_folders() -> list[FolderRow]:
+    from core.folders import decode_folder, stored_uidvalidity
+    from models.receipt import MailboxCursor, Receipt
+
     out = []
     for cur in await MailboxCursor.all().order_by("mailbox", "account", "folder"):
         n = await Receipt.filter(imap_account=cur.account, imap_folder=decode_folder(cur.folder),
@@ -172,6 +173,8 @@ async def unidentified_rows(call: CallConfig) -> list[UnidentifiedRow]:
     """Submissions of the call no province claims (unrelated mail aside), with their receipts: two indexed
     queries, one join, whatever the mailbox holds besides."""
     from core.province_row import receipt_row
+    from models.receipt import Receipt
+    from models.submission import Submission
 
     queue = {"call_id": call.id, "province__isnull": True, "unrelated": False}
     subs = await Submission.filter(**queue).order_by("first_received_at", "id")
@@ -189,6 +192,7 @@ async def province_rows(call: CallConfig, names: list[str]) -> list[ProvinceRow]
     stored yet, or stored by a release with another row shape) is computed from the tables."""
     from core.province_row import compute_province_row
     from core.province_state import row_from_state
+    from models.dossier import Dossier
 
     dossiers = {d.province: d for d in await Dossier.filter(call_id=call.id, province__in=names)}
     rows = []
@@ -202,6 +206,9 @@ async def province_rows(call: CallConfig, names: list[str]) -> list[ProvinceRow]
 async def build_register(call: CallConfig, now: datetime, province: str | None = None) -> Register:
     """Read the register from the database (all units, or one ``province``): each unit's kept state plus the
     unidentified queue; unrelated mail is only counted."""
+    from models.receipt import Receipt
+    from models.submission import Submission
+
     names = [province] if province else list(call.province_names())
     rows = await province_rows(call, names)
     processing = {k: await Receipt.filter(status=k).count() for k in ("received", "retrying", "shunted")}

@@ -31,20 +31,56 @@ async def test_ask_unbound(db, engine):
     assert "先绑定" in text
 
 
-def test_shenbao_ask_cli(tmp_path):
-    env = dict(os.environ, SHENBAO_DATA_DIR=str(tmp_path))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
+
+
+def _ask(env, *argv, importtime=False):
+    x = ["-X", "importtime"] if importtime else []
+    return subprocess.run([sys.executable, *x, "-m", "cli.main", "ask", *argv], env=env, capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+
+
+def _imported(stderr: str) -> set[str]:
+    """Module names from ``-X importtime`` lines ("import time: self | cumulative | name")."""
+    return {line.rsplit("|", 1)[1].strip() for line in stderr.splitlines() if line.startswith("import time:")
+            and "|" in line}
+
+
+def test_shenbao_ask_cli(tmp_path, chat_cache):
+    env = dict(os.environ, SHENBAO_DATA_DIR=str(tmp_path), SHENBAO_CACHE_DIR=str(chat_cache))
     env.pop("DATABASE_URL", None)
-    root = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
-    r = subprocess.run([sys.executable, "-m", "cli.main", "ask", "联系人电话？"], env=env, capture_output=True,
-                       text=True, timeout=120, cwd=root)
+    r = _ask(env, "我们的材料收到了吗？", "--as-province", "湖南省")
     assert r.returncode == 2 and "没有找到收件数据库" in r.stderr      # a read command never creates one
+    assert not (tmp_path / "shenbao.sqlite3").exists()
     assert subprocess.run([sys.executable, "-m", "cli.main", "migrate"], env=env, capture_output=True,
-                          timeout=120, cwd=root).returncode == 0
-    r = subprocess.run([sys.executable, "-m", "cli.main", "ask", "联系人电话？"], env=env, capture_output=True,
-                       text=True, timeout=120, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+                          timeout=120, cwd=ROOT).returncode == 0
+    r = _ask(env, "联系人电话？")
     assert r.returncode == 0, r.stderr
     assert "010-68553924" in r.stdout and "010-84208453" in r.stdout
-    r = subprocess.run([sys.executable, "-m", "cli.main", "ask", "广东的呢？", "--as-province", "湖南省"], env=env,
-                       capture_output=True, text=True, timeout=120,
-                       cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    r = _ask(env, "广东的呢？", "--as-province", "湖南省")
     assert r.returncode == 0 and "不能查看广东省" in r.stdout
+    r = _ask(env, "我们的材料收到了吗？", "--as-province", "湖南省", importtime=True)
+    assert r.returncode == 0 and "湖南省：未申报" in r.stdout, r.stdout     # the database opened on first need
+    assert "tortoise" in _imported(r.stderr)
+    r = _ask(env, "谁还没交", "--officer")
+    assert r.returncode == 0 and "湖南省" in r.stdout and "未申报" in r.stdout
+
+
+def test_rule_question_opens_no_database(tmp_path, chat_cache):
+    """``shenbao ask`` of a rule question needs no stored data: it imports no ORM and opens (or creates) no
+    database file, so it answers even where no database exists. An eager ``models`` / ``core.register`` /
+    ``tortoise`` import on the chat path, or a database opened before the question is read, fails this."""
+    env = dict(os.environ, SHENBAO_DATA_DIR=str(tmp_path / "data"), SHENBAO_CACHE_DIR=str(chat_cache))
+    env.pop("DATABASE_URL", None)
+    assert _ask(env, "联系人电话？").returncode == 0        # the chat models trained and cached, if not yet
+    for q, says in (("申报需要哪些材料", "实施方案"), ("页数限制是多少", "30页"), ("截止时间", "2023")):
+        r = _ask(env, q, importtime=True)
+        assert r.returncode == 0, r.stderr
+        assert says in r.stdout
+        loaded = _imported(r.stderr)
+        heavy = sorted(m for m in loaded if m.split(".")[0] in ("tortoise", "aiosqlite", "asyncpg", "pypika_tortoise",
+                                                                  "models", "jieba", "sklearn", "numpy", "bm25s",
+                                                                  "jionlp", "cryptography"))
+        assert heavy == [], (q, heavy)
+        assert "importlib.metadata" not in loaded, q
+    assert not (tmp_path / "data" / "shenbao.sqlite3").exists()
