@@ -18,7 +18,6 @@ from core.dossier import refresh_dossier
 from core.services import Services
 from models.submission import Document
 from precheck.analysis import ocr_document
-from precheck.reading.ocr_plan import priority
 
 log = logging.getLogger("shenbao.intake.ocr")
 
@@ -28,14 +27,18 @@ def _ocr(doc) -> dict:
 
 
 async def pending_documents(limit: int = 20, exclude: set[int] = frozenset()) -> list:
-    # the queue's index (ocr_status) narrows to the waiting scans, however many documents the database holds;
-    # their order (on time first, kind, a started document before a fresh one, arrival) is decided here
-    rows = await Document.filter(ocr_status="pending").prefetch_related("submission").order_by("id")
-    todo = [d for d in rows if _ocr(d).get("status") == "pending" and d.id not in exclude]
-    todo.sort(key=lambda d: priority(d.kind, bool(d.submission.on_time),
-                                     d.submission.first_received_at.timestamp() if d.submission.first_received_at
-                                     else 0.0, len(_ocr(d).get("done") or [])) + (d.id,))
-    return todo[:limit]
+    """The next ``limit`` scans to read, in ``priority`` order, from the queue's index alone: on-time filings
+    first, then by ``ocr_rank`` (kind, a started document before a fresh one), then by id (arrival order: a
+    submission's documents are written when it is processed). Costs the same however long the queue is."""
+    out: list = []
+    for on_time in (True, False):
+        q = Document.filter(ocr_status="pending", submission__on_time=on_time)
+        if exclude:
+            q = q.exclude(id__in=sorted(exclude))                # the documents being read now: a handful
+        out += await q.order_by("ocr_rank", "id").limit(limit - len(out)).prefetch_related("submission")
+        if len(out) >= limit:
+            break
+    return out
 
 
 def _load_pages(services: Services, doc) -> list[dict]:

@@ -2,9 +2,17 @@
 from tortoise import fields
 from tortoise.models import Model
 
-# Background OCR order: the cover letter names the province and carries the seal; then the tables.
-OCR_RANK = {"cover_letter": 0, "budget": 1, "plan": 2, "performance_targets": 3, "other": 4}
-OCR_RANK_DEFAULT = 5
+# Background OCR order by kind (the policy is ``precheck.reading.ocr_plan.ORDER``; a test keeps them equal): the
+# cover letter names the province and carries the seal; then the tables. ``ocr_rank`` = 2 x kind + (0 when the
+# document is already started, else 1), so the index (ocr_status, ocr_rank, id) gives the queue in order.
+OCR_RANK = {"cover_letter": 0, "budget": 1, "performance_targets": 2, "plan": 3, "other": 4, "evidence": 5,
+            "prior_report": 6}
+OCR_KIND_DEFAULT = 7
+OCR_RANK_DEFAULT = 2 * OCR_KIND_DEFAULT + 1
+
+
+def ocr_rank(kind: str | None, started: bool) -> int:
+    return 2 * OCR_RANK.get(kind or "other", OCR_KIND_DEFAULT) + (0 if started else 1)
 
 
 class Submission(Model):
@@ -57,7 +65,8 @@ class Document(Model):
     analysis = fields.JSONField(null=True)                       # results of the checks' file analysis
     # the background OCR queue, kept in step with analysis["ocr"]["status"] and kind (sync_ocr_queue)
     ocr_status = fields.CharField(max_length=16, null=True)      # pending / done / failed / not_needed
-    ocr_rank = fields.SmallIntField(default=OCR_RANK_DEFAULT, db_default=OCR_RANK_DEFAULT)   # queue order
+    # queue order (ocr_rank()); every write sets it (sync_ocr_queue), the column default (0003) only serves raw SQL
+    ocr_rank = fields.SmallIntField(default=5, db_default=5)
     created_at = fields.DatetimeField()
 
     class Meta:
@@ -66,8 +75,9 @@ class Document(Model):
 
     def sync_ocr_queue(self) -> None:
         """Derive the queue columns from the analysis and kind (``save`` does it; bulk writes must call it)."""
-        self.ocr_status = ((self.analysis or {}).get("ocr") or {}).get("status")
-        self.ocr_rank = OCR_RANK.get(self.kind or "other", OCR_RANK_DEFAULT)
+        ocr = (self.analysis or {}).get("ocr") or {}
+        self.ocr_status = ocr.get("status")
+        self.ocr_rank = ocr_rank(self.kind, bool(ocr.get("done")))
 
     async def save(self, *args, **kwargs) -> None:
         self.sync_ocr_queue()

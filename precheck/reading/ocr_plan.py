@@ -16,6 +16,7 @@ ALL_PAGES_KINDS = ("cover_letter", "budget", "performance_targets")
 MAX_ALL = 8
 PLAN_FIRST, PLAN_MAX = 3, 15
 PERIOD_WORDS = re.compile(r"期限|周期|年度|实施期")
+# the index column document.ocr_rank (models.submission.OCR_RANK) sorts the same (test_queues_and_lag)
 ORDER = {"cover_letter": 0, "budget": 1, "performance_targets": 2, "plan": 3, "other": 4, "evidence": 5,
          "prior_report": 6}
 MAX_ATTEMPTS = 2

@@ -12,7 +12,8 @@ import pytest
 from core import metrics
 from core.loop_lag import LoopLagMonitor
 from intake.ocr_backlog import pending_documents
-from models.submission import Document, Submission
+from models.submission import Document, Submission, ocr_rank
+from precheck.reading.ocr_plan import ORDER, priority
 
 T = datetime(2023, 3, 26, 12, 0, tzinfo=timezone.utc)
 
@@ -41,7 +42,38 @@ async def test_pending_ocr_is_an_indexed_queue_cover_letters_first(db):
     await cover.save(update_fields=["analysis"])                 # the queue columns follow the analysis
     plan.kind = "cover_letter"                                   # and the kind (an officer's correction)
     await plan.save()
-    assert [(d.id, d.ocr_rank) for d in await pending_documents(10)] == [(plan.id, 0), (other.id, 4)]
+    assert [(d.id, d.ocr_rank) for d in await pending_documents(10)] == [(plan.id, 1), (other.id, 9)]
+
+
+async def test_the_queue_puts_on_time_first_then_kind_then_a_started_scan_then_arrival(db):
+    """The order of ``precheck.reading.ocr_plan.priority``, read from the index: one query per on-time class."""
+    late = await Submission.create(call_id="2023", group_key="mid:late", province="广东省", first_received_at=T,
+                                   on_time=False, created_at=T, updated_at=T)
+    late_cover = await _doc(late, "cover_letter", "pending")
+    sub = await _sub(2)
+    plan_fresh = await _doc(sub, "plan", "pending")
+    plan_started = await _doc(sub, "plan", "pending")
+    plan_started.analysis = {"family": "pdf", "ocr": {"status": "pending", "done": [0, 1, 2]}}
+    await plan_started.save(update_fields=["analysis"])
+    targets = await _doc(sub, "performance_targets", "pending")
+    budget = await _doc(sub, "budget", "pending")
+    budget2 = await _doc(sub, "budget", "pending")
+    want = [budget.id, budget2.id, targets.id, plan_started.id, plan_fresh.id, late_cover.id]
+    assert [d.id for d in await pending_documents(10)] == want
+    assert [d.id for d in await pending_documents(3)] == want[:3]
+    assert [d.id for d in await pending_documents(10, exclude={budget.id, plan_started.id})] == \
+        [budget2.id, targets.id, plan_fresh.id, late_cover.id]
+    assert all(d.submission.on_time is not None for d in await pending_documents(10))   # prefetched
+    key = [priority(d.kind, d.submission.on_time, 0.0, len(d.analysis["ocr"].get("done") or []))
+           for d in await pending_documents(10)]
+    assert key == sorted(key)                                     # the index agrees with the policy
+
+
+def test_the_index_rank_follows_the_policys_kind_order():
+    kinds = list(ORDER) + ["unknown_kind"]
+    assert sorted(kinds, key=lambda k: ocr_rank(k, False)) == sorted(kinds, key=lambda k: ORDER.get(k, 99))
+    assert all(ocr_rank(k, True) < ocr_rank(k, False) < ocr_rank(n, True)
+               for k, n in zip(list(ORDER), list(ORDER)[1:]))
 
 
 async def test_migrating_backfills_the_ocr_queue(db_url, tmp_path):
@@ -75,7 +107,7 @@ async def test_migrating_backfills_the_ocr_queue(db_url, tmp_path):
         await Tortoise.close_connections()
         await init_db(url)
         got = [(d.kind, d.ocr_status, d.ocr_rank) for d in await Document.all().order_by("id")]
-        assert got == [("plan", "pending", 2), ("cover_letter", "pending", 0), ("budget", "done", 1)]
+        assert got == [("plan", "pending", 7), ("cover_letter", "pending", 1), ("budget", "done", 3)]
         assert [d.kind for d in await pending_documents(5)] == ["cover_letter", "plan"]
     finally:
         await close_db()
