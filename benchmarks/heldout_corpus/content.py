@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import random
 
-from layout import A3_LANDSCAPE, RED, Flow, Page, Seal, Text, table, width
-from words import city_level, finance, hrss, level, money, period
+from benchmarks.heldout_corpus.layout import A3_LANDSCAPE, RED, Flow, Page, Seal, Text, table, width
+from benchmarks.heldout_corpus.words import city_level, finance, hrss, level, money, period
 
 NOTICE = "《财政部办公厅 人力资源社会保障部办公厅关于组织申报2023年公共就业服务能力提升示范项目的通知》（财办社〔2023〕22号）"
 PROJECT = "公共就业服务能力提升示范项目"
@@ -47,7 +47,7 @@ def _fill(flow: Flow, rng: random.Random, city: str, size=5.2, reserve=0.0, max_
 
 
 def _wrapped(s, size, room):
-    from layout import wrap
+    from benchmarks.heldout_corpus.layout import wrap
     return wrap(s, size, room, 2 * size)
 
 

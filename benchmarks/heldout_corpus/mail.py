@@ -12,7 +12,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime
 
-from words import finance
+from benchmarks.heldout_corpus.words import finance
 
 TYPES = {"pdf": ("application", "pdf"), "tif": ("image", "tiff"), "jpg": ("image", "jpeg")}
 

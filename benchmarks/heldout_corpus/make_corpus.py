@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import json
 import random
 import shutil
@@ -21,18 +20,18 @@ from multiprocessing import Pool
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parents[1]))
 
-from content import BUILDERS  # noqa: E402
+from benchmarks.heldout_corpus.content import BUILDERS  # noqa: E402
 
 TRUTH = HERE / "truth.json"
+# Pillow's PDF writer stamps the current time unless told: fixed, so a seed gives the same bytes
+STAMP = {"creationDate": time.gmtime(1679362200), "modDate": time.gmtime(1679362200)}    # 2023-03-21 09:30 +08
 
 
 def render(job):
     """One document: (filing, document, seed, outdir) -> its manifest entry. Runs in a worker process."""
-    import pdfout
-    import raster
-    from PIL import Image
+    from benchmarks.heldout_corpus import pdfout, raster
 
     f, d, seed, out = job
     rng = random.Random(zlib.crc32(f"{seed}/{f['eml']}/{d['file']}".encode()))
@@ -60,7 +59,7 @@ def render(job):
                 shots[0].save(path, "JPEG", quality=84, dpi=(72, 72))
             else:
                 shots[0].save(path, "PDF", save_all=True, append_images=shots[1:], resolution=72.0, quality=80,
-                              producer="iOS Version 16.3.1 (Build 20D67) Quartz PDFContext", title="")
+                              producer="iOS Version 16.3.1 (Build 20D67) Quartz PDFContext", title="", **STAMP)
         else:
             color = d["color"]
             scans = [raster.scan(im, rng, skew=r.get("skew", 0.0) * rng.choice([1, -1]) * rng.uniform(0.85, 1.15),
@@ -75,7 +74,7 @@ def render(job):
             else:
                 extra = {} if color == "bw" else {"quality": q}
                 scans[0].save(path, "PDF", save_all=True, append_images=scans[1:], resolution=float(dpi),
-                              **extra, producer="Canon iR-ADV C5535 PDF", title=d["file"].rsplit(".", 1)[0])
+                              **extra, producer="Canon iR-ADV C5535 PDF", title=d["file"].rsplit(".", 1)[0], **STAMP)
     text = "\f".join(p.text() for p in pages)
     tdir = Path(out) / "text" / f["eml"].rsplit(".", 1)[0]
     tdir.mkdir(parents=True, exist_ok=True)
@@ -101,12 +100,12 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     jobs = [(f, d, args.seed, str(out)) for f in filings for d in f["documents"]]
     if args.workers > 1:
-        with Pool(args.workers) as pool:
+        with Pool(args.workers, maxtasksperchild=8) as pool:   # a worker that made a 12 MP photo gives its memory back
             done = pool.map(render, jobs, chunksize=1)
     else:
         done = [render(j) for j in jobs]
     t1 = time.perf_counter()
-    from mail import message
+    from benchmarks.heldout_corpus.mail import message
 
     (out / "eml").mkdir(exist_ok=True)
     manifest = {"seed": args.seed, "filings": []}

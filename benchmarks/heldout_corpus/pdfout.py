@@ -11,7 +11,7 @@ import numpy as np
 import pikepdf
 from PIL import Image
 
-from layout import Line, Page, Text
+from benchmarks.heldout_corpus.layout import Line, Page, Text
 
 MM = 72 / 25.4
 TOUNICODE = b"""/CIDInit /ProcSet findresource begin 12 dict begin begincmap

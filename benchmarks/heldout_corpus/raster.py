@@ -5,25 +5,29 @@ from __future__ import annotations
 import math
 import random
 import zlib
+from pathlib import Path
 
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from layout import Line, Page, Seal, Text, advance
+from benchmarks.heldout_corpus.layout import Line, Page, Seal, Text, advance
 
-FONTS = {"song": ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
-         "bold": ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2),
-         "hei": ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-         "kai": ("/usr/share/fonts/truetype/arphic/ukai.ttc", 0),
-         "serif": ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2)}
+NOTO = "/usr/share/fonts/opentype/noto/"
+# AR PL UMing (宋体-like), UKai (楷体), WenQuanYi Zen Hei (黑体) come with scripts/install.sh --bench; without them
+# the runtime's Noto CJK stands in (index 2 of each collection is its SC face)
+FONTS = {"song": [("/usr/share/fonts/truetype/arphic/uming.ttc", 0), (NOTO + "NotoSerifCJK-Regular.ttc", 2)],
+         "bold": [(NOTO + "NotoSerifCJK-Bold.ttc", 2), (NOTO + "NotoSansCJK-Bold.ttc", 2)],
+         "hei": [("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0), (NOTO + "NotoSansCJK-Regular.ttc", 2)],
+         "kai": [("/usr/share/fonts/truetype/arphic/ukai.ttc", 0), (NOTO + "NotoSerifCJK-Regular.ttc", 2)],
+         "serif": [(NOTO + "NotoSerifCJK-Regular.ttc", 2)]}
 _cache: dict = {}
 
 
 def font(name: str, px: int) -> ImageFont.FreeTypeFont:
     key = (name, px)
     if key not in _cache:
-        path, index = FONTS[name]
+        path, index = next(((p, i) for p, i in FONTS[name] if Path(p).exists()), FONTS[name][-1])
         _cache[key] = ImageFont.truetype(path, px, index=index)
     return _cache[key]
 
@@ -74,7 +78,7 @@ def seal_image(s: Seal, k: float, rng: random.Random, color=(214, 30, 40)) -> Im
         big.paste(255, (round(x), round(y)), tile)
     big = big.rotate(s.rotation, resample=Image.BICUBIC)
     a = np.asarray(big, dtype=np.float32) / 255.0
-    yy, xx = np.mgrid[0:d, 0:d] / d
+    yy, xx = (g / d for g in np.ogrid[0:d, 0:d])
     pressure = 0.55 + 0.45 * np.clip(0.7 + 0.5 * np.sin(xx * rng.uniform(2, 5) + rng.uniform(0, 6))
                                      * np.cos(yy * rng.uniform(2, 4)), 0, 1)
     noise = np.random.default_rng(rng.randint(0, 2 ** 31)).uniform(0, 1, (d, d)).astype(np.float32)
@@ -106,7 +110,7 @@ def scan(im: Image.Image, rng: random.Random, *, skew=0.0, stain=False, color="c
     h, w = a.shape[:2]
     tone = np.array([rng.uniform(238, 250), rng.uniform(236, 248), rng.uniform(226, 242)], np.float32) / 255
     a = a * tone
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    yy, xx = (g.astype(np.float32) for g in np.ogrid[0:h, 0:w])
     light = 1.0 - 0.10 * ((xx / w - rng.uniform(0.2, 0.8)) ** 2 + (yy / h - rng.uniform(0.2, 0.8)) ** 2)
     a *= light[..., None]
     if stain:
@@ -114,7 +118,7 @@ def scan(im: Image.Image, rng: random.Random, *, skew=0.0, stain=False, color="c
         dist = np.sqrt((xx - cx) ** 2 + ((yy - cy) * 1.15) ** 2)
         ring = np.exp(-((dist - r) / (0.012 * w)) ** 2) * 0.35 + (dist < r) * 0.08
         a *= (1 - ring[..., None] * np.array([0.25, 0.45, 0.75], np.float32))
-    a += np.random.default_rng(rng.randint(0, 2 ** 31)).normal(0, 5, a.shape).astype(np.float32)
+    a += np.random.default_rng(rng.randint(0, 2 ** 31)).standard_normal(a.shape, dtype=np.float32) * 5
     im = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
     if skew:
         im = im.rotate(skew, resample=Image.BICUBIC, fillcolor=(235, 235, 232))
@@ -150,9 +154,9 @@ def photo(im: Image.Image, rng: random.Random, size=(2448, 3264)) -> Image.Image
     mask = cv2.warpPerspective(np.ones((im.height, im.width), np.float32), M, (W, H))
     mask = cv2.GaussianBlur(mask, (5, 5), 0)[..., None]
     out = desk * (1 - mask) + sheet * mask
-    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    yy, xx = (g.astype(np.float32) for g in np.ogrid[0:H, 0:W])
     vign = 1 - 0.35 * (((xx - W / 2) / W) ** 2 + ((yy - H / 2) / H) ** 2) * 2
     shadow = 1 - 0.22 * np.clip((xx / W - 0.55) * 2.2, 0, 1) * np.clip(1 - yy / H, 0, 1)
     out = out * (vign * shadow)[..., None] * np.array([1.03, 1.0, 0.9], np.float32)
-    out += nrng.normal(0, 4, out.shape).astype(np.float32)
+    out += nrng.standard_normal(out.shape, dtype=np.float32) * 4
     return Image.fromarray(np.clip(out, 0, 255).astype(np.uint8))
