@@ -33,6 +33,7 @@ def message(f: dict, attachments: list[tuple[str, bytes]]) -> bytes:
     msg["Received"] = (f"from mail.{f['from'].split('@')[1]} (unknown [{61 + len(prov)}.{len(f['eml'])}.18.77]) by "
                        f"mx{3 + len(cities) % 7} (Coremail) with SMTP id {tid}--.1S2; {format_datetime(arrival)} (CST)")
     msg["X-CM-TRANSID"] = f"{tid}--.1S2"
+    msg.set_boundary(f"----=_NextPart_{tid}")          # fixed: the same seed gives the same bytes
     msg["From"] = f"{Header(finance(prov).replace('财政厅', '财政厅社会保障处'), charset).encode()} <{f['from']}>"
     msg["To"] = ", ".join(f["to"])
     msg["Subject"] = Header(subject, charset).encode()

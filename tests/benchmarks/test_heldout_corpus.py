@@ -57,9 +57,10 @@ def test_generator_renders_a_subset_that_agrees_with_truth(tmp_path):
     f["documents"] = [f["documents"][4], f["documents"][6]]
     (tmp_path / "eml").mkdir()
     folder = tmp_path / "docs" / "h06_guangdong"
-    (tmp_path / "eml" / f["eml"]).write_bytes(message(f, [(d["file"], (folder / d["file"]).read_bytes())
-                                                          for d in f["documents"]]))
+    raw = message(f, [(d["file"], (folder / d["file"]).read_bytes()) for d in f["documents"]])
+    (tmp_path / "eml" / f["eml"]).write_bytes(raw)
     assert verify.check_mail(f, tmp_path) == []
+    assert message(f, [(d["file"], (folder / d["file"]).read_bytes()) for d in f["documents"]]) == raw
     # and the checks can fail: a wrong subsidy, a wrong page count, a wrong joint issuance in truth are caught
     f, d = FILINGS["h09_hunan"], dict(FILINGS["h09_hunan"]["documents"][0])
     for key, value in (("central_subsidy_wan", 9300), ("physical_pages", 1), ("joint", False)):
