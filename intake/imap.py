@@ -14,7 +14,7 @@ import ssl
 from aioimaplib import aioimaplib
 
 from config.clock import Clock
-from core.archive import SpoolFile
+from core.archive import SpoolFile, StorageUnavailable
 from core import metrics
 from config.settings import ImapAccount
 from core.folders import decode_folder, stored_uidvalidity  # noqa: F401  (re-exported: tests, daemon)
@@ -316,8 +316,14 @@ class MailboxWatcher:
         m = got[0]
         if len(m.raw) < CHUNK:
             return m, None
-        archive = self.receiver.archive
-        spool = await asyncio.to_thread(archive.open_spool)
+        try:
+            return await self._spool_rest(c, uid, m)
+        except StorageUnavailable as exc:               # disk full: nothing consumed, officers alerted once
+            await self.receiver.storage_failed(exc, Source.IMAP, self.account.mailbox)
+            raise
+
+    async def _spool_rest(self, c, uid: int, m: Fetched) -> tuple[Fetched | None, SpoolFile | None]:
+        spool = await asyncio.to_thread(self.receiver.archive.open_spool)
         try:
             await asyncio.to_thread(spool.write, m.raw)
             offset = len(m.raw)

@@ -35,8 +35,13 @@ class Receiver:
         self.storage_down_since = None
 
     async def _storage_failed(self, exc: StorageUnavailable, mail: RawMail) -> None:
+        await self.storage_failed(exc, mail.source, mail.mailbox)
+
+    async def storage_failed(self, exc: StorageUnavailable, source: str, mailbox: str) -> None:
+        """Log, and alert the officers once per outage. Also called by a transport whose own spool write
+        failed before the mail reached ``accept`` (the IMAP watcher streaming a large message)."""
         log.error("storage unavailable, %s mail for %s not accepted (sender/server will retry): %s",
-                  mail.source, mail.mailbox, exc)
+                  source, mailbox, exc)
         if self.storage_down_since is not None:
             return
         self.storage_down_since = self.clock.now()
