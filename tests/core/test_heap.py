@@ -16,11 +16,14 @@ if sys.argv[1] == "bound":
 def rss():
     return int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) // 1024
 keep = []
+gate = threading.Barrier(6)                     # the threads overlap (each gets its own arena), however loaded
 def work(seed):
     big = []
+    gate.wait()
     for i in range(40):
         big.append(bytearray((1 + (i + seed) % 4) << 20))   # 1–4 MiB, as IMAP literals and spool batches
         keep.append(bytearray(200 + i + seed))  # a small survivor after each (a log record, a metric)
+    gate.wait()
     big.clear()
 for round in range(5):
     ts = [threading.Thread(target=work, args=(k,)) for k in range(6)]
