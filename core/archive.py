@@ -50,6 +50,20 @@ class Archive:
             raise StorageUnavailable(f"archive write failed: {exc.strerror or exc}") from exc
         return spooled.sha256, rel
 
+    def put_file(self, path: str | os.PathLike, kind: str, suffix: str = "", *, sha256: str, size: int
+                 ) -> tuple[str, str]:
+        """Move a file already on the archive's file system (an attachment the parse spooled, whose digest and
+        size the spool computed) into the archive: fsync, rename, no copy. Raises StorageUnavailable."""
+        try:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise StorageUnavailable(f"archive write failed: {exc.strerror or exc}") from exc
+        return self.put_spooled(Spooled(Path(path), sha256, size), kind, suffix)
+
     def clean_spool(self) -> int:
         """Remove spool files left by processes that are gone (a crash mid-DATA: never acknowledged)."""
         removed = 0

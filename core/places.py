@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
+import io
 import json
 import os
 import re
@@ -159,8 +160,22 @@ def _short(name: str, given: str) -> str:
     return name
 
 
+# The provinces' short names in pinyin, as pypinyin (with its phrase dictionary: 重庆 chongqing, 西藏 xizang) spells
+# them. Kept here because importing pypinyin costs a long-running process ~120 MiB resident for good (its phrase
+# dictionary), for these 34 words; tests/core/test_places_pinyin.py checks the table against pypinyin.
+PROVINCE_PINYIN = {
+    "上海": "shanghai", "云南": "yunnan", "内蒙古": "neimenggu", "北京": "beijing", "吉林": "jilin", "四川": "sichuan",
+    "天津": "tianjin", "宁夏": "ningxia", "安徽": "anhui", "山东": "shandong", "山西": "shanxi", "广东": "guangdong",
+    "广西": "guangxi", "新疆": "xinjiang", "江苏": "jiangsu", "江西": "jiangxi", "河北": "hebei", "河南": "henan",
+    "浙江": "zhejiang", "海南": "hainan", "湖北": "hubei", "湖南": "hunan", "甘肃": "gansu", "福建": "fujian",
+    "西藏": "xizang", "贵州": "guizhou", "辽宁": "liaoning", "重庆": "chongqing", "陕西": "shanxi", "青海": "qinghai",
+    "黑龙江": "heilongjiang", "香港": "xianggang", "澳门": "aomen", "台湾": "taiwan"}
+
+
 def _pinyin(word: str) -> str:
-    from pypinyin import lazy_pinyin      # only when the cache is built
+    if word in PROVINCE_PINYIN:
+        return PROVINCE_PINYIN[word]
+    from pypinyin import lazy_pinyin      # a name the table does not know (new jionlp data)
 
     return "".join(lazy_pinyin(word)).lower()
 
@@ -168,11 +183,21 @@ def _pinyin(word: str) -> str:
 def build_places(source: Path | None = None) -> list[Place]:
     """Parse jionlp's bundled data (levels 省/市/县 only) into places."""
     d = source or _jionlp_dir()
-    with zipfile.ZipFile(d / "china_location.zip") as z:
-        raw = z.read("china_location.txt").decode("utf-8")
+    # line by line: the file also lists every town and village (deeper levels, skipped); read whole and split, it
+    # cost ~130 MiB for a moment in the process that built the cache
+    with zipfile.ZipFile(d / "china_location.zip") as z, \
+            io.TextIOWrapper(z.open("china_location.txt"), encoding="utf-8") as lines:
+        places = _levels(lines)
+    return _with_former(d, places)
+
+
+def _levels(lines) -> list[Place]:
     places: list[Place] = []
     prov = city = None
-    for line in raw.splitlines():
+    for line in lines:
+        if line.startswith("\t\t\t"):
+            continue
+        line = line.rstrip("\r\n")
         depth = len(line) - len(line.lstrip("\t"))
         if depth > 2 or not line.strip():
             continue
@@ -189,6 +214,10 @@ def build_places(source: Path | None = None) -> list[Place]:
                 places.append(Place(name, short, CITY, code, prov))
         else:
             places.append(Place(name, short, COUNTY, code, prov, city))
+    return places
+
+
+def _with_former(d: Path, places: list[Place]) -> list[Place]:
     former: dict[tuple[str, str], set[str]] = {}
     change = d / "china_location_change.txt"
     if change.is_file():

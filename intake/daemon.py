@@ -146,6 +146,9 @@ async def run_daemon(services: Services) -> None:
     """Run until SIGINT/SIGTERM; the database is opened here, in this loop."""
     from models import close_db, init_db
 
+    from core.heap import bound_heap
+
+    bound_heap()                                 # freed large buffers go back to the system (core.heap)
     await init_db(services.settings.database_url)
     raise_fd_limit()
     daemon = IntakeDaemon(services)

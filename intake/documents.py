@@ -26,11 +26,16 @@ class PreparedDocuments:
 
 
 async def prepare_documents(parsed: ParsedMail, *, call: CallConfig, archive: Archive) -> PreparedDocuments:
-    """Analyse the attachments (sandboxed children) and archive every file; the bytes are dropped here."""
+    """Analyse the attachments (sandboxed children) and archive every file; the bytes are dropped here. A file
+    the parse spooled (a large message's attachment) is given to the children as a path and moved into the
+    archive: its bytes are never in this process."""
     items, sub_findings = await analyse_for_pipeline(parsed, call)
     for item in items:
-        data = item.pop("data", None)
-        if data is not None:
+        data, path = item.pop("data", None), item.pop("path", None)
+        if path is not None:                    # a spooled attachment: renamed into the archive, never read here
+            item["sha256"], item["archive_path"] = await asyncio.to_thread(
+                archive.put_file, path, "files", "", sha256=item["sha256"], size=item["size"])
+        elif data is not None:
             item["sha256"], item["archive_path"] = await asyncio.to_thread(archive.put, data, "files", "")
             item["size"] = item.get("size") or len(data)
     return PreparedDocuments(items, list(sub_findings))

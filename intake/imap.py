@@ -14,12 +14,13 @@ import ssl
 from aioimaplib import aioimaplib
 
 from config.clock import Clock
+from core.archive import SpoolFile, StorageUnavailable
 from core import metrics
 from config.settings import ImapAccount
 from core.folders import decode_folder, stored_uidvalidity  # noqa: F401  (re-exported: tests, daemon)
 from intake.envelope import RawMail
 from intake.errors import InvalidAuth, InvalidFolder, MailboxGone
-from intake.imap_fetch import parse_fetch, parse_search, parse_uidvalidity
+from intake.imap_fetch import Fetched, parse_chunk, parse_fetch, parse_search, parse_uidvalidity
 from intake.receiver import Receiver
 from core.vocabulary import Source, TimeSource
 from models.receipt import MailboxCursor
@@ -31,6 +32,8 @@ FETCH_ITEMS = "(UID INTERNALDATE RFC822.SIZE BODY.PEEK[])"
 CLIENT_ID = {"name": "shenbao", "version": "0.1", "vendor": "shenbao", "support-email": "intake@localhost"}
 BATCH = 20
 BATCH_BYTES = 16 * 2**20    # at most ~16 MB of message bodies per UID FETCH (a larger message: a batch alone)
+STREAM_ABOVE = 4 * 2**20    # a message larger than this is fetched alone, in partial chunks, into a spool file
+CHUNK = 1 * 2**20           # bytes per partial fetch (RFC 3501 BODY.PEEK[]<offset.length>): memory per large message
 META_CHUNK = 200            # UIDs per metadata FETCH (lines of one response: aioimaplib recurses per line)
 _UID_RE = re.compile(rb"\bUID (\d+)")
 _SIZE_RE = re.compile(rb"RFC822\.SIZE (\d+)")
@@ -250,26 +253,33 @@ class MailboxWatcher:
                 break
             chunk = uids[start:start + META_CHUNK]
             for batch in await self._batches(c, chunk):
-                fr = await self._unless_lost(c.uid("fetch", uid_set(batch), FETCH_ITEMS))
-                if fr.result != "OK":
-                    raise MailboxGone(f"UID FETCH failed: {_text(fr)}")
-                fetched = [m for m in sorted(parse_fetch(fr.lines), key=lambda m: m.uid) if m.uid > cursor.last_uid]
-                del fr
-                if not fetched:
-                    continue
-                mails = [RawMail(Source.IMAP, self.account.mailbox, m.raw, m.internaldate, TimeSource.IMAP_INTERNALDATE,
-                                 imap_account=self.account_key, imap_folder=decode_folder(self.folder),
-                                 imap_uidvalidity=stored_uidvalidity(self.folder, cursor.uidvalidity), imap_uid=m.uid)
-                         for m in fetched]
-                last = fetched[-1].uid
-                del fetched
+                spool: SpoolFile | None = None
+                try:
+                    if len(batch) == 1:                    # one message, maybe large: partial fetches, bounded
+                        got, spool = await self._fetch_one(c, batch[0])
+                        fetched = [got] if got is not None and got.uid > cursor.last_uid else []
+                    else:
+                        fr = await self._unless_lost(c.uid("fetch", uid_set(batch), FETCH_ITEMS))
+                        if fr.result != "OK":
+                            raise MailboxGone(f"UID FETCH failed: {_text(fr)}")
+                        fetched = [m for m in sorted(parse_fetch(fr.lines), key=lambda m: m.uid)
+                                   if m.uid > cursor.last_uid]
+                        del fr
+                    if not fetched:
+                        continue
+                    mails = [self._raw_mail(m, cursor) for m in fetched]
+                    last = fetched[-1].uid
+                    del fetched
 
-                async def advance(last=last) -> None:       # in the receipts' transaction: progress is exact
-                    cursor.last_uid, cursor.updated_at = last, self.clock.now()
-                    await cursor.save(update_fields=["last_uid", "updated_at"])
-                await self.receiver.accept_many(mails, also=advance)
-                done += len(mails)
-                del mails
+                    async def advance(last=last) -> None:       # in the receipts' transaction: progress is exact
+                        cursor.last_uid, cursor.updated_at = last, self.clock.now()
+                        await cursor.save(update_fields=["last_uid", "updated_at"])
+                    await self.receiver.accept_many(mails, also=advance)
+                    done += len(mails)
+                    del mails
+                finally:
+                    if spool is not None:
+                        spool.discard()                    # gone already if the archive took it
             metrics.gauge("imap_backlog", "messages above the cursor not yet recorded",
                           mailbox=self.account.mailbox).set(backlog - start - len(chunk))
             if backlog > META_CHUNK and (start // META_CHUNK) % 10 == 9:
@@ -282,6 +292,76 @@ class MailboxWatcher:
         # it again: fetch once more instead of idling until the safety poll
         return backlog or (1 if newer else 0)
 
+    def _raw_mail(self, m: Fetched, cursor: MailboxCursor) -> RawMail:
+        return RawMail(Source.IMAP, self.account.mailbox, m.raw, m.internaldate,
+                       TimeSource.IMAP_INTERNALDATE, imap_account=self.account_key,
+                       imap_folder=decode_folder(self.folder),
+                       imap_uidvalidity=stored_uidvalidity(self.folder, cursor.uidvalidity), imap_uid=m.uid,
+                       spooled=m.spooled)
+
+    async def _fetch_one(self, c, uid: int) -> tuple[Fetched | None, SpoolFile | None]:
+        """One message by partial fetches of CHUNK bytes (RFC 3501 6.4.5 ``BODY.PEEK[]<offset.length>``),
+        each appended to a spool file as it arrives: memory is one chunk (aioimaplib holds a whole literal),
+        whatever the message's size. A message that fits in the first chunk comes back as bytes, as before.
+
+        Returns ``(Fetched, spool)``: ``Fetched.raw`` is empty and ``spool`` finished (fsynced) for a spooled
+        message; the caller hands ``spool`` to the archive (a rename) and discards it in any case. The total
+        must equal the server's RFC822.SIZE; otherwise (a server whose partial fetch we cannot trust) the
+        message is fetched whole once, as before this existed."""
+        first = await self._fetch_chunk(c, uid, 0, "UID INTERNALDATE RFC822.SIZE ")
+        got = parse_fetch(first.lines)
+        del first
+        if not got:
+            return None, None                                  # expunged meanwhile: nothing to record
+        m = got[0]
+        if len(m.raw) < CHUNK:
+            return m, None
+        try:
+            return await self._spool_rest(c, uid, m)
+        except StorageUnavailable as exc:               # disk full: nothing consumed, officers alerted once
+            await self.receiver.storage_failed(exc, Source.IMAP, self.account.mailbox)
+            raise
+
+    async def _spool_rest(self, c, uid: int, m: Fetched) -> tuple[Fetched | None, SpoolFile | None]:
+        spool = await asyncio.to_thread(self.receiver.archive.open_spool)
+        try:
+            await asyncio.to_thread(spool.write, m.raw)
+            offset = len(m.raw)
+            m = Fetched(m.uid, m.internaldate, m.size, b"")
+            while True:
+                r = await self._fetch_chunk(c, uid, offset, "UID ")
+                part = parse_chunk(r.lines)
+                del r
+                if part is None or not part[1]:
+                    break
+                await asyncio.to_thread(spool.write, part[1])
+                offset += len(part[1])
+                if len(part[1]) < CHUNK:
+                    break
+                del part
+            spooled = await asyncio.to_thread(spool.finish)
+        except BaseException:
+            spool.discard()
+            raise
+        if m.size is not None and spooled.size != m.size:
+            spool.discard()
+            log.warning("%s: uid %d partial fetches gave %d bytes, RFC822.SIZE %d: fetching it whole",
+                        self.account_key, uid, spooled.size, m.size)
+            fr = await self._unless_lost(c.uid("fetch", str(uid), FETCH_ITEMS))
+            if fr.result != "OK":
+                raise MailboxGone(f"UID FETCH failed: {_text(fr)}")
+            whole = parse_fetch(fr.lines)
+            return (whole[0] if whole else None), None
+        metrics.counter("imap_streamed_total", "large IMAP messages fetched in partial chunks into a spool file",
+                        mailbox=self.account.mailbox).inc()
+        return Fetched(m.uid, m.internaldate, m.size, b"", spooled), spool
+
+    async def _fetch_chunk(self, c, uid: int, offset: int, items: str):
+        r = await self._unless_lost(c.uid("fetch", str(uid), f"({items}BODY.PEEK[]<{offset}.{CHUNK}>)"))
+        if r.result != "OK":
+            raise MailboxGone(f"UID FETCH (partial, offset {offset}) failed: {_text(r)}")
+        return r
+
     async def _count_through(self, c, last_uid: int) -> tuple[int, bool]:
         """How many messages the folder holds up to the cursor (the register reconciles it with the receipts),
         and whether one above the cursor has arrived since the fetch."""
@@ -293,7 +373,8 @@ class MailboxWatcher:
 
     async def _batches(self, c, uids: list[int]) -> list[list[int]]:
         """Split one chunk into FETCH batches of ≤ BATCH messages and ≤ BATCH_BYTES: aioimaplib holds a whole
-        FETCH response in memory, so 20 filings of 25 MB in one batch meant ~500 MB (seen in bench_load)."""
+        FETCH response in memory, so 20 filings of 25 MB in one batch meant ~500 MB (seen in bench_load).
+        A message over STREAM_ABOVE (or of unknown size) is a batch of its own, which ``_fetch_one`` streams."""
         if len(uids) <= 1:
             return [uids] if uids else []
         r = await self._unless_lost(c.uid("fetch", uid_set(uids), "(UID RFC822.SIZE)"))
@@ -307,6 +388,12 @@ class MailboxWatcher:
         out, cur, total = [], [], 0
         for u in uids:
             size = sizes.get(u, BATCH_BYTES)          # unknown size: a batch of its own
+            if size > STREAM_ABOVE:                   # a large message alone: fetched in partial chunks
+                if cur:
+                    out.append(cur)
+                out.append([u])
+                cur, total = [], 0
+                continue
             if cur and (len(cur) >= BATCH or total + size > BATCH_BYTES):
                 out.append(cur)
                 cur, total = [], 0

@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.archive import Spooled
+
 _START = re.compile(rb"^\d+ FETCH \(")
 _UID = re.compile(rb"\bUID (\d+)")
 _IDATE = re.compile(rb'INTERNALDATE "([^"]+)"')
@@ -18,6 +20,7 @@ class Fetched:
     internaldate: datetime
     size: int | None
     raw: bytes | bytearray           # the literal as aioimaplib read it (not copied: a batch can be 16 MB)
+    spooled: Spooled | None = None   # instead of ``raw``: a large message streamed to a finished spool file
 
 
 def parse_internaldate(text: str) -> datetime:
@@ -44,6 +47,17 @@ def parse_fetch(lines: list) -> list[Fetched]:
             continue
         i += 1
     return out
+
+
+def parse_chunk(lines: list) -> tuple[bytes, bytearray] | None:
+    """The FETCH line and the literal of a partial fetch (``BODY[]<offset> {n}``); None when the server sent
+    no literal (an empty string: the offset is at or beyond the end, or the message is gone)."""
+    for i, line in enumerate(lines):
+        if isinstance(line, bytes) and _START.match(line) and i + 1 < len(lines) \
+                and isinstance(lines[i + 1], bytearray):
+            trailer = lines[i + 2] if i + 2 < len(lines) and isinstance(lines[i + 2], bytes) else b""
+            return bytes(line) + b" " + trailer, lines[i + 1]
+    return None
 
 
 def parse_uidvalidity(lines: list) -> int | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -83,18 +84,26 @@ AUTH_READ_MAX = 64 * 2**20      # DKIM hashes the message as received: up to thi
 
 
 def _read_for_auth(archive: Archive, rel: str, size: int) -> tuple[bytes, bool]:
-    """The bytes authentication reads (in a worker thread): the whole message when it is at most
-    AUTH_READ_MAX (DKIM can be verified), else only its header block (a trusted receiving host's
-    Authentication-Results still count; the DKIM result is 'not verified', never 'failed')."""
-    if size <= AUTH_READ_MAX:
-        return archive.read(rel), True
-    head = bytearray()
+    """The bytes authentication reads (in a worker thread): the header block, and the whole message only when
+    the header block carries a DKIM-Signature (DKIM hashes the body) and the message is at most AUTH_READ_MAX.
+    Beyond that size only the header block is read (a trusted receiving host's Authentication-Results still
+    count; the DKIM result is 'not verified', never 'failed'). Unsigned mail is never read whole: its
+    authentication reads only headers anyway."""
+    head, ended = bytearray(), False
     with open(archive.path_for(rel), "rb") as f:
-        for line in f:
+        for line in iter(lambda: f.readline(1 << 16), b""):
             head += line
-            if line in (b"\r\n", b"\n") or len(head) > 2**20:
+            if line in (b"\r\n", b"\n"):
+                ended = True
                 break
-    return bytes(head), False
+            if len(head) > 2**20:
+                break
+    if size <= AUTH_READ_MAX and (_DKIM_HEADER.search(head) or not ended and len(head) < size):
+        return archive.read(rel), True
+    return bytes(head), size <= AUTH_READ_MAX
+
+
+_DKIM_HEADER = re.compile(rb"(?im)^dkim-signature[ \t]*:")
 
 
 async def _authenticate(services: Services, r: Receipt, parsed: ParsedMail) -> SenderAuth:

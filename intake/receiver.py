@@ -35,8 +35,13 @@ class Receiver:
         self.storage_down_since = None
 
     async def _storage_failed(self, exc: StorageUnavailable, mail: RawMail) -> None:
+        await self.storage_failed(exc, mail.source, mail.mailbox)
+
+    async def storage_failed(self, exc: StorageUnavailable, source: str, mailbox: str) -> None:
+        """Log, and alert the officers once per outage. Also called by a transport whose own spool write
+        failed before the mail reached ``accept`` (the IMAP watcher streaming a large message)."""
         log.error("storage unavailable, %s mail for %s not accepted (sender/server will retry): %s",
-                  mail.source, mail.mailbox, exc)
+                  source, mailbox, exc)
         if self.storage_down_since is not None:
             return
         self.storage_down_since = self.clock.now()
@@ -62,7 +67,8 @@ class Receiver:
 
     async def accept_many(self, mails: list[RawMail], *, also: Callable[[], Awaitable[None]] | None = None
                           ) -> list[tuple[Receipt, bool]]:
-        """``accept`` for a batch (an IMAP FETCH of up to 20 messages): the files are written and fsynced
+        """``accept`` for a batch (an IMAP FETCH of up to 20 messages, or one large message the watcher streamed
+        to a spool file, which is renamed into the archive): the files are written and fsynced
         concurrently with one directory fsync per directory, then every receipt row — and ``also`` (the
         watcher's cursor) — is committed in ONE transaction. Durable first as ``accept``: nothing is
         committed before every file is on disk. A conflict (the same bytes arrived by SMTP meanwhile) rolls
@@ -72,8 +78,9 @@ class Receiver:
         for _ in mails:
             await pause_point("before_archive")
         try:
-            stored = await asyncio.gather(*(asyncio.to_thread(self.archive.put, m.raw, "raw", ".eml", sync_dir=False)
-                                            for m in mails))
+            stored = await asyncio.gather(*(
+                asyncio.to_thread(self.archive.put_spooled, m.spooled, "raw", ".eml") if m.spooled is not None
+                else asyncio.to_thread(self.archive.put, m.raw, "raw", ".eml", sync_dir=False) for m in mails))
             one_per_dir = {rel.rsplit("/", 1)[0]: rel for _, rel in stored}.values()
             await asyncio.gather(*(asyncio.to_thread(self.archive.sync_dirs, [rel]) for rel in one_per_dir))
         except StorageUnavailable as exc:

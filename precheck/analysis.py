@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from config.call import CallConfig
 from precheck import sandbox
 from precheck.files import tasks as worker
+from precheck.files.file_ref import FileRef
 from precheck.files.links import large_attachment_links
-from precheck.files.sniff import sniff
+from precheck.files.sniff import sniff, sniff_file
 from precheck.files.problems import explain
 from precheck.files.unpack import UnpackLimits
-from precheck.files.volumes import find_sets
+from precheck.files.volumes import find_sets, volume_name
 from core.findings import FindingSpec
 from precheck import checks
 from precheck.checks.context import DocumentContext, MessageContext
@@ -51,6 +52,10 @@ class AnalysedDocument:
     page_detail: dict | None = None
     analysis: dict = field(default_factory=dict)
     findings: list[FindingSpec] = field(default_factory=list)
+    path: str | None = None              # the bytes are in this file (``data`` is empty): a spooled attachment
+
+    def read(self) -> bytes:
+        return FileRef(self.path).read() if self.path is not None else self.data
 
 
 @dataclass
@@ -62,13 +67,38 @@ class AnalysisResult:
 
 @dataclass
 class _Item:
-    data: bytes
+    data: bytes                          # empty when ``path`` holds the bytes
     filename: str
     content_type: str
     parent: int | None
     depth: int
     member_path: str | None = None
     position: dict | None = None         # {"index", "count"} among the files of its mail or archive
+    path: str | None = None              # a spooled attachment: the children read the file, the parent never
+    sha256: str = ""                     # holds it; its digest and size as the spool wrote them
+    size: int | None = None
+
+    @property
+    def source(self) -> bytes | FileRef:
+        """What a child is given: the bytes, or the file to read itself."""
+        return FileRef(self.path) if self.path is not None else self.data
+
+    def look(self, whole: bool = True) -> bytes:
+        """Bytes for a decision in the parent (volume headers): read for the moment, then dropped."""
+        if self.path is None:
+            return self.data
+        return FileRef(self.path).read(-1 if whole else 1 << 20)
+
+
+def _item(i: int, a, count: int) -> _Item:
+    """A top-level attachment: by its file when the parse spooled it (``AttachmentPart.path``), else its bytes."""
+    ct = a.content_type or "application/octet-stream"
+    pos = {"index": i, "count": count}
+    path = getattr(a, "path", None)
+    if path is not None:
+        return _Item(b"", a.filename, ct, None, 0, position=pos, path=path, sha256=getattr(a, "sha256", "") or "",
+                     size=getattr(a, "size", None))
+    return _Item(bytes(a.data), a.filename, ct, None, 0, position=pos)
 
 
 async def analyse_attachments(attachments, *, html_body: str = "", call: CallConfig, timeout: float = 30.0,
@@ -80,8 +110,7 @@ async def analyse_attachments(attachments, *, html_body: str = "", call: CallCon
     limits = limits or UnpackLimits()
     docs: list[AnalysedDocument] = []
     htmls = [html_body or ""]
-    queue = [_Item(bytes(a.data), a.filename, a.content_type or "application/octet-stream", None, 0,
-                   position={"index": i, "count": len(attachments)}) for i, a in enumerate(attachments)]
+    queue = [_item(i, a, len(attachments)) for i, a in enumerate(attachments)]
     while queue:
         batch, queue = queue, []
         containers, leaves, sets = [], [], []
@@ -98,7 +127,7 @@ async def analyse_attachments(attachments, *, html_body: str = "", call: CallCon
                 if len(vs["docs"]) == 1:
                     sets.append(vs)
                 continue
-            ft = sniff(item.data, item.filename, item.content_type)
+            ft = _sniff(item)
             (containers if ft.family == "archive" else leaves).append((idx, item, ft))
         await asyncio.gather(*(_analyse_leaf(docs[i], it, call, timeout, office_timeout) for i, it, _ in leaves),
                              *(_unpack(docs[i], i, it, ft, limits, timeout, queue, htmls) for i, it, ft in containers),
@@ -110,6 +139,10 @@ async def analyse_attachments(attachments, *, html_body: str = "", call: CallCon
 
 
 def _new_doc(item: _Item) -> AnalysedDocument:
+    if item.path is not None:
+        sha, size = (item.sha256, item.size) if item.sha256 and item.size is not None else FileRef(item.path).digest()
+        return AnalysedDocument(item.filename, item.content_type, b"", sha, size, item.parent, item.member_path,
+                                path=item.path)
     return AnalysedDocument(item.filename, item.content_type, item.data, hashlib.sha256(item.data).hexdigest(),
                             len(item.data), item.parent, item.member_path)
 
@@ -121,11 +154,26 @@ def _volume_sets(batch: list[_Item]) -> dict[int, dict]:
     for item in batch:
         by_parent.setdefault(item.parent, []).append(item)
     for items in by_parent.values():
-        for vs in find_sets([(it.filename, it.data) for it in items]):
+        for vs in find_sets([(it.filename, _volume_look(it)) for it in items]):
             group = {"set": vs, "items": [items[pos] for pos in vs.members.values()], "docs": []}
             for pos in vs.members.values():
                 out[id(items[pos])] = group
     return out
+
+
+def _sniff(item: _Item):
+    """The item's type; a spooled file is read by its first MiB when that decides (a PDF, an image)."""
+    if item.path is None:
+        return sniff(item.data, item.filename, item.content_type)
+    return sniff_file(FileRef(item.path), item.filename, item.content_type)
+
+
+def _volume_look(item: _Item) -> bytes:
+    """What ``find_sets`` reads of an item: its first MiB (a split zip's last part: all of it)."""
+    if item.path is None:
+        return item.data
+    vn = volume_name(item.filename)
+    return item.look(whole=vn is not None and vn.scheme == "zip_split")
 
 
 async def _unpack_set(docs, vs: dict, limits, timeout, queue) -> None:
@@ -140,7 +188,7 @@ async def _unpack_set(docs, vs: dict, limits, timeout, queue) -> None:
         if n:
             d.analysis["volume_of"] = docs[first].filename
     items = vs["items"]
-    files = [(it.filename, it.data) for it in items]
+    files = [(it.filename, it.source) for it in items]
     res = await sandbox.run(worker.unpack_volumes, files, limits, timeout=timeout * 2)
     _record_unpack(docs[first], first, items[0], res, queue)
     docs[first].analysis["volume_message"] = s.message()
@@ -152,7 +200,7 @@ async def _unpack(doc, idx, item, ft, limits, timeout, queue, htmls) -> None:
     if item.depth >= limits.max_depth:
         doc.analysis["problems"] = [{"kind": "over_limit", "message": f"压缩包嵌套超过 {limits.max_depth} 层，未再解压"}]
         return
-    res = await sandbox.run(worker.unpack_file, item.data, ft.fmt, limits, item.filename, timeout=timeout)
+    res = await sandbox.run(worker.unpack_file, item.source, ft.fmt, limits, item.filename, timeout=timeout)
     value = _record_unpack(doc, idx, item, res, queue)
     if value.get("html_body"):
         htmls.append(value["html_body"])
@@ -191,9 +239,9 @@ def _record_unpack(doc, idx, item, res, queue) -> dict:
 async def _analyse_leaf(doc: AnalysedDocument, item: _Item, call: CallConfig, timeout: float,
                         office_timeout: float) -> None:
     tol = call.limits.a4_tolerance
-    ft = sniff(item.data, item.filename, item.content_type)
+    ft = _sniff(item)
     t = office_timeout if ft.family == "office" else timeout
-    res = await sandbox.run(worker.analyse_file, item.data, item.filename, item.content_type, tol,
+    res = await sandbox.run(worker.analyse_file, item.source, item.filename, item.content_type, tol,
                             office_timeout=office_timeout - 5, timeout=t)
     if res.ok:
         raw = res.value
@@ -201,7 +249,7 @@ async def _analyse_leaf(doc: AnalysedDocument, item: _Item, call: CallConfig, ti
         kind, message = _sandbox_problem(res)
         raw = {"family": ft.family, "fmt": ft.fmt, "error": message, "error_kind": kind, "sandbox_error": res.error}
         if ft.family == "pdf":     # content blew a limit: the metadata may still count the pages
-            geo = await sandbox.run(worker.geometry_only, item.data, tol, timeout=timeout)
+            geo = await sandbox.run(worker.geometry_only, item.source, tol, timeout=timeout)
             if geo.ok:
                 raw.update(geo.value)
     raw["child_rss_mib"] = res.peak_rss_mib
@@ -252,13 +300,18 @@ def document_fields(d: AnalysedDocument) -> dict:
 
 async def analyse_for_pipeline(parsed, call: CallConfig) -> tuple[list[dict], list[FindingSpec]]:
     """The shape ``intake.documents.store_documents`` expects: one dict per document (``parent`` an index into the
-    list, ``data`` the bytes to archive, ``findings`` its FindingSpecs) and the submission-level findings."""
+    list, ``data`` the bytes to archive or ``path`` the spooled file that holds them, ``findings`` its
+    FindingSpecs) and the submission-level findings."""
     res = await analyse_attachments(parsed.attachments, html_body=parsed.html_body, call=call,
                                     forwarded=getattr(parsed, "forwarded", ()))
     items = []
     for d in res.documents:
         item = document_fields(d)
-        item.update(data=d.data, parent=d.parent, findings=list(d.findings))
+        item.update(parent=d.parent, findings=list(d.findings))
+        if d.path is not None:
+            item["path"] = d.path                # archived from the file (precheck never writes the archive)
+        else:
+            item["data"] = d.data
         if d.member_path:
             item["analysis"] = {**(item["analysis"] or {}), "member_path": d.member_path}
         items.append(item)

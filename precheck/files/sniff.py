@@ -132,3 +132,26 @@ def _looks_like_mail(head: bytes) -> bool:
     lines = head.split(b"\n", 12)[:12]
     keys = {ln.split(b":", 1)[0].strip().lower() for ln in lines if b":" in ln[:40]}
     return len(keys & {b"from", b"to", b"subject", b"mime-version", b"received", b"date", b"message-id"}) >= 3
+
+
+HEAD = 1 << 20
+TAIL = 65_557                       # a zip's end-of-central-directory record lies within this many last bytes
+_HEAD_DECIDES = {"7z", "rar", "gz", "bz2", "xz", "tar", "rtf", "volume"}   # plus every pdf and image
+_NEEDS_ALL = (b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # zip / OLE directories
+
+
+def sniff_file(src, filename: str = "", content_type: str = "") -> FileType:
+    """``sniff`` for a file (``precheck.files.file_ref.FileRef``) without reading all of it where ``sniff``
+    would not look: the first MiB decides a magic number, a PDF header within that MiB, an image, HTML, a mail
+    or text, once the last 64 KiB show no zip directory (the last part of a split zip). A zip or OLE file (its
+    directory) or a file whose tail has a zip directory is read whole, as ``sniff`` reads it."""
+    head = src.read(HEAD)
+    if len(head) < HEAD:
+        return sniff(head, filename, content_type)
+    if not head[:16].startswith(_NEEDS_ALL):
+        ft = sniff(head, filename, content_type)
+        if ft.family in ("pdf", "image") or ft.fmt in _HEAD_DECIDES:
+            return ft
+        if ft.fmt != "zip" and b"PK\x05\x06" not in src.tail(TAIL):     # "zip" here: the head's own tail
+            return ft
+    return sniff(src.read(), filename, content_type)

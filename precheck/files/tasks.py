@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 
 from precheck.files import geometry
+from precheck.files.file_ref import FileRef, load
 from precheck.files.containers import unpack as unpack_container
 from precheck.files.containers import unpack_set
 from precheck.files.encryption import office_lock
@@ -44,10 +45,12 @@ def _warm() -> None:
 _warm()
 
 
-def unpack_file(data: bytes, fmt: str, limits: UnpackLimits | None = None, filename: str = "") -> dict:
-    """One level of any container: ``{"members", "problems", "fatal", "tool", ...}`` (see ``containers``)."""
+def unpack_file(data: bytes | FileRef, fmt: str, limits: UnpackLimits | None = None, filename: str = "") -> dict:
+    """One level of any container: ``{"members", "problems", "fatal", "tool", ...}`` (see ``containers``).
+    ``data`` may be a FileRef (the child reads the file: ``precheck.files.file_ref``); so for every task here."""
     limits = limits or UnpackLimits()
     try:
+        data = load(data)
         if fmt == "eml":
             return unpack_eml(data, limits)
         if fmt == "tnef":
@@ -61,18 +64,20 @@ def unpack_file(data: bytes, fmt: str, limits: UnpackLimits | None = None, filen
         return {"members": [], "problems": [], "fatal": explain(exc, "压缩包").as_dict()}
 
 
-def unpack_volumes(files: list[tuple[str, bytes]], limits: UnpackLimits | None = None) -> dict:
+def unpack_volumes(files: list[tuple[str, bytes | FileRef]], limits: UnpackLimits | None = None) -> dict:
     """A split set (all its volumes that arrived, in any order) as one archive, or the missing volumes named."""
+    files = [(name, load(data)) for name, data in files]
     sets = find_sets(files)
     if not sets:
         return {"members": [], "problems": [], "fatal": Problem("corrupt", "分卷压缩包无法识别").as_dict()}
     return unpack_set(sets[0], files, limits or UnpackLimits())
 
 
-def analyse_file(data: bytes, filename: str, content_type: str, tolerance: float, *, seal: bool = True,
+def analyse_file(data: bytes | FileRef, filename: str, content_type: str, tolerance: float, *, seal: bool = True,
                  office_timeout: float = 60.0) -> dict:
     """Everything the fast checks need from one file: type, pages, text, tables, seal. No OCR here."""
     t0 = time.monotonic()
+    data = load(data)
     ft = sniff(data, filename, content_type)
     out = {"family": ft.family, "fmt": ft.fmt, "sniff": ft.evidence}
     try:
@@ -98,8 +103,9 @@ def analyse_file(data: bytes, filename: str, content_type: str, tolerance: float
 _WHAT = {"pdf": "PDF ", "image": "图片", "office": "Office 文件", "ofd": "OFD 文件"}
 
 
-def geometry_only(data: bytes, tolerance: float) -> dict:
+def geometry_only(data: bytes | FileRef, tolerance: float) -> dict:
     """The bomb-safe fallback: pikepdf metadata only, no content stream is decoded."""
+    data = load(data)
     g = pdf_geometry(data, tolerance)
     return {"page_detail": g["summary"], "text_pages": g["text_pages"], "scan_pages": g["scan_pages"],
             "warnings": g["warnings"]}
