@@ -76,10 +76,40 @@ async def migrate_db(db_url: str) -> None:
     await migrate(config=tortoise_config(db_url))
 
 
+def known_migrations() -> set[str]:
+    """The names of the migration files this code carries (``models/migrations/NNNN_*.py``)."""
+    import os
+    import re
+
+    folder = os.path.join(os.path.dirname(__file__), "migrations")
+    return {m.group(1) for f in os.listdir(folder) if (m := re.fullmatch(r"(\d{4}_\w+)\.py", f))}
+
+
+async def _up_to_date() -> bool:
+    """Whether the open database has every migration of this code applied (one small query)."""
+    from tortoise import connections
+
+    try:
+        _, rows = await connections.get("default").execute_query(
+            "SELECT name FROM tortoise_migrations WHERE app = 'models'")
+    except Exception:                       # no migrations table yet: a new database
+        return False
+    return known_migrations() <= {r["name"] for r in rows}
+
+
 async def init_db(db_url: str, *, migrate: bool = True) -> None:
-    """Open the database in the running loop; apply pending migrations first when asked."""
+    """Open the database in the running loop; apply pending migrations first when asked.
+
+    A database that already has every migration is opened without running the migrator (loading the migration
+    files and replaying their state costs ~0.1 s CPU, on every ``shenbao ask`` and read command otherwise)."""
     try:
         if migrate:
+            if db_url.startswith("sqlite://") and ":memory:" not in db_url:
+                check_sqlite_file(db_url[len("sqlite://"):].split("?", 1)[0])
+            await Tortoise.init(config=tortoise_config(db_url))
+            if await _up_to_date():
+                return
+            await Tortoise.close_connections()
             await migrate_db(db_url)
             await Tortoise.close_connections()
         await Tortoise.init(config=tortoise_config(db_url))

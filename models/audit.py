@@ -4,6 +4,7 @@ from tortoise.models import Model
 
 
 class AuditEntry(Model):
+    _no_comments = True    # no "#:" field docs: tortoise need not read this class's source
     id = fields.BigIntField(primary_key=True)
     at = fields.DatetimeField()
     actor = fields.CharField(max_length=128)                     # "system", "officer:tg:123", "cli:root"
@@ -21,6 +22,7 @@ class AuditEntry(Model):
 class AuditWitness(Model):
     """A chain tip (entry count, newest hash) that left the database: printed in a sent digest. A copy of the
     line also goes to ``<data>/audit-tips.jsonl``; ``audit verify`` checks the chain against both."""
+    _no_comments = True    # no "#:" field docs: tortoise need not read this class's source
 
     id = fields.BigIntField(primary_key=True)
     at = fields.DatetimeField()

@@ -5,6 +5,7 @@ from tortoise.models import Model
 
 class ChatBinding(Model):
     """A chat user (``channel`` + ``user_id``) bound to one province as its contact."""
+    _no_comments = True    # no "#:" field docs: tortoise need not read this class's source
 
     id = fields.IntField(primary_key=True)
     channel = fields.CharField(max_length=16)                    # telegram / wecom / terminal
@@ -21,6 +22,7 @@ class ChatBinding(Model):
 
 class BindingCode(Model):
     """One-time code an officer issues for a province, stored as a hash, expiring, single use."""
+    _no_comments = True    # no "#:" field docs: tortoise need not read this class's source
 
     id = fields.IntField(primary_key=True)
     code_hash = fields.CharField(max_length=64, unique=True)
@@ -37,6 +39,7 @@ class BindingCode(Model):
 
 class ChatAttempt(Model):
     """Failed binding attempts per chat user, for rate limiting guesses."""
+    _no_comments = True    # no "#:" field docs: tortoise need not read this class's source
 
     id = fields.BigIntField(primary_key=True)
     channel = fields.CharField(max_length=16)
@@ -49,6 +52,7 @@ class ChatAttempt(Model):
 
 class InboundMessage(Model):
     """Inbound chat message ids already answered (WeCom retries the same MsgId)."""
+    _no_comments = True    # no "#:" field docs: tortoise need not read this class's source
 
     id = fields.BigIntField(primary_key=True)
     channel = fields.CharField(max_length=16)

@@ -6,6 +6,7 @@ from core.vocabulary import ProvinceStatus
 
 
 class Dossier(Model):
+    _no_comments = True    # no "#:" field docs: tortoise need not read this class's source
     id = fields.IntField(primary_key=True)
     call_id = fields.CharField(max_length=32)
     province = fields.CharField(max_length=32)
@@ -40,6 +41,7 @@ class Dossier(Model):
 
 class KnownSender(Model):
     """A sender address an officer confirmed for a province (adds to the call's registry)."""
+    _no_comments = True    # no "#:" field docs: tortoise need not read this class's source
 
     id = fields.IntField(primary_key=True)
     address = fields.CharField(max_length=512, unique=True)

@@ -6,6 +6,7 @@ from core.vocabulary import Severity
 
 
 class Finding(Model):
+    _no_comments = True    # no "#:" field docs: tortoise need not read this class's source
     id = fields.BigIntField(primary_key=True)
     code = fields.CharField(max_length=64)
     severity = fields.CharEnumField(Severity, max_length=16)

@@ -6,6 +6,7 @@ from core.vocabulary import OutboxStatus
 
 
 class OutboxMessage(Model):
+    _no_comments = True    # no "#:" field docs: tortoise need not read this class's source
     id = fields.BigIntField(primary_key=True)
     key = fields.CharField(max_length=255, unique=True)
     channel = fields.CharField(max_length=16)                    # email / telegram / wecom / log

@@ -7,6 +7,7 @@ from core.vocabulary import ReceiptStatus, Source, TimeSource
 
 class Receipt(Model):
     """Immutable arrival record. ``received_at`` is never changed once written (policy 1)."""
+    _no_comments = True    # no "#:" field docs: tortoise need not read this class's source
 
     id = fields.BigIntField(primary_key=True)
     mailbox = fields.CharField(max_length=32)                    # call mailbox key: mof / mohrss
@@ -50,6 +51,7 @@ class Receipt(Model):
 
 class MailboxCursor(Model):
     """Last UID fully recorded for ``(account, folder, uidvalidity)``, advanced only after commit."""
+    _no_comments = True    # no "#:" field docs: tortoise need not read this class's source
 
     id = fields.IntField(primary_key=True)
     account = fields.CharField(max_length=255)

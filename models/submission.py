@@ -16,6 +16,7 @@ def ocr_rank(kind: str | None, started: bool) -> int:
 
 
 class Submission(Model):
+    _no_comments = True    # no "#:" field docs: tortoise need not read this class's source
     id = fields.BigIntField(primary_key=True)
     call_id = fields.CharField(max_length=32)
     group_key = fields.CharField(max_length=255, unique=True)    # "mid:<Message-ID>" or "fp:<sender>:<hashes>"
@@ -47,6 +48,7 @@ class Submission(Model):
 
 class Document(Model):
     """One file of a submission: a MIME attachment, or a member of an archive (``parent``)."""
+    _no_comments = True    # no "#:" field docs: tortoise need not read this class's source
 
     id = fields.BigIntField(primary_key=True)
     submission = fields.ForeignKeyField("models.Submission", related_name="documents", on_delete=fields.RESTRICT)
