@@ -51,3 +51,48 @@ async def test_models_and_migrations_agree(tmp_path):
     async with tortoise_cli_context(config) as ctx:
         writers = await MigrationAutodetector(ctx.apps, apps).changes()
     assert [(w.name, [type(op).__name__ for op in w.operations]) for w in writers] == []
+
+
+async def test_an_up_to_date_database_opens_without_the_migrator_and_a_behind_one_is_migrated(tmp_path, monkeypatch):
+    """Read commands and ``shenbao ask`` open the database on every start: when every migration file is applied
+    the migrator (its state replay costs ~0.1 s CPU) is not run; a database one migration behind still is."""
+    import models
+    from tortoise import connections
+
+    url = f"sqlite://{tmp_path}/lazy.sqlite3"
+    await models.init_db(url)                                  # new: migrated
+    await models.close_db()
+    calls = []
+    real = models.migrate_db
+
+    async def counting(db_url):
+        calls.append(db_url)
+        await real(db_url)
+
+    monkeypatch.setattr(models, "migrate_db", counting)
+    await models.init_db(url)
+    await models.close_db()
+    assert calls == []
+    newest = max(models.known_migrations())
+    await models.init_db(url, migrate=False)
+    await connections.get("default").execute_script(f"DELETE FROM tortoise_migrations WHERE name = '{newest}'")
+    await models.close_db()
+    await models.init_db(url)
+    _, rows = await connections.get("default").execute_query("SELECT name FROM tortoise_migrations")
+    await models.close_db()
+    assert calls == [url] and newest in {r["name"] for r in rows}
+    assert len(models.known_migrations()) == len(list((ROOT / "models" / "migrations").glob("0*.py"))) >= 5
+
+
+def test_tortoise_reads_no_model_source_at_import():
+    """``_no_comments`` on every model: tortoise would otherwise read each model class's source (inspect) on every
+    process start to look for "#:" field docs, which these models do not use."""
+    code = ("import inspect; calls = []; real = inspect.getsource\n"
+            "inspect.getsource = lambda o: (calls.append(o), real(o))[1]\n"
+            "import models.receipt, models.submission, models.finding, models.dossier, models.audit, "
+            "models.outbox, models.chat, models.schedule\n"
+            "from tortoise.models import Model\n"
+            "print(sum(1 for o in calls if isinstance(o, type) and issubclass(o, Model)))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "0"
