@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from config.call import load_call
-from demo.samples.scenarios import build_scenarios
 
 READ = ("cover_letter", "budget", "performance_targets")
 
@@ -18,13 +17,13 @@ def call():
     return load_call("2023")
 
 
-async def _read_filing(s, call, pool) -> list:
+async def _read_filing(files, call, pool) -> list:
     from precheck.analysis import analyse_attachments
     from precheck.parse import AttachmentPart
     from precheck.reading import ocr_plan
     from precheck.reading.ocr_read import ocr_round
 
-    parts = [AttachmentPart(f.filename, f.content_type, f.data) for f in s.files]
+    parts = [AttachmentPart(f.filename, f.content_type, f.data) for f in files]
     res = await analyse_attachments(parts, call=call)
     docs = []
     for d in res.documents:
@@ -40,33 +39,36 @@ async def _read_filing(s, call, pool) -> list:
     return docs
 
 
-@pytest.mark.timeout(300)
-async def test_two_demo_provinces_read_back_what_the_demo_wrote(call):
+# two filings as build_scenarios makes them (clean_on_time, resubmission_first): province, cities, doc_seq and the
+# _filing options; built alone, not the whole demo set (42 s)
+PROVINCES = [("广东省", ("韶关市",), 18, {"plan_pages": 4, "evidence_pages": 2}),
+             ("甘肃省", ("天水市",), 31, {"plan_pages": 3, "evidence_pages": 1})]
+
+
+@pytest.fixture(scope="module")
+def pool():
     from precheck.ocr_worker import OcrPool
 
-    scenarios = {s.name: s for s in build_scenarios(call)}
-    from demo.samples.applicant import applicant
+    p = OcrPool(1)
+    yield p
+    p.close()
 
-    # the two scenarios as build_scenarios makes them (广东省 clean_on_time, 甘肃省 resubmission_first)
-    picked = [(scenarios["clean_on_time"], applicant(call, "广东省", ("韶关市",), doc_seq=18)),
-              (scenarios["resubmission_first"], applicant(call, "甘肃省", ("天水市",), doc_seq=31))]
-    pool = OcrPool(1)
-    try:
-        for s, a0 in picked:
-            wrote_wan = set(a0.subsidy_wan.values())
-            wrote_months = (a0.period[1] - a0.period[0] + 1) * 12          # 2023年—2024年: whole years
-            docs = await _read_filing(s, call, pool)
-            kinds = [k for _f, k, _a in docs]
-            assert "evidence" in kinds, (s.name, kinds)                       # no missing_evidence
-            covers = [a for _f, k, a in docs if k == "cover_letter"]
-            assert covers and all((a.get("joint") or {}).get("joint") for a in covers), s.name   # joint issuance
-            money = [(f, a) for f, k, a in docs if k in ("budget", "performance_targets")]
-            assert money
-            for f, a in money:                                                # no subsidy_unreadable, right value
-                assert a.get("subsidy"), (s.name, f)
-            periods = [a["period"] for _f, k, a in docs if k in READ and a.get("period")]
-            assert periods, s.name                                            # no period_unreadable
-            assert {a["subsidy"]["wan_yuan"] for _f, a in money} == wrote_wan, s.name
-            assert {p["months"] for p in periods} == {wrote_months}, (s.name, periods)
-    finally:
-        pool.close()
+
+@pytest.mark.timeout(240)
+@pytest.mark.parametrize("province,cities,seq,opts", PROVINCES, ids=[p[0] for p in PROVINCES])
+async def test_a_demo_province_reads_back_what_the_demo_wrote(call, pool, province, cities, seq, opts):
+    from demo.samples.applicant import applicant
+    from demo.samples.scenarios import _filing
+
+    a0 = applicant(call, province, cities, doc_seq=seq)
+    docs = await _read_filing(_filing(a0, **opts), call, pool)
+    kinds = [k for _f, k, _a in docs]
+    assert "evidence" in kinds, kinds                                         # no missing_evidence
+    covers = [a for _f, k, a in docs if k == "cover_letter"]
+    assert covers and all((a.get("joint") or {}).get("joint") for a in covers)  # no not_joint_issuance
+    money = [(f, a) for f, k, a in docs if k in ("budget", "performance_targets")]
+    assert money and all(a.get("subsidy") for _f, a in money), money          # no subsidy_unreadable
+    assert {a["subsidy"]["wan_yuan"] for _f, a in money} == set(a0.subsidy_wan.values())
+    periods = [a["period"] for _f, k, a in docs if k in READ and a.get("period")]
+    assert periods                                                            # no period_unreadable
+    assert {p["months"] for p in periods} == {(a0.period[1] - a0.period[0] + 1) * 12}   # 2023年—2024年
