@@ -159,3 +159,11 @@ def test_evidence_from_the_record_it_rests_on(call):
                      "数据来源：人力资源社会保障统计报表", call, text_source="ocr")
     assert stats.kind == "evidence"
     assert classify("scan_0003.pdf", "", "零工市场场地租赁合同 甲方 乙方", call, text_source="ocr").kind == "evidence"
+
+
+def test_a_plans_city_from_its_heading_when_the_title_kept_only_the_larger_line():
+    p = page("2023-03-21 09:14 HP LaserJet", "桂林市公共就业服务能力提升示范项目", "实施方案", "一、项目背景",
+             "项目总投资9000万元。")
+    got = read_cities([p], "实施方案", "plan", default_places())
+    assert got["cities"] == ["桂林市"]
+    assert read_cities([page("实施方案", "一、项目背景")], "实施方案", "plan", default_places()) is None
