@@ -151,8 +151,8 @@ def _line_ok(t: Table, cell: Cell, axis: str) -> bool | None:
             nums.append((x, v[0]))
         elif is_percent(x.text) or not re.search(r"\d", x.text):
             continue
-        elif re.fullmatch(r"[\d,.，。 ]+", x.text.strip()):
-            bad = True                              # a number the OCR garbled: the line proves nothing
+        elif not re.search(r"[\u4e00-\u9fff]", x.text):
+            bad = True                              # a number garbled or signed (-1000): the line proves nothing
     values = [v for _x, v in nums]
     if axis == "row" and nums and nums[0][0].c0 == 0 and nums[0][1] < 100 and nums[0][1] == int(nums[0][1]):
         values = values[1:]
