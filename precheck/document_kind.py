@@ -79,7 +79,9 @@ def _content(text: str, call: CallConfig) -> tuple[str, str] | None:
 
 
 # what a 佐证材料 shows when it does not say its name: approvals, certificates, photos of the sites, agreements
-_EVIDENCE_CUES = ("佐证", "证明材料", "批复", "获奖", "荣誉证书", "照片", "现场图", "协议书", "营业执照", "表彰", "通报")
+# and the record it rests on — the last years' figures with their source, contracts, invoices, certificates
+_EVIDENCE_CUES = ("佐证", "证明材料", "批复", "获奖", "荣誉证书", "照片", "现场图", "协议书", "营业执照", "表彰", "通报",
+                  "证明", "合同", "发票", "证书", "近三年", "数据来源", "统计报表", "工作成效", "典型经验", "经验做法")
 
 
 def classify(filename: str, title: str, text: str, call: CallConfig, *, text_source: str = "text_layer",

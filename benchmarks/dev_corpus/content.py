@@ -104,8 +104,8 @@ def period_words(p: Project, style: str) -> str:
         return f"{y0}年{m0}月至{y1}年{m1}月"
     if style == "months_range":
         return f"{p.months}个月（{y0}年{m0}月至{y1}年{m1}月）"
-    if style == "year_span":
-        return f"{y0}年—{y1}年"
+    if style == "year_span":                    # whole calendar years: 24 months are 2023年—2024年, not —2025年
+        return f"{y0}年—{y0 + max(1, p.months // 12) - 1}年"
     raise ValueError(style)
 
 

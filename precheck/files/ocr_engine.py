@@ -128,7 +128,23 @@ def ocr_page(image) -> list[Line]:
         arr = np.asarray(image)
         if arr.ndim == 2:
             arr = np.stack([arr] * 3, axis=-1)
-    res = engine()(np.ascontiguousarray(arr))
+    arr = np.ascontiguousarray(arr)
+    # The text-direction classifier turns boxes by 180° on its own now and then — short numbers (8000 read 0008,
+    # 9000 read 0006) and whole slightly skewed lines of a 1-bit scan (read as "0") — while our pages come upright
+    # (rendered from the PDF, EXIF applied). So the page is read without it, and with it only when that reads
+    # better: a page scanned upside down gives a low mean score without the classifier.
+    lines = _lines(engine()(arr, use_cls=False))
+    if not lines or _mean(lines) < UPRIGHT_MIN_SCORE:
+        turned = _lines(engine()(arr, use_cls=True))
+        if _mean(turned) > _mean(lines):
+            lines = turned
+    return reading_order(lines)
+
+
+UPRIGHT_MIN_SCORE = 0.8
+
+
+def _lines(res) -> list[Line]:
     if getattr(res, "txts", None) is None or getattr(res, "boxes", None) is None:
         return []
     lines = []
@@ -136,7 +152,12 @@ def ocr_page(image) -> list[Line]:
         xs, ys = [float(p[0]) for p in quad], [float(p[1]) for p in quad]
         lines.append(Line(text=text, box=(round(min(xs)), round(min(ys)), round(max(xs)), round(max(ys))),
                           score=round(float(score), 4), quad=tuple((float(p[0]), float(p[1])) for p in quad)))
-    return reading_order(lines)
+    return lines
+
+
+def _mean(lines: list[Line]) -> float:
+    chars = sum(len(ln.text) for ln in lines)
+    return sum(ln.score * len(ln.text) for ln in lines) / chars if chars else 0.0
 
 
 def skew_angle(lines: list[Line]) -> float:

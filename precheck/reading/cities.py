@@ -67,6 +67,19 @@ def _recommended(flat: Flat, places: Places) -> tuple[list[str], list[dict]]:
     return found, evidence
 
 
+def _heading(page: PageText, places: Places) -> tuple[list[str], list[dict], float] | None:
+    """A title set over two lines in two sizes (桂林市公共就业服务能力提升示范项目 / 实施方案), where the layout kept
+    the larger line: the city from the first rows of the page (a scanner's header stamp names none)."""
+    for row in page.rows()[:3]:
+        text = " ".join(ln.text for ln in row)
+        found = _in_title(text, places)
+        if found and "项目" in text:
+            box = [min(ln.box[0] for ln in row), min(ln.box[1] for ln in row), max(ln.box[2] for ln in row),
+                   max(ln.box[3] for ln in row)]
+            return found, [{"page": page.index + 1, "box": box, "text": text[:120], "source": page.source}], 0.8
+    return None
+
+
 def read_cities(pages: list[PageText], title: str, kind: str, places: Places, *,
                 title_evidence: dict | None = None) -> dict | None:
     cities = _in_title(title, places) if title else []
@@ -82,6 +95,8 @@ def read_cities(pages: list[PageText], title: str, kind: str, places: Places, *,
                     cities.append(c)
             evidence += ev
             strength = max(strength, 0.85)
+    elif not cities and kind in _SUBJECT_KINDS and first and _heading(first[0], places):
+        cities, evidence, strength = _heading(first[0], places)
     elif not cities and kind in _SUBJECT_KINDS and first:
         flat = Flat(first)
         m = _PROJECT_LINE.search(flat.text)

@@ -65,9 +65,35 @@ def parse_count(text: str) -> int | None:
 CELL_NUMBER = re.compile(rf"^\s*[（(]?\s*(?P<num>{ARABIC})\s*[)）]?\s*(?P<unit>亿元|万元|元)?\s*$")
 
 
+_TURNED = str.maketrans("69", "96")
+_TURNABLE = re.compile(r"0[0125689,.]*[125689][0125689,.]*")
+PERCENT = re.compile(r"^\s*[<>≥≤%]*\s*\d+(?:\.\d+)?\s*[%％]\s*[<>]*\s*$|^\s*[%％]\s*\d+(?:\.\d+)?\s*[<>≥≤]?\s*$")
+
+
+def unturned(text: str) -> str | None:
+    """A number the OCR's text-direction classifier read upside down, read the right way up, else None.
+
+    The classifier turns short, nearly symmetric boxes by 180° now and then: 8000 comes out as 0008, 9000 as 0006,
+    900 as 006, 8,000.00 as 00.000,8 (digits in reverse order, 6 and 9 swapped). An amount never starts with a 0
+    followed by digits, so such a reading is turned back; the caller must still confirm it (table arithmetic)."""
+    t = (text or "").replace(" ", "")
+    if len(t) < 2 or not _TURNABLE.fullmatch(t) or re.match(r"0[.]\d", t):
+        return None
+    back = t[::-1].translate(_TURNED)
+    return back if re.fullmatch(ARABIC, back) and not back.startswith("0") else None
+
+
+def is_percent(text: str) -> bool:
+    """A share cell (26.7% / 占比), read upside down too (%06<): a number, not a label."""
+    return bool(PERCENT.match((text or "").replace(" ", "")))
+
+
 def cell_number(text: str) -> tuple[float, str | None] | None:
-    """A table cell that is one number (optionally with a unit): '9,800.00' -> (9800.0, None)."""
+    """A table cell that is one number (optionally with a unit): '9,800.00' -> (9800.0, None). A reading with a
+    leading zero (0008) is no number here: ``unturned`` says what it is when turned the right way up."""
     t = (text or "").replace(" ", "").translate(_OCR_DIGITS)
+    if re.fullmatch(r"0[\d,][\d,.]*", t):
+        return None
     m = CELL_NUMBER.match(t)
     if m:
         return float(m.group("num").replace(",", "")), m.group("unit")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from precheck.reading.numbers import AMOUNT, UNIT_FACTOR, amount_wan, cell_number
+from precheck.reading.numbers import AMOUNT, UNIT_FACTOR, amount_wan, cell_number, is_percent, unturned
 from precheck.reading.page import PageText
 from precheck.reading.tables import Cell, Table, row_tables, tables
 from precheck.reading.text import Flat, norm
@@ -112,7 +112,61 @@ def _context(t: Table, label: Cell, value: Cell) -> str:
 
 
 def _num(cell: Cell | None):
-    return cell_number(cell.text) if cell is not None and cell.text else None
+    """The cell's number (value, unit) — read the right way up when the OCR turned it (0008 -> 8000)."""
+    if cell is None or not cell.text:
+        return None
+    n = cell_number(cell.text)
+    if n is not None:
+        return n
+    u = unturned(cell.text)
+    return (float(u.replace(",", "")), None) if u else None
+
+
+def _turned(cell: Cell) -> bool:
+    return cell_number(cell.text) is None and unturned(cell.text) is not None
+
+
+def _sums(values: list[float]) -> bool:
+    """One of the numbers is the sum of all the others (a total and its parts: 合计 = rows, 总投资 = 中央 + 地方)."""
+    if len(values) < 3:
+        return False
+    big = max(values)
+    return big > 0 and abs(big - (sum(values) - big)) <= max(0.011, big * 1e-6)
+
+
+def _line_ok(t: Table, cell: Cell, axis: str) -> bool | None:
+    """Does the table's own arithmetic hold on the row (``axis="row"``) or column of ``cell``? True: one number of
+    the line is the sum of the others; False: the line has three numbers or more and none is; None: nothing to
+    check (or a cell of the line unreadable). A leading 序号 (1, 2, 一 …) is left out of a row."""
+    seen: list[Cell] = []
+    n = t.cols if axis == "row" else t.rows
+    for i in range(n):
+        x = t.at(cell.r0, i) if axis == "row" else t.at(i, cell.c0)
+        if x is not None and x.text and x not in seen:
+            seen.append(x)
+    nums, bad = [], False
+    for x in seen:
+        v = _num(x)
+        if v is not None:
+            nums.append((x, v[0]))
+        elif is_percent(x.text) or not re.search(r"\d", x.text):
+            continue
+        elif not re.search(r"[\u4e00-\u9fff]", x.text):
+            bad = True                              # a number garbled or signed (-1000): the line proves nothing
+    values = [v for _x, v in nums]
+    if axis == "row" and nums and nums[0][0].c0 == 0 and nums[0][1] < 100 and nums[0][1] == int(nums[0][1]):
+        values = values[1:]
+    if len(values) < 3:
+        return None
+    if _sums(values):
+        return True
+    return None if bad else False
+
+
+def _verdict(checks: list[bool | None]) -> str:
+    if any(c is True for c in checks):
+        return "checked"
+    return "contradicted" if any(c is False for c in checks) else "unchecked"
 
 
 def _candidates_in_table(page: PageText, t: Table, doc_unit: str | None = None) -> list[dict]:
@@ -136,19 +190,33 @@ def _candidates_in_table(page: PageText, t: Table, doc_unit: str | None = None) 
         if below:
             totals = [b for b in below if b[3]]
             items = [b for b in below if not b[3]]
+            if not totals and len(items) >= 2 and items[-1][2][0] == max(b[2][0] for b in items) and (
+                    _sums([b[2][0] for b in items]) or _line_ok(t, items[-1][1], "row")):
+                totals, items = [items[-1]], items[:-1]     # a 合计 row whose label the OCR put elsewhere
             if totals:
                 _r, cell, (v, own), _t = totals[-1]
                 s = sum(b[2][0] for b in items)
-                checked = bool(items) and abs(s - v) <= max(0.011, abs(v) * 1e-6)
-                method, strength = ("table_total_checked", 0.95) if checked else ("table_total", 0.85)
+                col = (abs(s - v) <= max(0.011, abs(v) * 1e-6)) if items else None
+                row = _line_ok(t, cell, "row")
+                verdict = _verdict([col, row])
+                method, strength = {"checked": ("table_total_checked", 0.95 if col else 0.9),
+                                    "unchecked": ("table_total", 0.85)}.get(verdict, ("", 0))
+                if col is False and row is not True and any(_line_ok(t, b[1], "row") is False for b in items):
+                    verdict = "contradicted"
             elif len(items) == 1:
                 _r, cell, (v, own), _t = items[0]
-                method, strength = "table_value", 0.85
+                verdict = _verdict([_line_ok(t, cell, "row"), _line_ok(t, cell, "col")])
+                method, strength = ("table_value", 0.9 if verdict == "checked" else 0.85)
             else:
                 v = sum(b[2][0] for b in items)
                 cell, own = items[-1][1], items[-1][2][1]
-                method, strength = "table_sum", 0.75
-            out.append(_cand(page, t, label, cell, v, own, method, strength, doc_unit))
+                rows_ok = [_line_ok(t, b[1], "row") for b in items]
+                verdict = "contradicted" if any(x is False for x in rows_ok) or any(_turned(b[1]) for b in items) \
+                    else "unchecked"
+                method, strength = "table_sum", 0.6
+            if verdict == "contradicted" or (_turned(cell) and verdict != "checked"):
+                continue                                # a figure the table's own sums deny: unread, not wrong
+            out.append(_cand(page, t, label, cell, v, own, method, strength, doc_unit) | {"check": verdict})
             continue
         # (B) a row label: the values to its right (up to the next label), for the whole period, not one year
         right = []
@@ -158,9 +226,9 @@ def _candidates_in_table(page: PageText, t: Table, doc_unit: str | None = None) 
                 continue
             n = _num(x)
             if n is None:
-                if x.text:
+                if x.text and not is_percent(x.text):
                     break                       # the next label (年度资金总额 | 其中：中央财政补助 | …)
-                continue
+                continue                        # an empty cell or a share (占比 26.7%)
             right.append((x, n, _context(t, label, x)))
         if right:
             whole = [x for x in right if x[2] == "whole"]
@@ -169,7 +237,15 @@ def _candidates_in_table(page: PageText, t: Table, doc_unit: str | None = None) 
             if pick is None:
                 continue
             cell, (v, own), _ctx = pick
-            out.append(_cand(page, t, label, cell, v, own, "table_row", 0.9 if whole else 0.8, doc_unit))
+            vals = [n[0] for _x, n, _c in right]
+            row = (_sums(vals) or None) if len(vals) >= 3 and whole else None
+            verdict = _verdict([row, _line_ok(t, cell, "col")])
+            if verdict == "contradicted" and _line_ok(t, cell, "row") is True:
+                verdict = "checked"
+            if verdict == "contradicted" or (_turned(cell) and verdict != "checked"):
+                continue
+            strength = (0.9 if whole else 0.8) + (0.03 if verdict == "checked" else 0)
+            out.append(_cand(page, t, label, cell, v, own, "table_row", strength, doc_unit) | {"check": verdict})
     return out
 
 
@@ -185,7 +261,13 @@ def _cand(page, t, label, cell, v, own, method, strength, doc_unit=None) -> dict
     box = [x0, min(label.box[1], cell.box[1]), max(label.box[2], cell.box[2]), max(label.box[3], cell.box[3])]
     return {"wan_yuan": wan, "unit": unit, "unit_from": how, "method": method, "strength": round(strength, 3),
             "evidence": {"page": page.index + 1, "box": box, "source": page.source,
-                         "text": f"{label.text} {cell.text}{'' if own else unit}"[:120]}}
+                         "text": f"{label.text} {_shown(cell)}{'' if own else unit}"[:120]}}
+
+
+def _shown(cell: Cell) -> str:
+    if _turned(cell):
+        return f"{unturned(cell.text)}（识别为“{cell.text}”，倒置读回，表内合计相符）"
+    return cell.text
 
 
 def _doc_unit(pages: list[PageText]) -> str | None:

@@ -34,10 +34,16 @@ def survey_page(page) -> dict:
     area = max(1.0, abs(w * h))
     tp = page.get_textpage()
     images, texts = [], []
+    forms: list = []                             # the matrices of the form XObjects the walk is inside
     try:
         for order, obj in enumerate(page.get_objects(max_depth=3)):
+            level = getattr(obj, "level", 0)
+            del forms[level:]
+            if obj.type == raw.FPDF_PAGEOBJ_FORM:
+                forms.append(obj.get_matrix())
+                continue
             if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
-                l, b, r, t = obj.get_bounds()
+                l, b, r, t = _on_page(obj.get_bounds(), forms)
                 cl, cb, cr, ct = max(l, 0), max(b, 0), min(r, w), min(t, h)
                 if cr <= cl or ct <= cb:
                     continue
@@ -52,7 +58,7 @@ def survey_page(page) -> dict:
                 if not text:
                     continue
                 mode = raw.FPDFTextObj_GetTextRenderMode(obj.raw)
-                texts.append((order, obj.get_bounds(), len(text), mode))
+                texts.append((order, _on_page(obj.get_bounds(), forms), len(text), mode))
     finally:
         tp.close()
     cover = min(1.0, sum(i[2] for i in images))
@@ -79,6 +85,15 @@ def survey_page(page) -> dict:
     photo = cover >= 0.8 and 0 < dpi <= PHOTO_MAX_DPI and img_px >= PHOTO_MIN_PX
     return {"layer": layer, "chars": visible, "hidden_chars": hidden, "cover": round(cover, 3), "dpi": dpi,
             "img_px": img_px, "photo": photo, "colour": big[6] if big and cover >= COVER_SCAN else None}
+
+
+def _on_page(bounds, forms: list) -> tuple[float, float, float, float]:
+    """An object's bounds inside nested form XObjects (pdfium gives them in the form's own space: an electronic seal
+    drawn by Chromium as an image in a form scaled by 0.24 would otherwise "cover" half the page) on the page."""
+    l, b, r, t = bounds
+    for m in reversed(forms):
+        l, b, r, t = m.on_rect(l, b, r, t)
+    return l, b, r, t
 
 
 def _colour(obj) -> str | None:

@@ -151,3 +151,19 @@ def test_evidence_from_its_content_but_not_a_list_of_enclosures(call):
 def test_a_title_ends_before_the_first_list_item():
     p = page("申报材料目录", "1. 实施方案", "2. 资金预算表")
     assert letter_layout([p]).title == "申报材料目录"
+
+
+def test_evidence_from_the_record_it_rests_on(call):
+    # a nameless scan of the last years' figures with their source, a contract, an invoice: evidence, not other
+    stats = classify("扫描件005.pdf", "", "绵阳市近三年就业工作主要指标 指标 2020年 2021年 2022年 城镇新增就业（万人） 6.5 "
+                     "数据来源：人力资源社会保障统计报表", call, text_source="ocr")
+    assert stats.kind == "evidence"
+    assert classify("scan_0003.pdf", "", "零工市场场地租赁合同 甲方 乙方", call, text_source="ocr").kind == "evidence"
+
+
+def test_a_plans_city_from_its_heading_when_the_title_kept_only_the_larger_line():
+    p = page("2023-03-21 09:14 HP LaserJet", "桂林市公共就业服务能力提升示范项目", "实施方案", "一、项目背景",
+             "项目总投资9000万元。")
+    got = read_cities([p], "实施方案", "plan", default_places())
+    assert got["cities"] == ["桂林市"]
+    assert read_cities([page("实施方案", "一、项目背景")], "实施方案", "plan", default_places()) is None

@@ -99,6 +99,19 @@ def test_a_chinese_line_is_read_with_its_box_and_score():
     assert len(lines[0].quad) == 4 and all(l.score > 0.9 for l in lines)
 
 
+def test_short_numbers_stay_upright_and_an_upside_down_page_is_still_read():
+    # the direction classifier turns short, nearly symmetric boxes (8000 -> 0008, 9000 -> 0006) and now and then a
+    # whole line: an upright page is read without it; a page scanned upside down (low scores without it) with it
+    nums = ["8000", "9000", "900", "6000", "0"]
+    f = _font(px=40)
+    im = Image.new("RGB", (1400, 160), "white")
+    for i, t in enumerate(nums):
+        ImageDraw.Draw(im).text((60 + 270 * i, 60), t, font=f, fill="black")
+    assert [ln.text for ln in ocr_page(im)] == nums
+    turned = ocr_page(line_image().rotate(180))
+    assert "".join(ln.text for ln in turned).replace(" ", "") == LINE
+
+
 def test_a_ruled_table_comes_back_row_by_row_and_cell_by_cell():
     lines = ocr_page(table_image())
     rows = page_text(lines).split("\n")

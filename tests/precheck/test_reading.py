@@ -77,6 +77,31 @@ def test_scan_detection_from_what_is_drawn():
     assert s["hidden_chars"] >= 10 and s["chars"] == 0 and s["cover"] == 1.0
 
 
+def test_images_inside_scaled_forms_are_measured_on_the_page():
+    # a born-digital letter whose two electronic seals are images inside form XObjects drawn at a quarter of their
+    # size (as Chromium prints them): in the form's own space each image is half the page
+    from reportlab.lib.utils import ImageReader
+
+    seal = ImageReader(io.BytesIO(_scan_jpeg(("章",))))
+
+    def letter(c):
+        c.beginForm("seal")
+        c.drawImage(seal, 0, 0, 500, 500)
+        c.endForm()
+        for x in (100, 350):
+            c.saveState()
+            c.translate(x, 150)
+            c.scale(0.24, 0.24)
+            c.doForm("seal")
+            c.restoreState()
+        c.setFont("STSong-Light", 14)
+        for i in range(12):
+            c.drawString(60, 780 - 24 * i, "关于推荐青岛市申报2023年公共就业服务能力提升示范项目的请示")
+
+    s = survey_pdf(_rl_pdf(letter))[0]
+    assert s["layer"] == "text" and s["cover"] < 0.1
+
+
 def test_an_unused_font_resource_does_not_make_a_scan_electronic():
     import pikepdf
 
