@@ -20,6 +20,11 @@ from config.call import CallConfig
 
 ORDER = ("prior_report", "performance_targets", "budget", "plan", "evidence", "cover_letter")
 _COVER = re.compile(r"关于.{2,80}?的(?:请示|函|报告)$|.{4,80}的(?:请示|函)$|联合行文|^.{0,30}(?:请示|申报文件)$")
+# a name that is only a 发文字号 (吉财社〔2023〕15号, 鄂财社函[2023]5号): the issued letter itself; attachments carry
+# their own names (a 文号 followed by 实施方案 is matched by the kind's terms first)
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［【(（]\s*20\d\d\s*[〕\]］】)）]\s*\d{1,4}\s*号")
+# the salutation of a letter to the two ministries (财政部、人力资源社会保障部：) — what a plan or a table never opens with
+_TO_MINISTRIES = re.compile(r"财政部[、,，和及]?人力资源(?:和)?社会保障部[:：]")
 _ATTACHMENT_NO = re.compile(r"^\s*附件\s*[\d一二三四五六七八九十]+")
 NAME_WEIGHT = 0.8
 TITLE_WEIGHT = {"text_layer": 0.9, "ocr": 0.75, "ocr_layer": 0.6}
@@ -54,6 +59,8 @@ def _match(text: str, call: CallConfig) -> tuple[str, str] | None:
         for term in (rule.match if rule else ()):
             if term in text:
                 return kind, term
+    if _DOC_NUMBER.fullmatch(text):
+        return "cover_letter", "发文字号"
     return None
 
 
@@ -67,6 +74,8 @@ def _content(text: str, call: CallConfig) -> tuple[str, str] | None:
         return "prior_report", "执行情况"
     if "中央财政补助" in t and ("万元" in t or "预算" in t) and ("合计" in t or "总预算" in t or "资金来源" in t):
         return "budget", "中央财政补助/合计"
+    if _TO_MINISTRIES.search(t[:600]) and ("请示" in t or "推荐" in t or "报送" in t):
+        return "cover_letter", "致两部的请示"
     if ("指导思想" in t or "实施内容" in t or "保障措施" in t or "建设内容" in t) and "方案" in t:
         return "plan", "指导思想/实施内容"
     if "财政" in t and "人力资源" in t and ("请示" in t or "推荐" in t):

@@ -49,6 +49,13 @@ class Layout:
         return [min(l.box[0] for l in ls), min(l.box[1] for l in ls), max(l.box[2] for l in ls), max(l.box[3] for l in ls)]
 
 
+def _splits_guanyu(texts: list[str], i: int) -> bool:
+    """A wrapped title whose 关于 is cut by the line break: "…厅关" / "于推荐…的请示" (the issuers first)."""
+    t = texts[i]
+    return (t.endswith("关") and not t.endswith(("相关", "有关", "机关", "攸关")) and i + 1 < len(texts) and texts[i + 1].startswith("于") and len(t) <= 40
+            and not _DOCNO.search(t) and not _SALUTATION.search(t))
+
+
 def find_title(rows: list[list[Line]]) -> tuple[str, list[list[Line]], int]:
     """(title, its rows, index of its first row) among the first rows of page 1."""
     head = rows[:18]
@@ -56,7 +63,7 @@ def find_title(rows: list[list[Line]]) -> tuple[str, list[list[Line]], int]:
     heights = [row_height(r) for r in head]
     body_h = statistics.median(heights) if heights else 0
     start = next((i for i, t in enumerate(texts) if _TITLE_START.match(t) or
-                  re.match(r"^\S{2,40}关于", t) and not _DOCNO.search(t)), None)
+                  re.match(r"^\S{2,40}关于", t) and not _DOCNO.search(t) or _splits_guanyu(texts, i)), None)
     if start is None:
         # the tallest rows near the top that are not a 红头 department line or a document number
         cand = [i for i, t in enumerate(texts[:10]) if t and not _DOCNO.search(t) and not _DEPT.search(t)

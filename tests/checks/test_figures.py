@@ -167,3 +167,39 @@ def test_a_plans_city_from_its_heading_when_the_title_kept_only_the_larger_line(
     got = read_cities([p], "实施方案", "plan", default_places())
     assert got["cities"] == ["桂林市"]
     assert read_cities([page("实施方案", "一、项目背景")], "实施方案", "plan", default_places()) is None
+
+
+def test_a_title_whose_guanyu_is_cut_by_the_line_break(call):
+    """Issuers first, then 关 | 于 across the wrap: the title is still found, so cities and joint issuance are read
+    from where they stand (the 红头 above it, the title itself)."""
+    p = page("吉林省财政厅", "吉林省人力资源和社会保障厅", "文件", "吉财社〔2023〕15号",
+             "吉林省财政厅吉林省人力资源和社会保障厅关", "于推荐延边朝鲜族自治州申报2023年公共就业服",
+             "务能力提升示范项目的请示", "财政部、人力资源社会保障部：", "经省人民政府同意，拟推荐延边朝鲜族自治州申报。",
+             "吉林省财政厅 吉林省人力资源和社会保障厅", "2023年3月20日")
+    lay = letter_layout([p])
+    assert lay.title == ("吉林省财政厅吉林省人力资源和社会保障厅关于推荐延边朝鲜族自治州申报2023年公共就业服务"
+                         "能力提升示范项目的请示")
+    assert read_cities([p], lay.title, "cover_letter", default_places())["cities"] == ["延边朝鲜族自治州"]
+    assert read_joint(lay, [], call.hrss_variants)["joint"] is True
+    assert classify("扫描件.pdf", lay.title, "", call, text_source="ocr").kind == "cover_letter"
+    from precheck.reading.layout import _splits_guanyu
+
+    assert _splits_guanyu(["吉林省财政厅关", "于推荐长春市申报的请示"], 0)
+    assert not _splits_guanyu(["请各地按机关", "于本月报送"], 0)            # 机关 / 有关 / 相关: words, not a cut 关于
+    assert not _splits_guanyu(["吉林省财政厅关", "推荐长春市申报的请示"], 0)
+
+
+@pytest.mark.parametrize("name,kind", [("吉财社〔2023〕15号.pdf", "cover_letter"), ("鄂财社函[2023]5号.pdf", "cover_letter"),
+                                       ("吉财社〔2023〕15号附件1：实施方案.pdf", "plan"),
+                                       ("吉财社〔2023〕15号-资金预算表.pdf", "budget")])
+def test_a_file_named_by_its_document_number_is_the_letter(call, name, kind):
+    assert classify(name, "", "", call).kind == kind
+
+
+def test_a_letter_to_the_two_ministries_is_a_cover_letter_though_it_names_the_plan(call):
+    text = ("山东省财政厅 山东省人力资源和社会保障厅 关于推荐青岛市申报示范项目的请示 财政部、人力资源社会保障部："
+            "我省组织编制了青岛市实施方案，明确指导思想、实施内容和保障措施，现将实施方案、资金预算表报送你们。")
+    c = classify("扫描件002.pdf", "", text, call, text_source="ocr")
+    assert c.kind == "cover_letter" and c.source == "ocr_content"
+    plan = "青岛市公共就业服务能力提升示范项目实施方案 一、指导思想 二、实施内容 三、保障措施 报送财政部、人力资源社会保障部审核"
+    assert classify("扫描件003.pdf", "", plan, call, text_source="ocr").kind == "plan"
