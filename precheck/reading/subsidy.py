@@ -187,6 +187,8 @@ def _candidates_in_table(page: PageText, t: Table, doc_unit: str | None = None) 
                 heads = [x for x in t.row_cells(r) if x.c1 <= label.c0 and x.text and _num(x) is None]
                 is_total = any(_TOTAL_ROW.match(norm(x.text)) for x in heads)
                 below.append((r, c, n, is_total))
+        if below and _context(t, label, below[0][1]) == "year":
+            continue                  # 其中：中央财政补助分年度 / 2023年度: one year's share, never the period's subsidy
         if below:
             totals = [b for b in below if b[3]]
             items = [b for b in below if not b[3]]

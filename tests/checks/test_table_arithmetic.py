@@ -6,7 +6,7 @@ from __future__ import annotations
 from precheck.files.ocr_engine import Line
 from precheck.reading.numbers import cell_number, unturned
 from precheck.reading.page import PageText
-from precheck.reading.subsidy import read_subsidy
+from precheck.reading.subsidy import from_tables, read_subsidy
 
 W, H = 200, 60          # one cell
 
@@ -77,3 +77,22 @@ def test_year_columns_with_shares_between_them():
             ["合计", "8,000.00", "53.3%", "7,000.00", "46.7%", "15,000.00", "100%"]]
     s = read_subsidy([grid(rows)])
     assert s["wan_yuan"] == 7500 and s["check"] == "checked"
+
+
+def test_a_central_subsidy_split_by_year_is_not_the_periods_subsidy():
+    # a budget with 中央财政补助 for the whole period and a merged group "其中：中央财政补助分年度" over 2023年度 /
+    # 2024年度: the first year's column (its own sums hold too) is one year's share, not the subsidy
+    rows = [["序号", "项目内容", "中央财政补助", "省级财政补助", "合计", "其中：中央财政补助分年度", ""],
+            ["", "", "", "", "", "2023年度", "2024年度"],
+            ["1", "技能培训", "3072", "768", "3840", "1382", "1690"],
+            ["2", "零工市场", "2112", "528", "2640", "950", "1162"],
+            ["", "合计", "5184", "1296", "6480", "2332", "2852"]]
+    p = grid(rows)
+    n = len(rows[0])
+    a, b = p.cells[5], p.cells[6]                      # merge (0,5) and (0,6)
+    p.cells[5] = (a[0], a[1], b[2], b[3])
+    del p.cells[6]
+    assert n == 7
+    assert sorted(c["wan_yuan"] for c in from_tables([p])) == [5184]      # no candidate from a year's column
+    s = read_subsidy([p])
+    assert s["wan_yuan"] == 5184 and s["check"] == "checked", s
