@@ -253,7 +253,8 @@ async def _analyse_leaf(doc: AnalysedDocument, item: _Item, call: CallConfig, ti
             if geo.ok:
                 raw.update(geo.value)
     raw["child_rss_mib"] = res.peak_rss_mib
-    apply_raw(doc, raw, call, position=item.position)
+    # facts from the child's raw result (tables, cities, kind) are read in a thread: off the intake's event loop
+    await asyncio.to_thread(apply_raw, doc, raw, call, position=item.position)
 
 
 def apply_raw(doc: AnalysedDocument, raw: dict, call: CallConfig, position: dict | None = None) -> None:

@@ -10,6 +10,8 @@ Resumable: ``analysis["ocr"]["done"]`` lists the pages read; a round that fails 
 """
 from __future__ import annotations
 
+import asyncio
+
 from config.call import CallConfig
 from precheck.reading import ocr_plan
 from precheck.reading.document import SOURCE_RANK, layer_agreement, merge_facts, read_document
@@ -60,6 +62,13 @@ async def ocr_round(pool, data: bytes, filename: str, content_type: str, analysi
             ocr["reason"] = _reason(res)
         a["ocr"] = ocr
         return {"analysis": a}, stored
+    # reading the facts from the pages (tables, seals, cities) is pure Python and can take a few hundred ms for a
+    # long document: a thread, so the intake's event loop (IMAP, SMTP) is not held while it runs
+    return await asyncio.to_thread(_read_pages, res, a, ocr, todo, stored, filename, call, kind, kind_source, chunk)
+
+
+def _read_pages(res, a: dict, ocr: dict, todo: list[int], stored: list[dict], filename: str, call: CallConfig,
+                kind: str, kind_source: str | None, chunk: int) -> tuple[dict, list[dict]]:
     pages = [p for p in stored if p["index"] not in {q["index"] for q in res.pages}] + res.pages
     pages.sort(key=lambda p: p["index"])
     ocr["done"] = sorted(set(ocr.get("done") or []) | set(todo))
