@@ -39,8 +39,14 @@ class SubsidyCap:
         if not read:
             waiting = any(ocr_pending(d) for d in sources)
             note = "（扫描件正在等待文字识别）" if waiting else ""
+            denied = [(d, x) for d in sources for x in (analysis(d).get("subsidy_denied") or [])]
+            if denied:
+                d, x = denied[0]
+                note += (f"（{label(d)}第{x['evidence']['page']}页读到“{x['evidence']['text']}”，"
+                         "与表内合计不符，未采用）")
             return [FindingSpec("subsidy_unreadable", f"未能从资金预算表、实施方案、绩效目标表或申报文件自动读出中央财政补助金额{note}，请人工核对",
-                                {"documents": [d.filename for d in sources], "ocr_pending": waiting}, text, section)]
+                                {"documents": [d.filename for d in sources], "ocr_pending": waiting,
+                                 "denied": [{"filename": d.filename, **x} for d, x in denied[:3]]}, text, section)]
         d, s = max(read, key=lambda x: x[1]["wan_yuan"])
         if s["wan_yuan"] <= cap:
             return []

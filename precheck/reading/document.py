@@ -62,7 +62,10 @@ def read_document(pages: list[PageText], *, filename: str, call: CallConfig, pos
         if cities:
             out["cities_fact"] = cities
     if k in READ_KINDS["subsidy"]:
-        out["subsidy"] = read_subsidy(pages)
+        denied: list = []
+        out["subsidy"] = read_subsidy(pages, denied)
+        if out["subsidy"] is None and denied:          # why nothing was read: the table's sums deny its figure
+            out["subsidy_denied"] = denied[:3]
     if k in READ_KINDS["period"]:
         out["period"] = read_period(pages)
     if k in READ_KINDS["joint"]:
@@ -98,6 +101,10 @@ def merge_facts(analysis: dict, facts: dict) -> dict:
         if a.get("cities_fact"):
             replaced["cities"] = _brief(a["cities_fact"])
         a["cities_fact"] = facts["cities_fact"]
+    if a.get("subsidy"):
+        a.pop("subsidy_denied", None)
+    elif facts.get("subsidy_denied"):
+        a["subsidy_denied"] = facts["subsidy_denied"]
     a["cities"] = list((a.get("cities_fact") or {}).get("cities") or [])
     j = a.get("joint") or {}
     a["departments"] = {"finance": j.get("finance"), "hrss": j.get("hrss")} if j else a.get("departments")

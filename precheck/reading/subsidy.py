@@ -169,7 +169,8 @@ def _verdict(checks: list[bool | None]) -> str:
     return "contradicted" if any(c is False for c in checks) else "unchecked"
 
 
-def _candidates_in_table(page: PageText, t: Table, doc_unit: str | None = None) -> list[dict]:
+def _candidates_in_table(page: PageText, t: Table, doc_unit: str | None = None,
+                         denied: list | None = None) -> list[dict]:
     out = []
     for label in t.cells:
         if not is_central_label(label.text):
@@ -217,7 +218,8 @@ def _candidates_in_table(page: PageText, t: Table, doc_unit: str | None = None) 
                     else "unchecked"
                 method, strength = "table_sum", 0.6
             if verdict == "contradicted" or (_turned(cell) and verdict != "checked"):
-                continue                                # a figure the table's own sums deny: unread, not wrong
+                _deny(denied, page, t, label, cell, v, own, doc_unit)   # the table's own sums deny it: unread
+                continue
             out.append(_cand(page, t, label, cell, v, own, method, strength, doc_unit) | {"check": verdict})
             continue
         # (B) a row label: the values to its right (up to the next label), for the whole period, not one year
@@ -245,10 +247,18 @@ def _candidates_in_table(page: PageText, t: Table, doc_unit: str | None = None) 
             if verdict == "contradicted" and _line_ok(t, cell, "row") is True:
                 verdict = "checked"
             if verdict == "contradicted" or (_turned(cell) and verdict != "checked"):
+                _deny(denied, page, t, label, cell, v, own, doc_unit)
                 continue
             strength = (0.9 if whole else 0.8) + (0.03 if verdict == "checked" else 0)
             out.append(_cand(page, t, label, cell, v, own, "table_row", strength, doc_unit) | {"check": verdict})
     return out
+
+
+def _deny(denied: list | None, page, t, label, cell, v, own, doc_unit) -> None:
+    """Keep a figure the table's arithmetic denied, so the officer is told why no subsidy was read."""
+    if denied is not None:
+        c = _cand(page, t, label, cell, v, own, "table_denied", 0.0, doc_unit)
+        denied.append({"wan_yuan": c["wan_yuan"], "evidence": c["evidence"]})
 
 
 def _cand(page, t, label, cell, v, own, method, strength, doc_unit=None) -> dict:
@@ -280,12 +290,12 @@ def _doc_unit(pages: list[PageText]) -> str | None:
     return None
 
 
-def from_tables(pages: list[PageText]) -> list[dict]:
+def from_tables(pages: list[PageText], denied: list | None = None) -> list[dict]:
     out = []
     doc_unit = _doc_unit(pages)
     for p in pages:
         for t in tables(p) or []:
-            out.extend(_candidates_in_table(p, t, doc_unit))
+            out.extend(_candidates_in_table(p, t, doc_unit, denied))
     return out
 
 
@@ -324,10 +334,10 @@ def from_rows(pages: list[PageText]) -> list[dict]:
 PLAUSIBLE_WAN = (10.0, 1_000_000.0)     # a project's central subsidy: more than 10万元, less than 100亿元
 
 
-def read_subsidy(pages: list[PageText]) -> dict | None:
+def read_subsidy(pages: list[PageText], denied: list | None = None) -> dict | None:
     """The best candidate: tables before sentences when both exist; agreeing candidates strengthen each other.
     An implausible figure (a 序号 read as the amount, a unit lost) is no candidate at all."""
-    cands = [c for c in from_tables(pages) + from_text(pages) + from_rows(pages)
+    cands = [c for c in from_tables(pages, denied) + from_text(pages) + from_rows(pages)
              if PLAUSIBLE_WAN[0] <= c["wan_yuan"] <= PLAUSIBLE_WAN[1]]
     if not cands:
         return None

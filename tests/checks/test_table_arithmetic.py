@@ -51,7 +51,9 @@ def test_a_total_the_sums_deny_is_left_unread():
             ["1", "零工市场", "4620", "2940", "1680"],
             ["2", "信息化平台", "2860", "1820", "1040"],
             ["合计", "", "7480", "11060", "2720"]]     # 11060: misread; neither 2940 + 1820 nor 7480 - 2720
-    assert read_subsidy([grid(rows)]) is None
+    denied = []
+    assert read_subsidy([grid(rows)], denied) is None
+    assert [d["wan_yuan"] for d in denied] == [11060] and "11060" in denied[0]["evidence"]["text"]
     rows[3][3] = "4760"
     assert read_subsidy([grid(rows)])["wan_yuan"] == 4760
 
@@ -96,3 +98,35 @@ def test_a_central_subsidy_split_by_year_is_not_the_periods_subsidy():
     assert sorted(c["wan_yuan"] for c in from_tables([p])) == [5184]      # no candidate from a year's column
     s = read_subsidy([p])
     assert s["wan_yuan"] == 5184 and s["check"] == "checked", s
+
+
+def test_an_officer_is_told_why_no_subsidy_was_read():
+    """The figure the sums denied reaches the subsidy_unreadable finding (page and words), through the reading
+    (read_document → merge_facts) and the dossier check itself."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from config.call import load_call
+    from precheck import checks
+    from precheck.checks.context import DossierContext
+    from precheck.reading.document import merge_facts, read_document
+
+    call = load_call("2023")
+    rows = [["序号", "建设内容", "总投资", "中央财政补助资金", "地方资金"],
+            ["1", "零工市场", "4620", "2940", "1680"],
+            ["2", "信息化平台", "2860", "1820", "1040"],
+            ["合计", "", "7480", "11060", "2720"]]
+    page = grid(rows)
+    page.lines.insert(0, Line("资金预算表", (100, 150, 600, 200), 0.99, ()))
+    facts = read_document([page], filename="附件3：资金预算表.pdf", call=call)
+    a = merge_facts({"family": "pdf"}, facts)
+    assert a.get("subsidy") is None and a["subsidy_denied"][0]["wan_yuan"] == 11060
+    doc = SimpleNamespace(kind="budget", filename="附件3：资金预算表.pdf", analysis=a, pages=1)
+    ctx = DossierContext(call=call, province="山东省", now=call.deadline - timedelta(hours=1),
+                         submissions=[SimpleNamespace(on_time=True, province="山东省", date_sent=None, sender=None)],
+                         documents=[doc], all_documents=[doc])
+    found = [f for f in checks.run("dossier", ctx) if f.code == "subsidy_unreadable"]
+    assert len(found) == 1 and "与表内合计不符" in found[0].message and "11060" in found[0].message
+    assert found[0].figures["denied"][0]["wan_yuan"] == 11060
+    a2 = merge_facts(a, {"subsidy": {"wan_yuan": 4760, "strength": 0.95, "evidence": {"source": "ocr"}}})
+    assert "subsidy_denied" not in a2                  # a reading later: the denial is history
