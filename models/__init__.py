@@ -101,7 +101,8 @@ async def init_db(db_url: str, *, migrate: bool = True) -> None:
     """Open the database in the running loop; apply pending migrations first when asked.
 
     A database that already has every migration is opened without running the migrator (loading the migration
-    files and replaying their state costs ~0.1 s CPU, on every ``shenbao ask`` and read command otherwise)."""
+    files and replaying their state: 60 ms CPU measured in a fresh process, against 5 ms for the check — on every
+    ``shenbao ask`` and read command otherwise)."""
     try:
         if migrate:
             if db_url.startswith("sqlite://") and ":memory:" not in db_url:
