@@ -33,10 +33,10 @@ def pct(xs: list[float], p: float) -> float:
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
 
 
-async def heldout(tmp: Path, cache: Path, limit: int | None, show: bool, ocr: float) -> None:
+async def heldout(tmp: Path, cache: Path, limit: int | None, show: bool, ocr: float, sets: list[Path]) -> None:
     from bot.engine import Engine
     from models import close_db, init_db
-    from tests_support.chat_eval import build_demo_world, load_cases, play
+    from tests_support.chat_eval import build_demo_world, load_cases
 
     call = load_call("2023")
     clock = FixedClock(datetime(2023, 3, 20, tzinfo=timezone.utc))
@@ -52,29 +52,37 @@ async def heldout(tmp: Path, cache: Path, limit: int | None, show: bool, ocr: fl
         t = time.perf_counter()
         engine.warm()
         print(f"engine warm-up (models from cache or trained, gazetteer): {time.perf_counter() - t:.2f} s")
-        cases = load_cases()[:limit] if limit else load_cases()
-        rep = await play(engine, clock, cases)
-        ok_cases, n_cases = rep.cases_right()
-        print(f"\nheld-out accuracy: {rep.right}/{rep.turns} turns = {rep.accuracy:.1%}; "
-              f"{ok_cases}/{n_cases} cases = {ok_cases / n_cases:.1%}")
-        print(f"{'kind':<16} {'turns':>7} {'right':>7} {'accuracy':>9}")
-        for k, (a, b) in rep.per_kind().items():
-            print(f"{k:<16} {b:>7} {a:>7} {a / b:>9.1%}")
-        o = rep.outcomes()
-        print(f"wrong while answering (a rule, verdict, record or open question, but not the expected one, or missing a "
-              f"rule, term, part or verdict the case expects): "
-              f"{o['wrong_answer']}/{rep.turns} = {o['wrong_answer'] / rep.turns:.1%}; wrong hold-backs (通知未明确 / "
-              f"scope / ask-back where an answer was expected): {o['wrong_hold_back']}/{rep.turns} = "
-              f"{o['wrong_hold_back'] / rep.turns:.1%}; held back in all: {o['held_back']}/{rep.turns} = "
-              f"{o['held_back'] / rep.turns:.1%}")
-        p50, p99 = rep.latency()
-        print(f"engine on the demo world: p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms ({rep.turns} turns)")
-        if show:
-            for r in rep.results:
-                if not r.ok:
-                    print(f"✗ {r.case} [{r.turn}] {r.text} | {r.got} | {'; '.join(r.why)}")
+        for path in sets:
+            cases = load_cases(path)[:limit] if limit else load_cases(path)
+            print(f"\n== {path.relative_to(REPO)}: {len(cases)} cases ==")
+            await score(engine, clock, cases, show)
     finally:
         await close_db()
+
+
+async def score(engine, clock, cases: list[dict], show: bool) -> None:
+    from tests_support.chat_eval import play
+
+    rep = await play(engine, clock, cases)
+    ok_cases, n_cases = rep.cases_right()
+    print(f"\nheld-out accuracy: {rep.right}/{rep.turns} turns = {rep.accuracy:.1%}; "
+          f"{ok_cases}/{n_cases} cases = {ok_cases / n_cases:.1%}")
+    print(f"{'kind':<16} {'turns':>7} {'right':>7} {'accuracy':>9}")
+    for k, (a, b) in rep.per_kind().items():
+        print(f"{k:<16} {b:>7} {a:>7} {a / b:>9.1%}")
+    o = rep.outcomes()
+    print(f"wrong while answering (a rule, verdict, record or open question, but not the expected one, or missing a "
+          f"rule, term, part or verdict the case expects): "
+          f"{o['wrong_answer']}/{rep.turns} = {o['wrong_answer'] / rep.turns:.1%}; wrong hold-backs (通知未明确 / "
+          f"scope / ask-back where an answer was expected): {o['wrong_hold_back']}/{rep.turns} = "
+          f"{o['wrong_hold_back'] / rep.turns:.1%}; held back in all: {o['held_back']}/{rep.turns} = "
+          f"{o['held_back'] / rep.turns:.1%}")
+    p50, p99 = rep.latency()
+    print(f"engine on the demo world: p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms ({rep.turns} turns)")
+    if show:
+        for r in rep.results:
+            if not r.ok:
+                print(f"✗ {r.case} [{r.turn}] {r.text} | {r.got} | {'; '.join(r.why)}")
 
 
 async def all_filed(tmp: Path, cache: Path) -> None:
@@ -148,12 +156,15 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=None, help="only the first N cases")
     ap.add_argument("--show", action="store_true", help="print every wrong turn")
+    ap.add_argument("--set", action="append", type=Path, default=None, metavar="CASES.jsonl",
+                    help="a held-out set to score (repeatable; default: both sets, tests/bot/heldout*/cases.jsonl)")
     ap.add_argument("--ocr-seconds", type=float, default=240.0, help="OCR budget for the cover letters (0: skip)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
     tmp = Path(tempfile.mkdtemp(prefix="bench_bot_"))
     cache = tmp / "cache"
-    asyncio.run(heldout(tmp, cache, args.cases, args.show, args.ocr_seconds))
+    sets = [p.resolve() for p in args.set] if args.set else sorted((REPO / "tests" / "bot").glob("heldout*/cases.jsonl"))
+    asyncio.run(heldout(tmp, cache, args.cases, args.show, args.ocr_seconds, sets))
     asyncio.run(all_filed(tmp, cache))
     ask_startup(tmp, cache)
     return 0

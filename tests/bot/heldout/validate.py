@@ -124,7 +124,7 @@ def validate(cases: list[dict], errors: list[str]) -> None:
         for k in set(c) - CASE_KEYS - {"_line"}:
             errors.append(f"{where}: unknown case key {k!r}")
         cid = c.get("id")
-        if not isinstance(cid, str) or not re.fullmatch(r"h\d{3,}", cid):
+        if not isinstance(cid, str) or not re.fullmatch(r"[a-z]\d{3,}", cid):
             errors.append(f"{where}: bad id {cid!r}")
         elif cid in seen_ids:
             errors.append(f"{where}: duplicate id {cid}")
