@@ -35,11 +35,13 @@ class Answerer:
             done = await self._pending(caller, text, state)
             if done is not None:
                 return done
-        readings = self.u.read(text, state)
+        readings = _one_record(self.u.read(text, state))
         ctx = _Ctx()
         out = []
         for r in readings:
             ans = await self.one(r, caller, ident, state, ctx)
+            if out and isinstance(ans, A.AbstainAnswer) and isinstance(out[-1], A.AbstainAnswer):
+                continue                         # two things the notice does not say: one 通知未明确 with the contacts
             out.append(ans)
             _remember(state, r, ans)
         return out[0] if len(out) == 1 else A.MultiAnswer(out)
@@ -60,6 +62,13 @@ class Answerer:
             target = sl.provinces or sl.refs or any(w in t for w in ("那封", "未识别", "张伟", "它", "他们"))
             if not cue and sl.refs and sl.provinces and re.search(r"是.{0,12}的", t):
                 cue = "assign"
+            if not cue and sl.provinces and target is not True and _TO_PROVINCE.search(t) and (
+                    sl.refs or any(w in t for w in ("那封", "未识别", "那个", "这封", "这个"))):
+                cue, target = "assign", True
+            if not cue and sl.provinces and _PAPER_ARRIVED.search(t) and not _A_QUESTION.search(t):
+                cue = "paper_copy"
+            if not cue and sl.provinces and _SET_ASIDE.search(t) and not _A_QUESTION.search(t):
+                cue = "override"
             if cue and target and spec.answer != "action":
                 return self._as(r, {"assign": "action_assign", "paper_copy": "action_paper"}.get(cue, "action_override"),
                                 "officer verb"), False
@@ -105,12 +114,23 @@ class Answerer:
             alt = next((i for i, sc in r.ranked if data.intent(i).answer in ("rule", "open") and sc >= 0.08), None)
             if alt:
                 return self._as(r, alt, "unbound, no 我们: not own data"), unsure
-        if spec.answer == "rule" and not spec.verdict and any(c in t and not self._rule_names(spec, c)
-                                                               for c in data.abstain_cues):
+        if spec.answer == "rule" and (not spec.verdict or not _stated(sl)) and any(
+                c in t and not self._rule_names(spec, c) for c in data.abstain_cues):
             return self._as(r, "abstain", f"the notice says nothing about this ({spec.id} related)"), False
+        if spec.answer == "rule" and spec.family != "deadline" and _WHEN_ASK.search(t) and not self._dated(spec):
+            return self._as(r, "abstain", f"asks when; the clauses of {spec.id} give no date"), False
         if unsure and spec.answer == "open":
             return r, False
         return r, unsure
+
+    def _dated(self, spec) -> bool:
+        """Whether the intent's own clauses give a date or time ("3月26日24时前"): only then can "什么时候" be answered."""
+        for rid in spec.rules or (spec.id,):
+            if rid.startswith("R"):
+                clause, _ = self.call.clause(rid)
+                if _DATE.search((self.call.rule(rid).text_zh or "") + (clause or "")):
+                    return True
+        return False
 
     def _rule_names(self, spec, cue: str) -> bool:
         """The intent's own rules say the cue word (R30 names 专家, R27 审查结果, R34 技能培训): a question about it is
@@ -124,6 +144,9 @@ class Answerer:
         return False
 
     async def one(self, r: Reading, caller: Caller, ident: Identity, state: ChatState, ctx: "_Ctx"):
+        if ident.role != OFFICER and _changes_record(r):
+            log.info("refused: a %s asked to change the record", ident.role)
+            return A.Refusal("record_change")
         unsure = not r.followup and (r.confidence < MIN_CONFIDENCE or (r.margin < MIN_MARGIN and r.confidence < 0.5))
         r, unsure = self.route(r, ident, unsure)
         spec = r.spec
@@ -455,10 +478,48 @@ def state_unit(state: ChatState, city: str) -> str | None:
     return None
 
 
+_WHEN_ASK = re.compile(r"什么时候|啥时候|何时|哪天|几月份?|几号|哪一年|哪年|多久能|多久出|多长时间能")
+_DATE = re.compile(r"\d+\s*(?:年|月|日|时)|[一二三四五六七八九十]+月|同时|之前|以前|之后|以后|届时")
+_TO_PROVINCE = re.compile(r"(?:给|归|划|算|转|分)(?:到|给|入|成|为)?了?\s*(?:[\u4e00-\u9fff]{2,3}省|[\u4e00-\u9fff]{2,3}$|"
+                          r"[\u4e00-\u9fff]{2}(?=\s|吧|的|$))")
+_PAPER_ARRIVED = re.compile(r"(?:纸质|纸件|原件|纸版)[^?？]{0,8}(?:收到|到了|已到|寄到|送到|到部|签收)")
+_SET_ASIDE = re.compile(r"忽略|不用管|不管了|豁免|不予考虑|不计|不算问题|免了|放过|别管|不作数")
 _CHECKING = re.compile(r"超了|超没超|超过了|合规|合格|有没有超|是不是超")
 _OWN_FACT = re.compile(r"收到|到了|几点|哪天|登记|系统|记录|状态|算我们|判我们|(?<!不)报了|交了|补上|晚了|逾期了|超了|几次")
 _OPEN_ASK = re.compile(r"可以吗|能不能|行不行|可不可以|能否|行吗|能报|可以报")
 _QUOTA_ASK = re.compile(r"名额|报几个|能报|可以报|几个市|算一个省")
+
+
+_CHANGE_VERB = (r"改成|改为|改一下|改掉|改过来|更正|修改|删掉|删了|删除|撤销|撤回|撤掉|作废|去掉|取消|换掉|替换|标成|标为|算成|算作|"
+                r"当成|当作|按.{0,3}处理|判成|判为|改判|登记成|记成|记为")
+_CHANGE_REQ = re.compile(rf"(?:把|将|帮我们?|给我们?|请|麻烦|你们)[^?？]{{0,16}}(?:{_CHANGE_VERB})"
+                         rf"|(?:{_CHANGE_VERB})[^?？]{{0,3}}(?:按时|准时|已申报|有效|正常|没问题)")
+_A_QUESTION = re.compile(r"吗|么|可以不|行不|能不能|能否|可不可以|是否|怎么|如何|会不会|要不要|[?？]$")
+
+
+def _changes_record(r: Reading) -> bool:
+    """A contact asking the bot to change what the register holds ("把我们改成按时吧", "把第一次那份删掉"): only
+    officers change the record. A question about the rules with numbers or cities ("方案改成8页行吗",
+    "把青岛换成烟台可以吗") is not such a request."""
+    t, sl = r.text, r.slots
+    if sl.pages.any or sl.amount_wan is not None or sl.months is not None or sl.cities:
+        return False
+    return bool(_CHANGE_REQ.search(t)) and not _A_QUESTION.search(t)
+
+
+def _one_record(readings: list[Reading]) -> list[Reading]:
+    """Questions about the same record in one message ("江苏几点收到的 报的哪个市", "未识别那封是谁发的 几点") are
+    one answer: the record shows both. Different records or different kinds of answer stay separate parts."""
+    out: list[Reading] = []
+    for r in readings:
+        p = out[-1] if out else None
+        if p is not None and p.spec.answer == r.spec.answer == "own" and (
+                not r.slots.provinces or r.slots.provinces == p.slots.provinces):
+            continue
+        if p is not None and p.spec.answer == r.spec.answer == "officer" and p.intent == r.intent:
+            continue
+        out.append(r)
+    return out
 
 
 def state_has_province(r) -> bool:

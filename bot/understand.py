@@ -26,6 +26,11 @@ MIN_CONFIDENCE = 0.30
 MIN_MARGIN = 0.06
 SPLIT_PENALTY = 0.45
 _HARD = re.compile(r"[?!;\n]+|(?:顺便问一下|顺便问下|还有个问题|再问一下|再问个|还想问|另问)")
+# WeCom users end a question with a space: after a question's last word ("…行吗 …", "…多少 …") a space ends it
+# when what follows asks something too and does not continue it ("还是…"); "另外" after a space starts the next
+# question when the one before it asks.
+_ENDS = re.compile(r"(?:(?<=[吗呢么嘛没])|(?<=[^\s要]不)|(?<=多少)|(?<=什么)|(?<=哪里)|(?<=哪儿)|(?<=几页)|(?<=几点))\s+"
+                   r"(?!呢|还是|或者|或是|而且|并且|还要|要不|因为|所以)|\s+另外(?:问一下|问下|再问|问)?")
 _CONTINUE = ("还是", "或者", "而且", "并且", "那", "是不是", "是否", "因为", "所以", "但是", "不过")
 _ASKS = re.compile(r"[吗呢么嘛吧?]|还是|什么|啥|几|多少|多久|多长|哪|谁|怎么|咋|是否|能不能|能否|可不可以|可以不|行不行|有没有|"
                    r"要不要|算不算|是不是|会不会|够不够|超没超|超了没|对不对|如何|有无|可以|行|能报")
@@ -122,7 +127,8 @@ class Understander:
                 slots = extract(t, self.call)
                 lab, conf = self.score(slots.canon)[0]
                 spec = self.data.intent(lab)
-                asks = bool(_ASKS.search(t.replace("还是", "")))
+                asks = bool(_ASKS.search(t.replace("还是", ""))) or (spec.answer == "officer" and (
+                    conf >= 0.7 or bool(_SHOW_ME.search(t))))
                 if not asks and "还是" in t and i == 0:
                     asks = True
                 standalone = _topical(t, numbers=True) or bool(slots.provinces or slots.cities or slots.refs) \
@@ -164,6 +170,7 @@ class Understander:
         return merged
 
     def _read_part(self, t: str, prev: Reading | None, carry: Reading | None = None) -> Reading:
+        t = _without_greeting(t)
         slots = extract(t, self.call)
         if carry is not None and carry.slots.pages.prior_report and "页" in t and not slots.pages.parts:
             slots.pages.prior_report = True          # "执行情况报告谁要交 算不算在30页里": the report is still meant
@@ -176,9 +183,12 @@ class Understander:
             members = {i.id for i in self.data.family(fam)}
             own_top = self.data.intent(lab)
             marked = t.endswith("呢") or t.startswith(_FOLLOW_HEAD) or len(t.replace(" ", "")) <= 6
-            if members and not (conf >= 0.6 and own_top.family != fam and _topical(t)) and not (
-                    conf >= 0.5 and own_top.family != fam and not marked):
-                if _only_slots(t, slots) and not _topical(t):
+            bare = bool(_BARE_ASK.match(t.replace(" ", "")))          # "几点" alone: about what was just asked
+            if members and (bare or not (conf >= 0.6 and own_top.family != fam and _topical(t)) and not (
+                    conf >= 0.5 and own_top.family != fam and not marked)):
+                if bare and prev.spec.answer in ("own", "officer"):
+                    lab, why = prev.intent, "follow-up: one more detail of the same record"
+                elif _only_slots(t, slots) and not _topical(t):
                     lab, why = prev.intent, "follow-up: same question, new slots"
                 else:
                     within = [(i, s) for i, s in ranked if i in members]
@@ -257,6 +267,7 @@ class Understander:
         return lab, why
 
 
+_SHOW_ME = re.compile(r"看下|看一下|看看|查下|查一下|查查|列一下|列下|发下|发一下|说下|说一下|报一下|给我")
 _ON_ITS_OWN = re.compile(r"自己|单独|直接|独立|不走|绕开|绕过|自行|单列.{0,4}名额|自己的名额")
 _SEND = re.compile(r"发|交|报送|寄|送|提交|传")
 _WHEN_WORDS = re.compile(r"今天|今晚|明天|明早|明晚|后天|周|星期|礼拜|点|:|小时|分钟|号|上午|下午|晚上|早上|现在|下班")
@@ -269,8 +280,27 @@ def _norm(t: str) -> str:
     return normalize(t)
 
 
+def _asks(t: str) -> bool:
+    t = t.strip()
+    return bool(_ASKS.search(t) or re.search(r"怎样|咋办|怎么办|咋整", t)) or t.endswith(("呢", "没", "不", "没有"))
+
+
+def _ended(p: str) -> list[str]:
+    """``p`` cut where a question visibly ends (``_ENDS``), each cut kept only when both sides ask."""
+    out: list[str] = []
+    last = 0
+    for m in _ENDS.finditer(p):
+        before, after = p[last:m.start()], p[m.end():]
+        nxt = _ENDS.split(after, maxsplit=1)[0]
+        if _asks(before) and (_asks(nxt) or _SHOW_ME.search(nxt)):
+            out.append(before)
+            last = m.end()
+    out.append(p[last:])
+    return out
+
+
 def _hard_split(text: str) -> list[str]:
-    parts = _HARD.split(text)
+    parts = [q for p in _HARD.split(text) for q in _ended(p)]
     out = []
     for p in parts:
         marks = list(_NUMBERED.finditer(p))
@@ -283,6 +313,19 @@ def _hard_split(text: str) -> list[str]:
         else:
             out.append(p)
     return [p.strip() for p in out if p and p.strip()]
+
+
+def _without_greeting(t: str) -> str:
+    """"老师好 我们的材料收到了没" is the question after the greeting; a greeting alone stays a greeting."""
+    words = t.split(" ")
+    for k in range(len(words) - 1, 0, -1):
+        if _GREETING.match("".join(words[:k])):
+            return " ".join(words[k:])
+    return t
+
+
+_BARE_ASK = re.compile(r"^(?:那|还有)?(?:几点|几号|哪天|多少|多少页|几页|几个|哪个|哪些|哪里|哪儿|是谁|谁|什么时候|啥时候|为啥|为什么)"
+                       r"(?:呢|啊|的|了)?$")
 
 
 def _only_slots(t: str, slots: Slots) -> bool:
@@ -326,13 +369,25 @@ def _is_elliptic(t: str, slots: Slots) -> bool:
     s = t.strip()
     if len(s.replace(" ", "")) > 14 or _GREETING.match(s.replace(" ", "")):
         return False
-    return s.endswith("呢") or s.startswith(_FOLLOW_HEAD) or (_has_slots(slots) and _only_slots(s, slots))
+    return s.endswith("呢") or s.startswith(_FOLLOW_HEAD) or (_has_slots(slots) and _only_slots(s, slots)) \
+        or bool(_BARE_ASK.match(s.replace(" ", "")))         # "几点" after "未识别那封是谁发的": about the same thing
 
 
 def _dedupe(readings: list[Reading]) -> list[Reading]:
+    """Consecutive readings of one question are one: the same intent; an open question and another intent of its
+    family ("纸质件邮寄地址是多少 收件人写谁": the open paper-address question); two things the notice lacks."""
     out: list[Reading] = []
     for r in readings:
-        if out and out[-1].intent == r.intent and not r.followup:
+        p = out[-1] if out else None
+        if p is not None and p.intent == r.intent and not r.followup:
+            continue
+        if p is not None and p.spec.family == r.spec.family and "open" in (p.spec.answer, r.spec.answer) \
+                and not r.followup and p.spec.answer != r.spec.answer \
+                and min(p.confidence, r.confidence) < 0.75:        # the unsure one is a detail of the open question
+            if r.spec.answer == "open":
+                out[-1] = r
+            continue
+        if p is not None and p.spec.answer == r.spec.answer == "abstain":
             continue
         out.append(r)
     return out
