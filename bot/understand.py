@@ -98,7 +98,7 @@ class Understander:
     # --- reading a message -----------------------------------------------------------------------
     def read(self, text: str, state=None) -> list[Reading]:
         """The questions in normalised ``text``, in order (at least one)."""
-        segments = [g for g in _hard_split(text) if g.strip()]
+        segments = [g for g in _hard_split(text, self._off_topic) if g.strip()]
         if len(segments) > 1:
             segments = [g for g in segments if not _GREETING.match(g.replace(" ", ""))] or segments
         readings: list[Reading] = []
@@ -110,6 +110,10 @@ class Understander:
         if content:
             readings = content
         return _dedupe(readings) or [self._read_part(text, None)]
+
+    def _off_topic(self, t: str) -> bool:
+        lab, conf = self.score(extract(t, self.call).canon)[0]
+        return self.data.intent(lab).answer == "scope" and conf >= 0.7
 
     def _partition(self, seg: str) -> list[str]:
         chunks = [c for c in _SOFT.split(seg) if c]
@@ -210,6 +214,10 @@ class Understander:
             conf = max(conf, 0.8)                    # the open question's subject is in the slots
         lab = new
         spec = self.data.intent(lab)
+        if carry is not None and carry.spec.answer == "open" and spec.family == carry.spec.family and \
+                spec.answer != "open" and not (slots.provinces or slots.cities or slots.counties) \
+                and not _SUBJECT.search(t):
+            lab, spec, why = carry.intent, carry.spec, why + f"; the open question {carry.intent} goes on"
         return Reading(lab, spec, conf, conf - second, slots, t, ranked[:5], follow, why)
 
     def _by_slots(self, lab: str, conf: float, ranked, slots: Slots, t: str, why: str):
@@ -267,6 +275,8 @@ class Understander:
         return lab, why
 
 
+# what a question is about, beyond its attributes (名额, 页数 …): a part naming one is a question of its own
+_SUBJECT = re.compile(r"计划单列市|单列市|直辖市|兵团|副省级|地市|区县|方案|预算表|绩效|佐证|请示|申报文件|执行情况|纸质|邮箱|另外")
 _SHOW_ME = re.compile(r"看下|看一下|看看|查下|查一下|查查|列一下|列下|发下|发一下|说下|说一下|报一下|给我")
 _ON_ITS_OWN = re.compile(r"自己|单独|直接|独立|不走|绕开|绕过|自行|单列.{0,4}名额|自己的名额")
 _SEND = re.compile(r"发|交|报送|寄|送|提交|传")
@@ -285,22 +295,24 @@ def _asks(t: str) -> bool:
     return bool(_ASKS.search(t) or re.search(r"怎样|咋办|怎么办|咋整", t)) or t.endswith(("呢", "没", "不", "没有"))
 
 
-def _ended(p: str) -> list[str]:
-    """``p`` cut where a question visibly ends (``_ENDS``), each cut kept only when both sides ask."""
+def _ended(p: str, off_topic=None) -> list[str]:
+    """``p`` cut where a question visibly ends (``_ENDS``), each cut kept only when both sides ask and what follows
+    names a topic of its own (or is plainly not about the call: ``off_topic``); "…必须的吗 要放些啥" is one question."""
     out: list[str] = []
     last = 0
     for m in _ENDS.finditer(p):
         before, after = p[last:m.start()], p[m.end():]
         nxt = _ENDS.split(after, maxsplit=1)[0]
-        if _asks(before) and (_asks(nxt) or _SHOW_ME.search(nxt)):
+        if _asks(before) and (_asks(nxt) or _SHOW_ME.search(nxt)) and (_topical(nxt, numbers=True) or
+                                                                        (off_topic is not None and off_topic(nxt))):
             out.append(before)
             last = m.end()
     out.append(p[last:])
     return out
 
 
-def _hard_split(text: str) -> list[str]:
-    parts = [q for p in _HARD.split(text) for q in _ended(p)]
+def _hard_split(text: str, off_topic=None) -> list[str]:
+    parts = [q for p in _HARD.split(text) for q in _ended(p, off_topic)]
     out = []
     for p in parts:
         marks = list(_NUMBERED.finditer(p))
@@ -348,7 +360,7 @@ def _only_slots(t: str, slots: Slots) -> bool:
 _TOPICAL = ("页", "邮箱", "截止", "纸质", "名额", "补助", "实施期", "期限", "方案", "预算", "绩效", "佐证", "联系",
             "电话", "地址", "a3", "执行情况", "链接", "附件", "逾期", "状态", "缺", "城市", "市", "盖章", "扫描", "word",
             "材料", "评审", "专家", "模板", "格式", "结果", "公布", "资金", "钱", "报告", "行文", "政府", "邮件", "错误",
-            "警告", "截至", "deadline", "天气", "笑话", "省", "审", "名单", "入选", "报告", "几号", "几点")
+            "警告", "截至", "deadline", "天气", "笑话", "省", "审", "名单", "入选", "报告", "几号", "几点", "寄")
 
 
 def _topical(t: str, numbers: bool = False) -> bool:
