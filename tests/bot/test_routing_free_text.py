@@ -1,0 +1,92 @@
+"""How staff type in WeCom, as routing (issue 13, second held-out set): questions ended by a space, greetings in
+front, several questions about one record, requests to change the record, officers' free-text actions, and what
+the notice does not say. Inputs written for these tests, not taken from the held-out sets."""
+from __future__ import annotations
+
+import pytest
+
+from bot.normalize import normalize
+from bot.understand import understander_for
+from tests.bot.conftest import officer, tg
+from tests.bot.test_access import bind
+
+
+@pytest.fixture(scope="module")
+def und(call2023, tmp_path_factory):
+    from bot.slots import use_cache_dir
+
+    cache = tmp_path_factory.mktemp("cache")
+    use_cache_dir(cache)
+    return understander_for(call2023, cache)
+
+
+def intents(und, text):
+    return [r.intent for r in und.read(normalize(text))]
+
+
+def test_a_space_after_a_question_ends_it(und):
+    assert intents(und, "方案最多能写几页 预算表要不要盖章") != intents(und, "方案最多能写几页")
+    assert len(und.read(normalize("方案最多能写几页 预算表要不要盖章"))) == 2
+    assert len(und.read(normalize("截止是哪天 中央补助最多给多少"))) == 2
+    # what follows continues the question ("还是…") or names nothing of its own: one question
+    assert len(und.read(normalize("青岛可以直接报给部里吗 还是要走山东省厅"))) == 1
+    assert len(und.read(normalize("执行情况报告是必须的吗 具体要写些啥"))) == 1
+    # a plainly off-topic tail is its own part
+    rs = und.read(normalize("纸质版要不要寄 今天天气怎么样"))
+    assert [r.spec.answer for r in rs] == ["rule", "scope"]
+
+
+def test_a_greeting_in_front_does_not_hide_the_question(und):
+    (r,) = und.read(normalize("您好 请问实施方案最多几页"))
+    assert r.intent == "R13"
+    (g,) = und.read(normalize("老师好"))
+    assert g.spec.answer == "help"
+
+
+def test_a_bare_question_word_asks_more_of_the_same_record(und):
+    rs = und.read(normalize("未识别的那封邮件是谁发来的 几号"))
+    assert [r.intent for r in rs] == ["officer_unidentified", "officer_unidentified"]
+    assert rs[1].followup
+
+
+async def test_several_questions_about_one_record_get_one_answer(seeded, engine):
+    r = await engine.handle(officer(), "湖南几点到的 一共几页")
+    assert r.kind == "officer" and "湖南省" in r.text and "页" in r.text
+    two = await engine.handle(officer(), "湖南几点到的 广东呢")          # two records: two parts
+    assert two.kind == "multi"
+
+
+async def test_a_contact_cannot_change_the_record(seeded, engine, bot_services):
+    hn = tg("601")
+    await bind(engine, bot_services, hn, "湖南省")
+    for text in ("帮我们把状态改成已申报", "把我们上午那份作废掉", "请把湖南的逾期撤销"):
+        r = await engine.handle(hn, text)
+        assert r.kind == "refuse" and "部里工作人员" in r.text, text
+    # questions that only sound like it are answered
+    assert (await engine.handle(hn, "方案改成9页行吗")).kind == "rule"
+    assert (await engine.handle(tg("602"), "把青岛换成烟台可以吗")).kind in ("rule", "ask_back")
+
+
+async def test_officer_free_text_actions_are_confirmed_first(seeded, engine):
+    r = await engine.handle(officer(), "那封未识别的给河南吧")
+    assert r.kind == "confirm" and "/assign" in r.text and "河南省" in r.text
+    assert "已取消" in (await engine.handle(officer(), "取消")).text
+    r = await engine.handle(officer(), "湖南的纸质件今天寄到了")
+    assert r.kind == "confirm" and "/paper 湖南省" in r.text
+    await engine.handle(officer(), "取消")
+    r = await engine.handle(officer(), "湖南缺预算表那条先忽略")
+    assert r.kind == "confirm" and "/override 湖南省" in r.text
+    await engine.handle(officer(), "取消")
+    # the same words as a question are a question
+    assert (await engine.handle(officer(), "湖南的纸质件寄到了吗")).kind == "officer"
+
+
+@pytest.mark.parametrize("text", ["中央补助分几批下达", "专家评审什么时候开始", "邮件附件大小有没有上限"])
+async def test_what_the_notice_does_not_say_is_not_answered_as_a_rule(db, engine, text):
+    r = await engine.handle(tg("603"), text)
+    assert r.kind == "abstain" and "通知未明确" in r.text and "68553924" in r.text, r.text
+
+
+async def test_when_a_clause_says_when_it_is_answered(db, engine):
+    r = await engine.handle(tg("604"), "纸质版什么时候寄")
+    assert r.kind == "rule" and "同时" in r.text
