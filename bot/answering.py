@@ -84,8 +84,9 @@ class Answerer:
         if ident.role == CONTACT and spec.verdict and spec.family in ("pages", "money", "period") and not _stated(sl) \
                 and (sl.own or ident.province in sl.provinces or _CHECKING.search(t)):
             return self._as(r, "own_pages" if spec.family == "pages" else "own_problems", "contact: own filing"), False
-        if ident.role == CONTACT and spec.answer in ("rule", "open", "abstain") and (sl.own or not sl.provinces) \
-                and _OWN_FACT.search(t) and not _OPEN_ASK.search(t) and not _subject_named(spec, t):
+        if ident.role == CONTACT and spec.answer in ("rule", "open", "abstain") and (
+                sl.own or not sl.provinces or sl.provinces == [ident.province]) \
+                and _OWN_FACT.search(t) and not _OPEN_ASK.search(t) and not _subject_named(spec, _unnamed(t, ident)):
             return self._as(r, best_own, "contact: own record"), False
         if ident.role != OFFICER and sl.provinces and spec.answer in ("rule", "open", "abstain") and _OWN_FACT.search(t) \
                 and not _OPEN_ASK.search(t) and not (ident.role == CONTACT and sl.provinces == [ident.province]):
@@ -558,6 +559,14 @@ def _nearest_rule(call, text: str) -> str | None:
 
 
 _IMPERATIVE = re.compile(r"把|帮我|给我|登记|归到|归给|改成|改为|撤|去掉|删掉|划给|算给")
+
+
+def _unnamed(t: str, ident) -> str:
+    """``t`` without the asker's own unit ("兵团这边你们收到啥了没" from 兵团's contact is about its record, not O3)."""
+    if not ident.province:
+        return t
+    short = "兵团" if ident.province.endswith("兵团") else re.sub(r"(?:省|市|自治区|壮族|回族|维吾尔)+$", "", ident.province)
+    return t.replace(ident.province, "").replace(short, "")
 
 
 def _subject_named(spec, text: str) -> bool:

@@ -8,6 +8,7 @@ and from what was asked.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from config.call import CallConfig
@@ -75,6 +76,9 @@ def _non_a4(row: ProvinceRow) -> list[str]:
     return out
 
 
+_ON_TIME_ASK = re.compile(r"按时|准时|逾期|超时|晚了|算数|有效|算不算|没赶上|赶上")
+
+
 def _lead(call: CallConfig, row: ProvinceRow, focus: str, text: str, und: Understanding) -> tuple[list[str], A.Verdict | None]:
     lead: list[str] = []
     verdict = None
@@ -96,6 +100,10 @@ def _lead(call: CallConfig, row: ProvinceRow, focus: str, text: str, und: Unders
                     lead.append(f"邮件 Date: 头（发件方电脑的时间）为 {_t(call, s.date_sent)}，不作为到达时间")
         if "borderline_sent_before_deadline" in codes:
             lead.append("发送时间早于截止、到达晚于截止：已标记“待人工复核”，由部里工作人员研判，请留意联系人通知。")
+    if focus in ("own_status", "own_late", "own_arrival") and _ON_TIME_ASK.search(text) and row.status in ("filed", "late"):
+        ok = row.status == "filed"
+        verdict = A.Verdict(ok, f"{row.province}：{row.status_zh}", [
+            f"截止：{call.deadline_text}（以到达邮箱的服务器时间为准）"])
     if focus == "own_pages" or (focus == "own_status" and any(w in text for w in ("页", "超"))):
         plan = next((d.pages for d in row.documents if d.kind == "plan"), None)
         lead.append(f"按A4单版面计算：合计 {row.pages_total if row.pages_total is not None else '—'} 页"
@@ -140,8 +148,15 @@ def _lead(call: CallConfig, row: ProvinceRow, focus: str, text: str, und: Unders
         lead.extend(f"· {x}" for x in todo[:6] if "纸质" not in x)
     if focus == "own_cities" or (row.cities and any(w in text for w in ("超额", "名额", "两个市", "几个市"))):
         lead.append("登记的申报城市：" + ("、".join(row.cities) if row.cities else "（未识别出城市）"))
-        if row.cities:
-            verdict = verdicts.quota(call, row.province, row.cities, None)
+        cities = row.cities
+        if not cities:                          # nothing read off the filing yet: the cities the contact names
+            from bot.slots import extract
+
+            cities = list(extract(text, call).cities)
+            if cities:
+                lead.append("材料中的城市尚未读出；按您说的 " + "、".join(cities) + " 计算：")
+        if cities:
+            verdict = verdicts.quota(call, row.province, cities, None)
             if verdict:
                 lead.append(("可以：" if verdict.ok else "不可以：") + verdict.conclusion)
                 lead.extend(verdict.lines)

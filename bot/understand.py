@@ -178,6 +178,9 @@ class Understander:
         slots = extract(t, self.call)
         if carry is not None and carry.slots.pages.prior_report and "页" in t and not slots.pages.parts:
             slots.pages.prior_report = True          # "执行情况报告谁要交 算不算在30页里": the report is still meant
+        elif carry is None and prev is not None and (prev.slots.pages.prior_report or "R20" in (prev.intent, *prev.spec.rules)) \
+                and "页" in t and not slots.pages.parts and re.search(r"这个|那个|这份|那份|它|该|报告", t):
+            slots.pages.prior_report = True          # after a question on the 执行情况报告: "这个报告算在30页里吗"
         ranked = self.score(slots.canon)
         (lab, conf), (_, second) = ranked[0], ranked[1]
         why = "classifier"

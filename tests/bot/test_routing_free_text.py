@@ -90,3 +90,28 @@ async def test_what_the_notice_does_not_say_is_not_answered_as_a_rule(db, engine
 async def test_when_a_clause_says_when_it_is_answered(db, engine):
     r = await engine.handle(tg("604"), "纸质版什么时候寄")
     assert r.kind == "rule" and "同时" in r.text
+
+
+async def test_own_record_answers_carry_their_verdict(seeded, engine, bot_services):
+    hb, gd = tg("611"), tg("612")
+    await bind(engine, bot_services, hb, "河北省")              # the seed's late province
+    await bind(engine, bot_services, gd, "广东省")              # filed on time
+    late = await engine.handle(hb, "我们河北的赶上截止了没")
+    assert late.kind == "own" and late.meta.verdict == "no"
+    ok = await engine.handle(gd, "我们的材料算按时到了吗")
+    assert ok.kind == "own" and ok.meta.verdict == "yes"
+
+
+async def test_a_units_own_name_is_not_the_open_question(seeded, engine, bot_services):
+    bt = tg("613")
+    await bind(engine, bot_services, bt, "新疆生产建设兵团")
+    r = await engine.handle(bt, "兵团的材料你们那边收到了吗")
+    assert r.kind == "own" and "未申报" in r.text
+    assert (await engine.handle(tg("614"), "兵团可以申报吗")).kind == "open"     # anyone else: O3
+
+
+async def test_the_report_asked_about_stays_meant(db, engine):
+    u = tg("615")
+    await engine.handle(u, "去年有示范项目的省份要补交什么材料")
+    r = await engine.handle(u, "那份报告占不占30页的篇幅")
+    assert r.kind == "open" and "O2" in r.meta.open_ids and "可以：" not in r.text
