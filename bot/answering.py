@@ -86,7 +86,8 @@ class Answerer:
             return self._as(r, "own_pages" if spec.family == "pages" else "own_problems", "contact: own filing"), False
         if ident.role == CONTACT and spec.answer in ("rule", "open", "abstain") and (
                 sl.own or not sl.provinces or sl.provinces == [ident.province]) \
-                and _OWN_FACT.search(t) and not _OPEN_ASK.search(t) and not _subject_named(spec, _unnamed(t, ident)):
+                and _OWN_FACT.search(t) and not _OPEN_ASK.search(t) and not (
+                    _subject_named(spec, _unnamed(t, ident)) and _VALID_ASK.search(t)):
             return self._as(r, best_own, "contact: own record"), False
         if ident.role != OFFICER and sl.provinces and spec.answer in ("rule", "open", "abstain") and _OWN_FACT.search(t) \
                 and not _OPEN_ASK.search(t) and not (ident.role == CONTACT and sl.provinces == [ident.province]):
@@ -105,7 +106,8 @@ class Answerer:
                 spec = r.spec
                 unsure = unsure and alt[1] < MIN_CONFIDENCE
         if ident.role == CONTACT and spec.answer == "own" and not re.search(r"为什么|几|多少|怎么", t):
-            named = next((i for i in ("O5", "O6") if _subject_named(data.intent(i), t)), None)
+            named = next((i for i in ("O5", "O6") if _subject_named(data.intent(i), t)), None) or (
+                "O1" if _subject_named(data.intent("O1"), t) and _VALID_ASK.search(t) else None)
             if named:
                 return self._as(r, named, "the open question's subject is named"), False
         if ident.role == CONTACT and spec.answer == "own" and (sl.own or sl.provinces or _OWN_FACT.search(t)
@@ -479,6 +481,7 @@ def state_unit(state: ChatState, city: str) -> str | None:
     return None
 
 
+_VALID_ASK = re.compile(r"也算|算不算|算数|算交|算提交|算报|算申报|有效|认不认|行不行|可以吗|能不能|没问题吧|应该")  # is it valid?
 _WHEN_ASK = re.compile(r"什么时候|啥时候|何时|哪天|几月份?|几号|哪一年|哪年|多久能|多久出|多长时间能")
 _DATE = re.compile(r"\d+\s*(?:年|月|日|时)|[一二三四五六七八九十]+月|同时|之前|以前|之后|以后|届时")
 _TO_PROVINCE = re.compile(r"(?:给|归|划|算|转|分)(?:到|给|入|成|为)?了?\s*(?:[\u4e00-\u9fff]{2,3}省|[\u4e00-\u9fff]{2,3}$|"

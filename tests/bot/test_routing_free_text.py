@@ -115,3 +115,12 @@ async def test_the_report_asked_about_stays_meant(db, engine):
     await engine.handle(u, "去年有示范项目的省份要补交什么材料")
     r = await engine.handle(u, "那份报告占不占30页的篇幅")
     assert r.kind == "open" and "O2" in r.meta.open_ids and "可以：" not in r.text
+
+
+async def test_one_mailbox_as_a_plan_is_the_open_question_as_a_status_is_the_record(seeded, engine, bot_services):
+    hn = tg("616")
+    await bind(engine, bot_services, hn, "湖南省")              # the seed's one-mailbox filing
+    plan = await engine.handle(hn, "人社那个邮箱发不进去 我们光发财政部的 这样有效吧")
+    assert plan.kind == "open" and "O1" in plan.meta.open_ids and "84208453" in plan.text
+    status = await engine.handle(hn, "我们光发了财政部邮箱 你们收到了吗")
+    assert status.kind == "own" and "湖南省" in status.text
