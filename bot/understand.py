@@ -29,7 +29,8 @@ _HARD = re.compile(r"[?!;\n]+|(?:顺便问一下|顺便问下|还有个问题|�
 # WeCom users end a question with a space: after a question's last word ("…行吗 …", "…多少 …") a space ends it
 # when what follows asks something too and does not continue it ("还是…"); "另外" after a space starts the next
 # question when the one before it asks.
-_ENDS = re.compile(r"(?:(?<=[吗呢么嘛没])|(?<=[^\s要]不)|(?<=多少)|(?<=什么)|(?<=哪里)|(?<=哪儿)|(?<=几页)|(?<=几点))\s+"
+_ENDS = re.compile(r"(?:(?<=[吗呢么嘛没啥])|(?<=[^\s要]不)|(?<=多少)|(?<=什么)|(?<=哪里)|(?<=哪儿)|(?<=几页)|(?<=几点)"
+                   r"|(?<=谁[\u4e00-\u9fff]))\s+"
                    r"(?!呢|还是|或者|或是|而且|并且|还要|要不|因为|所以)|\s+另外(?:问一下|问下|再问|问)?")
 _CONTINUE = ("还是", "或者", "而且", "并且", "那", "是不是", "是否", "因为", "所以", "但是", "不过")
 _ASKS = re.compile(r"[吗呢么嘛吧?]|还是|什么|啥|几|多少|多久|多长|哪|谁|怎么|咋|是否|能不能|能否|可不可以|可以不|行不行|有没有|"
@@ -184,6 +185,12 @@ class Understander:
         ranked = self.score(slots.canon)
         (lab, conf), (_, second) = ranked[0], ranked[1]
         why = "classifier"
+        rest = _NOTICE_FRAME.sub(" ", t) if lab == "notice" else ""
+        if sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff") >= 2:   # "通知对X有什么说法": the rule on X
+            inner = self.score(extract(rest, self.call).canon)
+            if self.data.intent(inner[0][0]).is_rule and inner[0][1] >= 0.35:
+                ranked, why = inner, "the notice on a topic: the topic's rule"
+                (lab, conf), (_, second) = ranked[0], ranked[1]
         follow = False
         if prev is not None and _is_elliptic(t, slots):
             fam = prev.spec.family
@@ -280,6 +287,8 @@ class Understander:
 
 # what a question is about, beyond its attributes (名额, 页数 …): a part naming one is a question of its own
 _SUBJECT = re.compile(r"计划单列市|单列市|直辖市|兵团|副省级|地市|区县|方案|预算表|绩效|佐证|请示|申报文件|执行情况|纸质|邮箱|另外")
+_NOTICE_FRAME = re.compile(r"(?:这个|这次|本次)?(?:文件|通知|文里)(?:里|中|上|里面)?(?:对|关于|在|就)?|"
+                           r"(?:有|都有)?(?:什么|啥|哪些|怎么)(?:说法|规定|要求|讲|写的|说的|提法)|怎么说|的?规定")
 _SHOW_ME = re.compile(r"看下|看一下|看看|查下|查一下|查查|列一下|列下|发下|发一下|说下|说一下|报一下|给我")
 _ON_ITS_OWN = re.compile(r"自己|单独|直接|独立|不走|绕开|绕过|自行|单列.{0,4}名额|自己的名额")
 _SEND = re.compile(r"发|交|报送|寄|送|提交|传")
@@ -363,7 +372,8 @@ def _only_slots(t: str, slots: Slots) -> bool:
 _TOPICAL = ("页", "邮箱", "截止", "纸质", "名额", "补助", "实施期", "期限", "方案", "预算", "绩效", "佐证", "联系",
             "电话", "地址", "a3", "执行情况", "链接", "附件", "逾期", "状态", "缺", "城市", "市", "盖章", "扫描", "word",
             "材料", "评审", "专家", "模板", "格式", "结果", "公布", "资金", "钱", "报告", "行文", "政府", "邮件", "错误",
-            "警告", "截至", "deadline", "天气", "笑话", "省", "审", "名单", "入选", "报告", "几号", "几点", "寄")
+            "警告", "截至", "deadline", "天气", "笑话", "省", "审", "名单", "入选", "报告", "几号", "几点", "寄", "未识别", "身份不明",
+            "来路不明", "总览", "概况", "汇总")
 
 
 def _topical(t: str, numbers: bool = False) -> bool:
