@@ -22,7 +22,7 @@ from typing import Callable
 from bot.features import bm25_tokens, char_ngrams
 
 log = logging.getLogger("shenbao.bot.model")
-FORMAT = 6
+FORMAT = 7
 TEMPERATURE = 6.0          # decision values of the linear SVM → softmax confidences
 
 
@@ -40,8 +40,10 @@ class Model:
     """Applies the trained weights in pure Python (``array`` of float32, no numpy): about a thousand
     multiply-adds per message, and nothing heavy to import in a cold process."""
 
-    def __init__(self, labels, vocab, idf, coef, intercept, bm_vocab, bm_data, bm_indices, bm_indptr, doc_label):
+    def __init__(self, labels, vocab, idf, coef, intercept, bm_vocab, bm_data, bm_indices, bm_indptr, doc_label,
+                 signatures=None):
         self.labels = list(labels)
+        self.signatures: dict[str, str] = dict(signatures or {})
         self.vocab = {t: i for i, t in enumerate(vocab)}
         self.n_features = len(vocab)
         self.idf, self.coef, self.intercept = idf, coef, intercept        # coef: features × classes (one row a feature)
@@ -118,12 +120,23 @@ def train(corpus: list[tuple[str, str]], labels: list[str]):
     s = retriever.scores
     from array import array
 
-    return dict(labels=labels, vocab=vocab, idf=array("d", vec.idf_.astype(np.float64).tolist()),
+    return dict(labels=labels, vocab=vocab, signatures=signatures(corpus), idf=array("d", vec.idf_.astype(np.float64).tolist()),
                 coef=array("f", coef.T.ravel().tolist()), intercept=array("d", intercept.astype(np.float64).tolist()),
                 bm_vocab=bm_vocab, bm_data=array("f", np.asarray(s["data"], dtype=np.float32).tolist()),
                 bm_indices=array("i", np.asarray(s["indices"]).astype(np.int64).tolist()),
                 bm_indptr=array("q", np.asarray(s["indptr"]).astype(np.int64).tolist()),
                 doc_label=array("i", y))
+
+
+def signatures(corpus: list[tuple[str, str]]) -> dict[str, str]:
+    """Character bigrams that only one intent's paraphrases use, at least twice ("债务" → R25, "衔接" → R23):
+    a question naming one is pulled towards that intent, whatever longer words it shares with others."""
+    seen: dict[str, Counter] = {}
+    for text, lab in corpus:
+        for bg in {text[i:i + 2] for i in range(len(text) - 1)}:
+            if all("\u4e00" <= ch <= "\u9fff" for ch in bg):
+                seen.setdefault(bg, Counter())[lab] += 1
+    return {bg: next(iter(labs)) for bg, labs in seen.items() if len(labs) == 1 and sum(labs.values()) >= 2}
 
 
 def _save(parts: dict, binf: Path, meta: Path) -> None:
@@ -137,7 +150,8 @@ def _save(parts: dict, binf: Path, meta: Path) -> None:
     os.replace(tmp, binf)
     tmpj = meta.with_name(f".{meta.name}.{os.getpid()}.tmp")
     tmpj.write_text(json.dumps({"labels": parts["labels"], "vocab": "\n".join(parts["vocab"]),
-                                "bm_vocab": "\n".join(parts["bm_vocab"]), "sizes": sizes}, ensure_ascii=False),
+                                "bm_vocab": "\n".join(parts["bm_vocab"]), "sizes": sizes,
+                                "signatures": parts["signatures"]}, ensure_ascii=False),
                     encoding="utf-8")
     os.replace(tmpj, meta)
 
@@ -154,7 +168,7 @@ def _load(binf: Path, meta: Path) -> Model:
             arrays[name] = a
     return Model(m["labels"], m["vocab"].split("\n"), arrays["idf"], arrays["coef"], arrays["intercept"],
                  m["bm_vocab"].split("\n"), arrays["bm_data"], arrays["bm_indices"], arrays["bm_indptr"],
-                 arrays["doc_label"])
+                 arrays["doc_label"], m.get("signatures"))
 
 
 _LOADED: dict[str, Model] = {}
@@ -188,4 +202,5 @@ def _load_or_train(cache_dir: Path | None, digest: str, make_corpus) -> Model:
         except OSError as exc:
             log.warning("chat model cache not written to %s: %s", cache_dir, exc)
     return Model(parts["labels"], parts["vocab"], parts["idf"], parts["coef"], parts["intercept"],
-                 parts["bm_vocab"], parts["bm_data"], parts["bm_indices"], parts["bm_indptr"], parts["doc_label"])
+                 parts["bm_vocab"], parts["bm_data"], parts["bm_indices"], parts["bm_indptr"], parts["doc_label"],
+                 parts["signatures"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from collections import Counter
 from itertools import combinations
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from bot.model import Model, Scores, load_or_train
 from bot.slots import Slots, extract
 
 # a reading below this confidence is not trusted: abstain (about the call) or scope (not about it)
+_SIG_W = 0.1            # pull of each signature bigram (at most two) towards its intent
 MIN_CONFIDENCE = 0.30
 MIN_MARGIN = 0.06
 SPLIT_PENALTY = 0.45
@@ -93,6 +95,10 @@ class Understander:
             rel = (b / top_bm) if top_bm > 0 else 0.0
             strength = min(1.0, top_bm / 6.0)
             out.append((lab, 0.75 * p + 0.25 * rel * strength * (1.0 if p > 0.02 else 0.3)))
+        sig = self.model.signatures
+        pulled = Counter(sig[canon[i:i + 2]] for i in range(len(canon) - 1) if canon[i:i + 2] in sig)
+        if pulled:
+            out = [(lab, sc + _SIG_W * min(2, pulled.get(lab, 0))) for lab, sc in out]
         out.sort(key=lambda x: -x[1])
         return out
 

@@ -124,3 +124,21 @@ async def test_one_mailbox_as_a_plan_is_the_open_question_as_a_status_is_the_rec
     assert plan.kind == "open" and "O1" in plan.meta.open_ids and "84208453" in plan.text
     status = await engine.handle(hn, "我们光发了财政部邮箱 你们收到了吗")
     assert status.kind == "own" and "湖南省" in status.text
+
+
+def test_signature_bigrams_belong_to_one_intent_only():
+    from bot.model import signatures
+
+    corpus = [("方案要衔接吗", "R23"), ("怎么衔接", "R23"), ("方案几页", "R13"), ("方案最多几页", "R13"),
+              ("债务一次", "R25")]
+    sig = signatures(corpus)
+    assert sig["衔接"] == "R23" and sig["几页"] == "R13"
+    assert "方案" not in sig                     # two intents use it
+    assert "债务" not in sig                     # used once: not enough to be a signature
+
+
+def test_a_rare_rules_own_word_outweighs_a_common_one(und):
+    (r,) = und.read(normalize("地方政府这块 项目会不会形成债务"))
+    assert r.intent == "R25", r.why
+    (r,) = und.read(normalize("通知对和其他项目衔接有啥要求"))
+    assert r.intent == "R23", r.why
