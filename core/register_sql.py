@@ -151,6 +151,15 @@ async def _province_rows(db, call: CallConfig, names: list[str]) -> list[Provinc
     kept = {p: (state, shape) for p, state, shape in await db.fetch(
         f"SELECT province, state, state_shape FROM dossier WHERE call_id = ? AND province IN "
         f"({', '.join('?' * len(names))})", call.id, *names)}
+    bare = [n for n in names if n not in kept]
+    if bare:                                # no dossier row: nothing arrived, unless the tables say otherwise
+        marks = ", ".join("?" * len(bare))
+        busy = await db.fetch(f"SELECT DISTINCT province FROM submission WHERE call_id = ? AND province IN ({marks})",
+                              call.id, *bare) or \
+            await db.fetch(f"SELECT DISTINCT province FROM finding WHERE scope = 'dossier' AND province IN ({marks}) "
+                           "AND (call_id = ? OR call_id IS NULL)", *bare, call.id)
+        if busy:
+            raise _Unanswerable(f"{busy[0][0]} has rows but no dossier")
     rows = []
     for name in names:
         if name in kept:
@@ -159,17 +168,13 @@ async def _province_rows(db, call: CallConfig, names: list[str]) -> list[Provinc
                 raise _Unanswerable(f"no current kept state for {name}")
             rows.append(decode(ProvinceRow, js(state)))
         else:
-            rows.append(await _empty_row(db, call, name))
+            rows.append(_empty_row(call, name))
     return rows
 
 
-async def _empty_row(db, call: CallConfig, name: str) -> ProvinceRow:
-    """A province without a dossier row: nothing arrived, so its row is empty (``compute_province_row`` with no
-    submission and no dossier finding); anything else is the ORM's to compute."""
-    if await db.fetch("SELECT 1 FROM submission WHERE call_id = ? AND province = ? LIMIT 1", call.id, name) or \
-            await db.fetch("SELECT 1 FROM finding WHERE scope = 'dossier' AND province = ? "
-                           "AND (call_id = ? OR call_id IS NULL) LIMIT 1", name, call.id):
-        raise _Unanswerable(f"{name} has rows but no dossier")
+def _empty_row(call: CallConfig, name: str) -> ProvinceRow:
+    """The row of a province with no dossier row, no submission and no dossier finding: what
+    ``compute_province_row`` gives for it."""
     from precheck.reading.summary import dossier_facts
 
     status = ProvinceStatus.NOT_FILED

@@ -94,11 +94,17 @@ async def test_sql_reader_equals_the_orm(db, services):
 
 async def test_sql_reader_declines_what_it_cannot_answer_as_the_orm(db, services):
     from models.dossier import Dossier
+    from models.finding import Finding
     from tortoise import connections
 
     await _world(services)
     call, now = services.call, services.clock.now()
     assert await read_register(db, call, now) is not None
+    zj = await Finding.create(code="sender_unverified", severity="review", message="待核实", scope="dossier",
+                              province="浙江省", call_id=None, created_at=now)    # a dossier finding, no dossier row
+    assert await read_register(db, call, now, province="浙江省") is None
+    await zj.delete()
+    assert await read_register(db, call, now, province="浙江省") is not None
     await Dossier.filter(call_id=call.id, province="湖南省").update(state_shape="0" * 16)   # another release's row
     assert await read_register(db, call, now, province="湖南省") is None
     assert await read_register(db, call, now) is None
