@@ -104,27 +104,24 @@ async def _connect(url: str):
     if url.startswith("sqlite://") and ":memory:" not in url:
         return _SQLite(url[len("sqlite://"):].split("?", 1)[0])
     if url.startswith(("postgres://", "postgresql://", "asyncpg://")):
-        try:
-            return await _Postgres.connect(url)
-        except Exception as exc:
-            raise _Unanswerable(f"cannot connect: {type(exc).__name__}") from None
+        return await _Postgres.connect(url)
     raise _Unanswerable("another backend")
 
 
 async def read_register(url: str, call: CallConfig, now: datetime, province: str | None = None) -> Register | None:
     """The register as ``build_register(call, now, province)`` gives it, or None (see the module's doc)."""
+    db = None
     try:
         db = await _connect(url)
-    except _Unanswerable as exc:
-        log.debug("register through the ORM: %s", exc)
-        return None
-    try:
         return await _read(db, call, now, province)
     except _Unanswerable as exc:
         log.debug("register through the ORM: %s", exc)
-        return None
+    except Exception:                     # e.g. a read-only open refused, a locked file: the ORM says it properly
+        log.debug("register through the ORM: the SQL read failed", exc_info=True)
     finally:
-        await db.close()
+        if db is not None:
+            await db.close()
+    return None
 
 
 async def _read(db, call: CallConfig, now: datetime, province: str | None) -> Register:
