@@ -63,8 +63,6 @@ def js(v):
 
 
 class _SQLite:
-    placeholder = "?"
-
     def __init__(self, path: str) -> None:
         import sqlite3
 
@@ -73,7 +71,8 @@ class _SQLite:
         with open(path, "rb") as f:
             if f.read(16) != SQLITE_MAGIC:
                 raise _Unanswerable("not a SQLite file")
-        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10, isolation_level=None)
+        self._db.execute("BEGIN")            # one snapshot for every query of the read (rolled back at close)
 
     async def fetch(self, sql: str, *args) -> list[tuple]:
         return self._db.execute(sql, args).fetchall()
@@ -90,9 +89,12 @@ class _Postgres:
     async def connect(cls, url: str) -> "_Postgres":
         import asyncpg
 
-        return cls(await asyncpg.connect(url.replace("asyncpg://", "postgres://", 1).split("?", 1)[0]))
+        conn = await asyncpg.connect(url.replace("asyncpg://", "postgres://", 1).split("?", 1)[0])
+        await conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")    # one snapshot, no writes
+        return cls(conn)
 
     async def fetch(self, sql: str, *args) -> list[tuple]:
+        """``?`` placeholders as ``$1, $2 …`` (the queries here hold no literal question mark)."""
         n = iter(range(1, len(args) + 1))
         return [tuple(r) for r in await self._conn.fetch(re.sub(r"\?", lambda _: f"${next(n)}", sql), *args)]
 
