@@ -115,12 +115,21 @@ def dossier_from_register(call: CallConfig, reg: Register, province: str, now: d
 
 
 async def read_register(services: Services, province: str | None = None) -> Register:
-    """The register (all units, or one ``province``'s row), the database opened first if this process opens it
-    on first need (``shenbao ask``): every chat answer that reads stored data comes through here."""
+    """The register (all units, or one ``province``'s row): every chat answer that reads stored data comes
+    through here. A process that opens the database on first need (``shenbao ask``) and has not opened it yet
+    reads it with plain SQL (``core.register_sql``: no ORM import, ~0.2 s saved); where that reader cannot
+    answer as the ORM would, the database is opened as usual and read through the ORM."""
     from core.register import build_register
 
+    now = services.clock.now()
+    if services.db_opener is not None:
+        from core.register_sql import read_register as read_sql
+
+        reg = await read_sql(services.settings.database_url, services.call, now, province)
+        if reg is not None:
+            return reg
     await services.need_db()
-    return await build_register(services.call, services.clock.now(), province=province)
+    return await build_register(services.call, now, province=province)
 
 
 async def dossier(services: Services, province: str, focus: str = "all", officer_view: bool = False) -> A.DossierAnswer:

@@ -191,7 +191,8 @@ def dossier_answer(call: CallConfig, und: Understanding, reg: Register, province
         a.focus = "all"
     a.lead, a.verdict = _lead(call, row, focus, text, und)
     a.submissions = submission_lines(call, row)
-    rules, opens = _rules_of(und, {f.code for f in row.findings if f.severity in ("error", "warning")})
+    codes = dict.fromkeys(f.code for f in row.findings if f.severity in ("error", "warning"))  # ordered: a set's
+    rules, opens = _rules_of(und, codes)                  # order varied run to run (hash seed), and the basis with it
     rules = list(FOCUS_RULES.get(focus, ())) + rules
     rules += [r for w, r in _MENTIONED if w in text]
     if focus == "own_pages" and _non_a4(row):
