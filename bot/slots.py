@@ -42,6 +42,7 @@ class Slots:
     cities: list[str] = field(default_factory=list)         # prefecture-level cities meant (after 不报 / 换成)
     dropped: list[str] = field(default_factory=list)        # cities named but taken out (不报青岛 / 把青岛换成烟台)
     added: list[str] = field(default_factory=list)          # cities said to be added (再加一个济南)
+    context_cities: list[str] = field(default_factory=list)  # cities the province has, not filed (省里有大连)
     city_units: dict[str, str] = field(default_factory=dict)  # city → the call's unit it belongs to
     counties: list[str] = field(default_factory=list)       # districts and counties named
     count: int | None = None                                # the number of cities stated (两个 / 仨)
@@ -49,6 +50,7 @@ class Slots:
     refs: list[str] = field(default_factory=list)           # S000009 / R000016
     pages: Pages = field(default_factory=Pages)
     amount_wan: float | None = None                         # the central subsidy stated, 万元
+    amount_basis: str = ""                                  # a follow-up's sum (bot.dialogue.carry_numbers)
     months: float | None = None                             # an implementation period stated
     mailboxes: set[str] = field(default_factory=set)        # mof / mohrss named
     arabic: str = ""                                        # the text with Chinese numerals as digits
@@ -131,6 +133,29 @@ def place_mentions(text: str, call: CallConfig) -> list[_M]:
     return out
 
 
+def _neg_after(text: str, m: _M, nxt: _M | None) -> bool:
+    """A negation after the city ("青岛不报了") that is not the next city's ("杭州 不报宁波": 不报 governs 宁波)."""
+    after = text[m.end:m.end + 4]
+    for w in _NEG_AFTER:
+        for off in (0, 1):
+            if after[off:].startswith(w):
+                end = m.end + off + len(w)
+                return not (nxt is not None and nxt.start - end <= 1 and not text[end:nxt.start].strip("了"))
+    return False
+
+
+def _context(text: str, m: _M) -> bool:
+    """A city named as what the province has, not as what it files: "我们省里有大连 能报两个吗"."""
+    before = text[max(0, m.start - 2):m.start]
+    if not before.endswith(_HAS):
+        return False
+    clause = re.split(r"[\s,.?!;]", text[:m.start])[-1]
+    return not any(w in clause for w in ("报", "推", "申请"))
+
+
+_HAS = ("有", "含", "包括", "包含", "辖")
+
+
 def _polarity(text: str, cities: list[_M]) -> tuple[list[str], list[str], list[str]]:
     """(cities meant, cities dropped, cities added) from 报 / 不报 / 换成 / 再加 around each city."""
     meant, dropped, added = [], [], []
@@ -139,8 +164,7 @@ def _polarity(text: str, cities: list[_M]) -> tuple[list[str], list[str], list[s
         after = text[m.end:m.end + 4]
         prev_end = cities[k - 1].end if k else 0
         between = text[prev_end:m.start]
-        if any(w in before for w in _NEG_BEFORE) or any(after.startswith(w) or after[1:].startswith(w)
-                                                         for w in _NEG_AFTER):
+        if any(w in before for w in _NEG_BEFORE) or _neg_after(text, m, cities[k + 1] if k + 1 < len(cities) else None):
             dropped.append(m.name)
             continue
         if any(after.startswith(w) or after[1:].startswith(w) for w in _REPLACE) and k + 1 < len(cities):
@@ -176,6 +200,11 @@ def extract(text: str, call: CallConfig, *, want_cities: bool = True) -> Slots:
     cp_by_name = {cp.city: cp.province for cp in call.cp_cities}
     for m in cities:
         s.city_units[m.name] = cp_by_name.get(m.name) or m.unit or ""
+    context = [m for m in cities if _context(text, m)]
+    cities = [m for m in cities if m not in context]
+    s.context_cities = [m.name for m in context]
+    if not s.provinces:                      # "省里有大连": the province is named by its city
+        s.provinces = list(dict.fromkeys(s.city_units[m.name] for m in context if s.city_units.get(m.name)))
     if want_cities and cities:
         meant, dropped, added = _polarity(text, cities)
         s.cities, s.dropped, s.added = _rebase(text, cities, meant, dropped), dropped, added
