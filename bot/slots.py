@@ -146,8 +146,8 @@ def _neg_after(text: str, m: _M, nxt: _M | None) -> bool:
 
 def _context(text: str, m: _M) -> bool:
     """A city named as what the province has, not as what it files: "我们省里有大连 能报两个吗"."""
-    before = text[max(0, m.start - 2):m.start]
-    if not before.endswith(_HAS):
+    before = text[max(0, m.start - 3):m.start]
+    if not before.endswith(_HAS) or any(n in before for n in ("不", "没", "除")):
         return False
     clause = re.split(r"[\s,.?!;]", text[:m.start])[-1]
     return not any(w in clause for w in ("报", "推", "申请"))
