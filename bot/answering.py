@@ -76,7 +76,8 @@ class Answerer:
                 and (sl.own or ident.province in sl.provinces or _CHECKING.search(t)):
             return self._as(r, "own_pages" if spec.family == "pages" else "own_problems", "contact: own filing"), False
         if ident.role == CONTACT and spec.answer in ("rule", "open", "abstain") and (sl.own or not sl.provinces) \
-                and _OWN_FACT.search(t) and not _OPEN_ASK.search(t) and not _subject_named(spec, t):
+                and _OWN_FACT.search(t) and not _OPEN_ASK.search(t) and not _subject_named(spec, t) \
+                and not (spec.verdict and _stated(sl)):          # the asker's own numbers: the computed verdict
             return self._as(r, best_own, "contact: own record"), False
         if ident.role != OFFICER and sl.provinces and spec.answer in ("rule", "open", "abstain") and _OWN_FACT.search(t) \
                 and not _OPEN_ASK.search(t) and not (ident.role == CONTACT and sl.provinces == [ident.province]):

@@ -147,7 +147,7 @@ def _neg_after(text: str, m: _M, nxt: _M | None) -> bool:
 def _context(text: str, m: _M) -> bool:
     """A city named as what the province has, not as what it files: "我们省里有大连 能报两个吗"."""
     before = text[max(0, m.start - 3):m.start]
-    if not before.endswith(_HAS) or any(n in before for n in ("不", "没", "除")):
+    if not before.endswith(_HAS) or any(n in before for n in ("不", "没", "除", "还有", "另有", "也有", "再有")):
         return False
     clause = re.split(r"[\s,.?!;]", text[:m.start])[-1]
     return not any(w in clause for w in ("报", "推", "申请"))
@@ -272,4 +272,40 @@ def find_date(text: str) -> date | None:
             return date(2023, int(m.group(1)), int(m.group(2)))
         except ValueError:
             return None
+    return None
+
+
+# --- typed slots that decide the question ------------------------------------------------------------
+_ASK_ON_TIME = re.compile(r"来得及|赶得上|赶得及|赶上|按时|算数|算按时|有效|还能|还可以|还行|行吗|行不|可以吗|可以不|可以吧|"
+                          r"能不能|算不算|晚不晚|迟不迟|没问题|ok")
+_SEND_VERB = re.compile(r"发|交|报送|寄|送|提交|传")
+_PAST = re.compile(r"[发交寄送传]了|[发交寄送传]的|已经|已发|已交|为什么|为啥|怎么会|咋")
+_ASK_ANY = re.compile(r"[吗呢么吧?]|超没超|超不超|超了|够不够|行不|可以不|是否|能不能")
+
+
+def decided_by_slots(s: Slots, t: str, family: str, answer: str, has_verdict: bool) -> str | None:
+    """The computed rule that typed slots make the question, whatever the classifier said, or None:
+
+    - a time to send stated, asking whether it is in time ("现在还能发吗", "两个小时后…到时候发还行吗"): the deadline
+      (not a question about something sent already: "23点59发的 为什么逾期" stays the asker's own record);
+    - page counts of two or more documents stated, even without a question ("佐证二十五页 方案八页 请示两页"): the
+      30-page total;
+    - a central subsidy or a period stated with a question, where the classifier read the asker's own record
+      ("我们预算中央两千万 省里三千万 … 中央部分超了吗"): the cap / the period rule.
+    """
+    from bot.when import _spans
+
+    a = s.arabic or t
+    if family != "deadline" and answer not in ("open", "officer", "action") and _SEND_VERB.search(t) \
+            and _ASK_ON_TIME.search(t) and not _PAST.search(t) and s.months is None and not s.pages.any \
+            and s.amount_wan is None and any(k in ("now", "later", "clock", "day", "part") for _, _, k in _spans(a)):
+        return "R05"
+    comps = [k for k in s.pages.parts if k != "prior_report"]
+    if not has_verdict and len(comps) >= 2 and family in ("materials", "pages", "plan") and answer == "rule":
+        return "R14"
+    if answer == "own" and _ASK_ANY.search(t):
+        if s.amount_wan is not None:
+            return "R18"
+        if s.months is not None:
+            return "R19"
     return None
