@@ -178,7 +178,9 @@ def pages_in(t: str) -> Pages:
     prev = 0
     for m in _PAGE.finditer(t):
         n = int(m.group(1))
-        if t[max(0, m.start() - 1):m.start()] in ("算", "按", "计", "成", "超", "过") or t[m.end():m.end() + 2] == "还是" \
+        if (t[max(0, m.start() - 1):m.start()] in ("算", "按", "计", "成", "超", "过")
+                and t[max(0, m.start() - 2):m.start()] not in ("改成", "换成", "变成", "改为")) \
+                or t[m.end():m.end() + 2] == "还是" \
                 or t[max(0, m.start() - 2):m.start()] in ("还是", "算作", "算成"):
             continue                                 # "算一页还是两页": a question about counting, not a count
         kind = _kind_before(t, prev, m.start())
