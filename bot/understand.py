@@ -167,6 +167,8 @@ class Understander:
         slots = extract(t, self.call)
         if carry is not None and carry.slots.pages.prior_report and "页" in t and not slots.pages.parts:
             slots.pages.prior_report = True          # "执行情况报告谁要交 算不算在30页里": the report is still meant
+        if prev is not None and prev.spec.id == "R20" and "报告" in t and "页" in t:
+            slots.pages.prior_report = True          # after the 执行情况报告 rule, "这个报告" is that report
         ranked = self.score(slots.canon)
         (lab, conf), (_, second) = ranked[0], ranked[1]
         why = "classifier"
