@@ -120,3 +120,33 @@ def test_new_statement_is_not_merged_without_followup(call2023):
 def test_typed_slots_decide(call2023, text, family, answer, target):
     s = _slots(call2023, text)
     assert decided_by_slots(s, normalize(text), family, answer, False) == target
+
+
+_CN = "零一二三四五六七八九十"
+
+
+def _cn_hour(h: int) -> str:
+    return _CN[h] if h <= 10 else "十" + _CN[h - 10]
+
+
+@pytest.mark.parametrize("day", [24, 25, 26, 27])
+def test_relative_times_against_the_clock(call2023, day):
+    """Every hour of four days × 明早/今晚/N小时后/现在, with a distracting later clause: the moment is computed from
+    the clock, and the verdict against the (exclusive) deadline never says yes for a moment at or after it."""
+    from datetime import timedelta
+
+    from bot.verdicts import deadline
+
+    for hour in range(0, 24):
+        now = datetime.fromisoformat(f"2023-03-{day}T{hour:02d}:15:00+08:00")
+        cases = [
+            (f"明早{_cn_hour(7)}点发 今晚领导不在", now.replace(hour=7, minute=0) + timedelta(days=1)),
+            (f"今晚{_cn_hour(9)}点发 明天就来不及了", now.replace(hour=21, minute=0)),
+            ("三个小时以后发 行不", now + timedelta(hours=3)),
+            ("现在就发 来得及吗", now),
+        ]
+        for text, want in cases:
+            w = _w(now.isoformat(), text)
+            assert w.at == want, (now, text, w)
+            v = deadline(call2023, w, now)
+            assert v.ok is (w.moment < call2023.deadline), (now, text)
