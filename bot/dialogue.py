@@ -89,9 +89,12 @@ def carry_numbers(prev, cur, text: str, followup: bool = True) -> None:
             cp.parts = dict(pp.parts)
         else:
             parts = dict(pp.parts)
-            kind = kinds[0] if kinds else "other"
+            only = [k for k in pp.parts if k != "prior_report"]
+            # no document named: the one document spoken of ("方案十页" → "再加一页呢" is the 方案), else the others
+            kind = kinds[0] if kinds else only[0] if len(only) == 1 else "other"
             parts[kind] = max(0, parts.get(kind, 0) + n)
             cp.parts, cp.total_stated = parts, None
+            cp.basis = ""
         cp.a3 = cp.a3 or pp.a3
         cp.prior_report = cp.prior_report or pp.prior_report
     elif followup and cp.parts and pp.parts and cp.total_stated is None:

@@ -157,21 +157,29 @@ _HAS = ("有", "含", "包括", "包含", "辖")
 
 
 def _polarity(text: str, cities: list[_M]) -> tuple[list[str], list[str], list[str]]:
-    """(cities meant, cities dropped, cities added) from 报 / 不报 / 换成 / 再加 around each city."""
+    """(cities meant, cities dropped, cities added) from 报 / 不报 / 换成 / 再加 around each city, over the whole
+    message in order: a later word about a city overrides an earlier one ("报深圳和珠海 去掉珠海 换成汕头")."""
     meant, dropped, added = [], [], []
+
+    def drop(name: str) -> None:
+        dropped.append(name)
+        while name in meant:
+            meant.remove(name)
     for k, m in enumerate(cities):
         before = text[max(0, m.start - 3):m.start]
         after = text[m.end:m.end + 4]
         prev_end = cities[k - 1].end if k else 0
         between = text[prev_end:m.start]
         if any(w in before for w in _NEG_BEFORE) or _neg_after(text, m, cities[k + 1] if k + 1 < len(cities) else None):
-            dropped.append(m.name)
+            drop(m.name)
             continue
         if any(after.startswith(w) or after[1:].startswith(w) for w in _REPLACE) and k + 1 < len(cities):
-            dropped.append(m.name)
+            drop(m.name)
             continue
         if any(w in between[-6:] for w in _ADD):
             added.append(m.name)
+        while m.name in dropped:
+            dropped.remove(m.name)
         meant.append(m.name)
     return list(dict.fromkeys(meant)), list(dict.fromkeys(dropped)), list(dict.fromkeys(added))
 

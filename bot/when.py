@@ -30,7 +30,9 @@ _WEEK = re.compile(r"(这|本|下下|下个|下|上个|上)?\s*(?:周|星期|礼
 _MDAY = re.compile(r"(?:(20\d\d)\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _DAY_ONLY = re.compile(r"(?<![月\d])(\d{1,2})\s*号")
 _CLOCK = re.compile(r"(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?|(\d{1,2})\s*(?:点|时)\s*(半|(\d{1,2})\s*分?)?")
-_LATER = re.compile(r"(\d+(?:\.\d+)?)\s*(个)?\s*(半)?\s*(小时|钟头|分钟|分|天)\s*(?:以后|之后|后)|(半)\s*(?:个)?\s*(小时|钟头)\s*(?:以后|之后|后)")
+_LATER = re.compile(r"(\d+(?:\.\d+)?)\s*(个)?\s*(半)?\s*(小时|钟头|分钟|分|天)\s*(?:以后|之后|后)|(半)\s*(?:个)?\s*(小时|钟头)\s*(?:以后|之后|后)"
+                    # "再过两个钟头", "过半小时": the same span said before the unit
+                    r"|(?:再过|等过|(?<![超不经])过)\s*(?:(\d+(?:\.\d+)?)\s*(个)?\s*(半)?|(半)\s*(?:个)?)\s*(小时|钟头|分钟)(?![前内])")
 _NOW = ("现在", "马上", "立刻", "这会儿", "这个点", "眼下", "刚过", "已经过了", "都过了")
 _BEFORE = ("前", "之前", "以前")
 _AFTER = ("以后", "之后", "过了", "后")
@@ -130,7 +132,13 @@ def _when_in(t: str, now: datetime) -> When | None:
     tz = now.tzinfo
     m = _LATER.search(t)
     if m:
-        if m.group(5):
+        if m.group(7) or m.group(10):                     # 再过…: groups 7-11 mirror 1-6
+            if m.group(10):
+                delta = timedelta(minutes=30) if m.group(11) != "分钟" else timedelta(minutes=0.5)
+            else:
+                n = float(m.group(7)) + (0.5 if m.group(9) else 0)
+                delta = timedelta(minutes=n) if m.group(11) == "分钟" else timedelta(hours=n)
+        elif m.group(5):
             delta = timedelta(minutes=30)
         else:
             n = float(m.group(1)) + (0.5 if m.group(3) else 0)

@@ -56,6 +56,8 @@ def test_numerals_after_yi_wan(text, wan):
     ("咱们省含厦门 能多推一个吗", [], [], ["厦门市"]),
     ("广东报广州 还有汕头", ["广州市", "汕头市"], [], []),
     ("浙江不含宁波 报杭州", ["杭州市"], ["宁波市"], []),
+    ("辽宁报沈阳和鞍山 鞍山去掉 换成大连", ["沈阳市", "大连市"], ["鞍山市"], []),
+    ("山东先不报烟台 想了想还是报烟台和青岛", ["烟台市", "青岛市"], [], []),
 ])
 def test_polarity_over_the_message(call2023, text, cities, dropped, context):
     s = extract(normalize(text), call2023)
@@ -150,3 +152,19 @@ def test_relative_times_against_the_clock(call2023, day):
             assert w.at == want, (now, text, w)
             v = deadline(call2023, w, now)
             assert v.ok is (w.moment < call2023.deadline), (now, text)
+
+
+@pytest.mark.parametrize("now,text,iso", [
+    ("2023-03-26T23:20:00+08:00", "再过四十分钟发出去 算按时吗", "2023-03-27T00:00:00"),
+    ("2023-03-26T20:00:00+08:00", "过两个半钟头再传", "2023-03-26T22:30:00"),
+    ("2023-03-26T20:00:00+08:00", "都过了十点了", "2023-03-26T22:00:00"),
+])
+def test_span_said_before_the_unit(now, text, iso):
+    assert _w(now, text).at.replace(tzinfo=None).isoformat() == iso
+
+
+def test_followup_without_document_adds_to_the_one_spoken_of(call2023):
+    prev = _slots(call2023, "预算表四页")
+    cur = _slots(call2023, "再多两页呢")
+    carry_numbers(prev, cur, cur.arabic, True)
+    assert cur.pages.parts == {"budget": 6}
