@@ -26,10 +26,11 @@ _PARTS = (("凌晨", 3, False), ("一大早", 7, False), ("大清早", 7, False)
           ("明早", 9, False), ("今早", 9, False), ("中午", 12, False), ("下午", 15, True), ("傍晚", 18, True),
           ("下班前", 18, True), ("下班", 18, True), ("晚上", 20, True), ("今晚", 20, True), ("明晚", 20, True),
           ("昨晚", 20, True), ("夜里", 22, True), ("半夜", 23, True), ("深夜", 23, True))
+_NEXT_WEEK = re.compile(r"下(?:个)?(?:周|星期|礼拜)(?![一二三四五六日天末1-7])")
 _WEEK = re.compile(r"(这|本|下下|下个|下|上个|上)?\s*(?:周|星期|礼拜)\s*([一二三四五六日天末1-7])")
 _MDAY = re.compile(r"(?:(20\d\d)\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _DAY_ONLY = re.compile(r"(?<![月\d])(\d{1,2})\s*号")
-_CLOCK = re.compile(r"(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?|(\d{1,2})\s*(?:点|时)\s*(半|(\d{1,2})\s*分?)?")
+_CLOCK = re.compile(r"(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?|(\d{1,2})\s*(?:点|时)\s*(?:过|零)?\s*(半|(\d{1,2})\s*分?)?")
 _LATER = re.compile(r"(\d+(?:\.\d+)?)\s*(个)?\s*(半)?\s*(小时|钟头|分钟|分|天)\s*(?:以后|之后|后)|(半)\s*(?:个)?\s*(小时|钟头)\s*(?:以后|之后|后)"
                     # "再过两个钟头", "过半小时": the same span said before the unit
                     r"|(?:再过|等过|(?<![超不经])过)\s*(?:(\d+(?:\.\d+)?)\s*(个)?\s*(半)?|(半)\s*(?:个)?)\s*(小时|钟头|分钟)(?![前内])")
@@ -75,7 +76,7 @@ def _spans(t: str) -> list[tuple[int, int, str]]:
     for w, _ in _DAY_WORDS:
         for m in re.finditer(w, t):
             out.append((m.start(), m.end(), "day"))
-    for rx in (_WEEK, _MDAY, _DAY_ONLY):
+    for rx in (_WEEK, _NEXT_WEEK, _MDAY, _DAY_ONLY):
         out += [(m.start(), m.end(), "day") for m in rx.finditer(t)]
     out += [(m.start(), m.end(), "clock") for m in _CLOCK.finditer(t)]
     for w, _, _ in _PARTS:
@@ -154,6 +155,9 @@ def _when_in(t: str, now: datetime) -> When | None:
             masked = masked.replace(w, "\0" * len(w))
             if j > day_pos:
                 day, day_text, day_pos = today + timedelta(days=off), w, j
+    for m in _NEXT_WEEK.finditer(t):      # "下周发": next week at the earliest, its Monday
+        if m.start() >= day_pos:
+            day, day_text, day_pos = _week_day(today, "下", 0), m.group(0), m.start()
     for m in _WEEK.finditer(t):
         if m.start() >= day_pos:
             day, day_text, day_pos = _week_day(today, m.group(1), _WEEKDAY[m.group(2)]), m.group(0), m.start()
@@ -197,6 +201,8 @@ def _when_in(t: str, now: datetime) -> When | None:
         elif (not part and day is None and not clock.group(1) and 1 <= hh <= 12 and now.hour >= 12
               and hh + 12 > now.hour):
             hh += 12                      # "11点半" said at 20:00 means 23:30
+        elif day is None and hh < 6 and (hh, mm) < (now.hour - 1, now.minute) and now.hour >= 12:
+            hh += 24                      # "零点过五分" / "凌晨一点" said in the evening: the coming night
         at = datetime.combine(d, time(0), tz) + timedelta(hours=hh, minutes=mm, seconds=ss)
         tail = t[clock.end():clock.end() + 3]
         before = tail.startswith(_BEFORE)

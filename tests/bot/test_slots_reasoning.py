@@ -168,3 +168,15 @@ def test_followup_without_document_adds_to_the_one_spoken_of(call2023):
     cur = _slots(call2023, "再多两页呢")
     carry_numbers(prev, cur, cur.arabic, True)
     assert cur.pages.parts == {"budget": 6}
+
+
+@pytest.mark.parametrize("now,text,iso,on_time", [
+    ("2023-03-26T19:00:00+08:00", "零点过十分发出去行吗", "2023-03-27T00:10:00", False),     # the coming midnight
+    ("2023-03-26T21:00:00+08:00", "凌晨两点发", "2023-03-27T02:00:00", False),
+    ("2023-03-26T09:00:00+08:00", "下午三点过十分交", "2023-03-26T15:10:00", True),
+    ("2023-03-23T10:00:00+08:00", "下个礼拜再交行不行", "2023-03-27T12:00:00", False),      # next week: its Monday
+])
+def test_midnight_and_next_week(call2023, now, text, iso, on_time):
+    w = _w(now, text)
+    assert w.at.replace(tzinfo=None).isoformat() == iso
+    assert (w.moment < call2023.deadline) is on_time
