@@ -13,7 +13,7 @@ from core.services import Services
 from bot import answer_types as A
 from bot import compose, own, verdicts
 from bot.access import CONTACT, OFFICER, PUBLIC, Caller, Identity
-from bot.dialogue import ChatState, PendingAction
+from bot.dialogue import ChatState, PendingAction, carry_numbers
 from bot.understand import MIN_CONFIDENCE, MIN_MARGIN, Reading, Understander
 from bot.when import when_in
 
@@ -87,7 +87,8 @@ class Answerer:
         if ident.role == CONTACT and spec.answer in ("rule", "open", "abstain") and (
                 sl.own or not sl.provinces or sl.provinces == [ident.province]) \
                 and _OWN_FACT.search(t) and not _OPEN_ASK.search(t) and not (
-                    _subject_named(spec, _unnamed(t, ident)) and _VALID_ASK.search(t)):
+                    _subject_named(spec, _unnamed(t, ident)) and _VALID_ASK.search(t)) \
+                and not (spec.verdict and _stated(sl)):          # the asker's own numbers: the computed verdict
             return self._as(r, best_own, "contact: own record"), False
         if ident.role != OFFICER and sl.provinces and spec.answer in ("rule", "open", "abstain") and _OWN_FACT.search(t) \
                 and not _OPEN_ASK.search(t) and not (ident.role == CONTACT and sl.provinces == [ident.province]):
@@ -226,6 +227,8 @@ class Answerer:
 
     async def _rule(self, r: Reading, ident: Identity, state: ChatState):
         call, spec, sl = self.call, r.spec, r.slots
+        if state.reading is not None and state.reading.spec.family == spec.family:
+            carry_numbers(state.reading.slots, sl, sl.arabic, r.followup)     # "再加两页佐证呢": over the last numbers
         now = self.s.clock.now()
         iid = spec.id
         if spec.verdict == "quota" or iid == "R17":
@@ -257,7 +260,7 @@ class Answerer:
             if v is not None and pages.plan is not None and "R13" not in spec.rules:
                 items.insert(0, compose.rule_item(call, "R13"))
         elif spec.verdict == "cap":
-            v = verdicts.cap(call, sl.amount_wan)
+            v = verdicts.cap(call, sl.amount_wan, sl.amount_basis)
         elif spec.verdict == "period":
             v = verdicts.period(call, sl.months)
         if spec.family == "pages" and v is None:

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 
 _NUM_CHARS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点"
 _UNITS = "页个万亿年月天日号小时分点元市次张周位项份倍p"
-_RUN = re.compile(f"[{_NUM_CHARS}]+(?=[{_UNITS}半整多])|[{_NUM_CHARS}]*[万亿](?![{_NUM_CHARS}])")
+# a bare digit after 亿/万 is its next place (一亿二 = 1.2亿, 两万五 = 25000); a run ending in 万/亿 is taken whole
+# before a run followed by a unit (一亿零五百万 is 105000000, not 100000500 followed by 万)
+_RUN = re.compile(f"[{_NUM_CHARS}]*[万亿][一二两三四五六七八九](?![{_NUM_CHARS}])|[{_NUM_CHARS}]*[万亿](?![{_NUM_CHARS}])"
+                  f"|[{_NUM_CHARS}]+(?=[{_UNITS}半整多])")
 _DIGIT_WORDS = {"俩": "2", "仨": "3"}
 
 
@@ -95,6 +98,8 @@ def arabic(text: str) -> str:
         tail = ""
         if run.endswith("点") and len(run) > 1:
             run, tail = run[:-1], "点"
+        elif "点" in run and run[-1] in "万亿" and len(run) > 2:
+            run, tail = run[:-1], run[-1]             # 一点二亿: 1.2 then the unit
         v = _cn(run)
         if v is None:
             continue
@@ -129,6 +134,7 @@ class Pages:
     total_stated: int | None = None
     a3: bool = False                                         # a non-A4 page is involved
     prior_report: bool = False                               # the 2022 执行情况报告 is counted in
+    basis: str = ""                                          # how a follow-up's total was reached (29 + 2 页)
 
     @property
     def plan(self) -> int | None:
@@ -172,7 +178,9 @@ def pages_in(t: str) -> Pages:
     prev = 0
     for m in _PAGE.finditer(t):
         n = int(m.group(1))
-        if t[max(0, m.start() - 1):m.start()] in ("算", "按", "计", "成", "超", "过") or t[m.end():m.end() + 2] == "还是" \
+        if (t[max(0, m.start() - 1):m.start()] in ("算", "按", "计", "成", "超", "过")
+                and t[max(0, m.start() - 2):m.start()] not in ("改成", "换成", "变成", "改为")) \
+                or t[m.end():m.end() + 2] == "还是" \
                 or t[max(0, m.start() - 2):m.start()] in ("还是", "算作", "算成"):
             continue                                 # "算一页还是两页": a question about counting, not a count
         kind = _kind_before(t, prev, m.start())
@@ -230,15 +238,18 @@ def central_amount(t: str) -> float | None:
 
 # --- periods ----------------------------------------------------------------------------------------
 _RANGE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月.{0,6}?(?:到|至|-|~|—|干到|做到|结束于|截至)\s*(20\d\d)\s*年\s*(\d{1,2})\s*月")
+# 2023.6-2025.12 / 2023/06~2025/12 / 2023-06至2025-12 (year and month written with a dot, slash or dash)
+_RANGE_DOTTED = re.compile(r"(?<!\d)(20\d\d)\s*[./-]\s*(\d{1,2})(?!\d)(?![./]\d)\s*(?:月)?\s*(?:到|至|-|~|—|－|–)\s*"
+                           r"(20\d\d)\s*[./-]\s*(\d{1,2})(?!\d)")
 _YEARS = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d+)?)\s*年\s*(半)?(?:\s*(?:零|0)?\s*(\d{1,2})\s*个?月)?")
-_MONTHS = re.compile(r"(?<![\d.])(\d{1,3})\s*个?月")
+_MONTHS = re.compile(r"(?<![\d.年])(\d{1,3})\s*个?月(?!\s*\d{1,2}\s*[日号])")     # not the date 3月26号
 _HALF_YEAR = re.compile(r"半年")
 
 
 def months_in(t: str) -> float | None:
     """A period stated in arabic-normalised ``t``, in months: 18个月, 2年半, 2年零3个月, 2023年7月到2025年6月."""
-    m = _RANGE.search(t)
-    if m:
+    m = _RANGE.search(t) or _RANGE_DOTTED.search(t)
+    if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(4)) <= 12:
         y1, m1, y2, m2 = map(int, m.groups())
         return (y2 - y1) * 12 + (m2 - m1) + 1
     m = _YEARS.search(t)

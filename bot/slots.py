@@ -42,6 +42,7 @@ class Slots:
     cities: list[str] = field(default_factory=list)         # prefecture-level cities meant (after 不报 / 换成)
     dropped: list[str] = field(default_factory=list)        # cities named but taken out (不报青岛 / 把青岛换成烟台)
     added: list[str] = field(default_factory=list)          # cities said to be added (再加一个济南)
+    context_cities: list[str] = field(default_factory=list)  # cities the province has, not filed (省里有大连)
     city_units: dict[str, str] = field(default_factory=dict)  # city → the call's unit it belongs to
     counties: list[str] = field(default_factory=list)       # districts and counties named
     count: int | None = None                                # the number of cities stated (两个 / 仨)
@@ -49,6 +50,7 @@ class Slots:
     refs: list[str] = field(default_factory=list)           # S000009 / R000016
     pages: Pages = field(default_factory=Pages)
     amount_wan: float | None = None                         # the central subsidy stated, 万元
+    amount_basis: str = ""                                  # a follow-up's sum (bot.dialogue.carry_numbers)
     months: float | None = None                             # an implementation period stated
     mailboxes: set[str] = field(default_factory=set)        # mof / mohrss named
     arabic: str = ""                                        # the text with Chinese numerals as digits
@@ -131,23 +133,53 @@ def place_mentions(text: str, call: CallConfig) -> list[_M]:
     return out
 
 
+def _neg_after(text: str, m: _M, nxt: _M | None) -> bool:
+    """A negation after the city ("青岛不报了") that is not the next city's ("杭州 不报宁波": 不报 governs 宁波)."""
+    after = text[m.end:m.end + 4]
+    for w in _NEG_AFTER:
+        for off in (0, 1):
+            if after[off:].startswith(w):
+                end = m.end + off + len(w)
+                return not (nxt is not None and nxt.start - end <= 1 and not text[end:nxt.start].strip("了"))
+    return False
+
+
+def _context(text: str, m: _M) -> bool:
+    """A city named as what the province has, not as what it files: "我们省里有大连 能报两个吗"."""
+    before = text[max(0, m.start - 3):m.start]
+    if not before.endswith(_HAS) or any(n in before for n in ("不", "没", "除", "还有", "另有", "也有", "再有")):
+        return False
+    clause = re.split(r"[\s,.?!;]", text[:m.start])[-1]
+    return not any(w in clause for w in ("报", "推", "申请"))
+
+
+_HAS = ("有", "含", "包括", "包含", "辖")
+
+
 def _polarity(text: str, cities: list[_M]) -> tuple[list[str], list[str], list[str]]:
-    """(cities meant, cities dropped, cities added) from 报 / 不报 / 换成 / 再加 around each city."""
+    """(cities meant, cities dropped, cities added) from 报 / 不报 / 换成 / 再加 around each city, over the whole
+    message in order: a later word about a city overrides an earlier one ("报深圳和珠海 去掉珠海 换成汕头")."""
     meant, dropped, added = [], [], []
+
+    def drop(name: str) -> None:
+        dropped.append(name)
+        while name in meant:
+            meant.remove(name)
     for k, m in enumerate(cities):
         before = text[max(0, m.start - 3):m.start]
         after = text[m.end:m.end + 4]
         prev_end = cities[k - 1].end if k else 0
         between = text[prev_end:m.start]
-        if any(w in before for w in _NEG_BEFORE) or any(after.startswith(w) or after[1:].startswith(w)
-                                                         for w in _NEG_AFTER):
-            dropped.append(m.name)
+        if any(w in before for w in _NEG_BEFORE) or _neg_after(text, m, cities[k + 1] if k + 1 < len(cities) else None):
+            drop(m.name)
             continue
         if any(after.startswith(w) or after[1:].startswith(w) for w in _REPLACE) and k + 1 < len(cities):
-            dropped.append(m.name)
+            drop(m.name)
             continue
         if any(w in between[-6:] for w in _ADD):
             added.append(m.name)
+        while m.name in dropped:
+            dropped.remove(m.name)
         meant.append(m.name)
     return list(dict.fromkeys(meant)), list(dict.fromkeys(dropped)), list(dict.fromkeys(added))
 
@@ -176,6 +208,11 @@ def extract(text: str, call: CallConfig, *, want_cities: bool = True) -> Slots:
     cp_by_name = {cp.city: cp.province for cp in call.cp_cities}
     for m in cities:
         s.city_units[m.name] = cp_by_name.get(m.name) or m.unit or ""
+    context = [m for m in cities if _context(text, m)]
+    cities = [m for m in cities if m not in context]
+    s.context_cities = [m.name for m in context]
+    if not s.provinces:                      # "省里有大连": the province is named by its city
+        s.provinces = list(dict.fromkeys(s.city_units[m.name] for m in context if s.city_units.get(m.name)))
     if want_cities and cities:
         meant, dropped, added = _polarity(text, cities)
         s.cities, s.dropped, s.added = _rebase(text, cities, meant, dropped), dropped, added
@@ -243,4 +280,40 @@ def find_date(text: str) -> date | None:
             return date(2023, int(m.group(1)), int(m.group(2)))
         except ValueError:
             return None
+    return None
+
+
+# --- typed slots that decide the question ------------------------------------------------------------
+_ASK_ON_TIME = re.compile(r"来得及|赶得上|赶得及|赶上|按时|算数|算按时|有效|还能|还可以|还行|行吗|行不|可以吗|可以不|可以吧|"
+                          r"能不能|算不算|晚不晚|迟不迟|没问题|ok")
+_SEND_VERB = re.compile(r"发|交|报送|寄|送|提交|传")
+_PAST = re.compile(r"[发交寄送传]了|[发交寄送传]的(?!话|时候)|已经|已发|已交|为什么|为啥|怎么会|咋")
+_ASK_ANY = re.compile(r"[吗呢么吧?]|超没超|超不超|超了|够不够|行不|可以不|是否|能不能")
+
+
+def decided_by_slots(s: Slots, t: str, family: str, answer: str, has_verdict: bool) -> str | None:
+    """The computed rule that typed slots make the question, whatever the classifier said, or None:
+
+    - a time to send stated, asking whether it is in time ("现在还能发吗", "两个小时后…到时候发还行吗"): the deadline
+      (not a question about something sent already: "23点59发的 为什么逾期" stays the asker's own record);
+    - page counts of two or more documents stated, even without a question ("佐证二十五页 方案八页 请示两页"): the
+      30-page total;
+    - a central subsidy or a period stated with a question, where the classifier read the asker's own record
+      ("我们预算中央两千万 省里三千万 … 中央部分超了吗"): the cap / the period rule.
+    """
+    from bot.when import _spans
+
+    a = s.arabic or t
+    if family != "deadline" and answer not in ("open", "officer", "action") and _SEND_VERB.search(t) \
+            and _ASK_ON_TIME.search(t) and not _PAST.search(t) and s.months is None and not s.pages.any \
+            and s.amount_wan is None and any(k in ("now", "later", "clock", "day", "part") for _, _, k in _spans(a)):
+        return "R05"
+    comps = [k for k in s.pages.parts if k != "prior_report"]
+    if not has_verdict and len(comps) >= 2 and family in ("materials", "pages", "plan") and answer == "rule":
+        return "R14"
+    if answer == "own" and _ASK_ANY.search(t):
+        if s.amount_wan is not None:
+            return "R18"
+        if s.months is not None:
+            return "R19"
     return None

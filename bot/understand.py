@@ -20,7 +20,7 @@ from config.understanding import IntentSpec, Understanding, load_understanding
 
 from bot.features import VERSION as FEATURES_VERSION
 from bot.model import Model, Scores, load_or_train
-from bot.slots import Slots, extract
+from bot.slots import Slots, decided_by_slots, extract
 
 # a reading below this confidence is not trusted: abstain (about the call) or scope (not about it)
 _SIG_W = 0.1            # pull of each signature bigram (at most two) towards its intent
@@ -241,6 +241,9 @@ class Understander:
         amount the cap, page counts the page limits; when the classifier is unsure, a stated time to send is
         the deadline. Own-data intents need no numbers from the asker: numbers make it a rule question."""
         spec = self.data.intent(lab)
+        decided = decided_by_slots(slots, t, spec.family, spec.answer, bool(spec.verdict))   # bot/slots.py
+        if decided and decided != lab:
+            return decided, why + f"; slots decide → {decided}"
         valued = {"period": slots.months is not None, "money": slots.amount_wan is not None,
                   "pages": slots.pages.any}
         fam_of_slot = next((f for f, v in valued.items() if v), None)

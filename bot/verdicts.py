@@ -88,7 +88,7 @@ def total_pages(call: CallConfig, pages: Pages) -> Verdict | None:
         return None
     lim = call.limits.filing_max_pages
     comps = {k: v for k, v in pages.parts.items() if k != "prior_report"}
-    lines = []
+    lines = [f"合计：{pages.basis}"] if pages.basis else []
     if pages.total_stated is None and comps:
         lines.append("合计：" + " + ".join(str(v) for v in comps.values()) + f" = {total} 页")
     ok = total <= lim
@@ -108,13 +108,15 @@ def pages(call: CallConfig, p: Pages) -> Verdict | None:
     return Verdict(ok, "；".join(v.conclusion for v in (bad or vs)), [ln for v in vs for ln in v.lines])
 
 
-def cap(call: CallConfig, wan: float | None) -> Verdict | None:
+def cap(call: CallConfig, wan: float | None, basis: str = "") -> Verdict | None:
+    """``basis``: how a follow-up's amount was reached ("9000 万元 + 2000 万元")."""
     if wan is None:
         return None
     lim = call.limits.central_subsidy_cap_wan_yuan
     ok = wan <= lim
     amount = f"{wan:g} 万元" + (f"（{wan / 10000:g} 亿元）" if wan >= 1000 else "")
     return Verdict(ok, f"中央财政补助 {amount}，{'不超过' if ok else '超过'}上限 {lim / 10000:g} 亿元（{lim} 万元）",
+                   ([f"合计：{basis} = {wan:g} 万元"] if basis else []) +
                    [f"中央财政补助：{wan:g} 万元 {'≤' if ok else '>'} {lim} 万元"])
 
 

@@ -1,6 +1,8 @@
 """Chinese place names: a full offline gazetteer (provinces, prefecture-level cities, counties and districts, with
 their short names and former names) and the resolver from what people type to the call's provincial units.
 
+Nicknames (岛城 → 青岛) come from the reviewed table in ``core.places_nicknames`` (jionlp has none).
+
 The data is jionlp's bundled ``dictionary/china_location.zip`` (省/市/县 with adcodes and short names, 2025) and
 ``china_location_change.txt`` (renamings such as 襄樊 → 襄阳), read straight from the installed wheel: jionlp
 itself is never imported (its import is slow and loads models we do not need), nothing is downloaded. The parsed
@@ -23,7 +25,7 @@ from typing import Iterable
 
 from core.textnorm import normalize
 
-FORMAT = 3
+FORMAT = 4                      # 4: nicknames
 PROVINCE, CITY, COUNTY = "province", "city", "county"
 _LEVELS = (PROVINCE, CITY, COUNTY)
 # suffixes that make a short name from a full one when the data has none (longest first)
@@ -53,6 +55,7 @@ class Place:
     city: str | None = None         # a county's prefecture-level city (None for 直辖市 districts and provinces)
     former: tuple[str, ...] = ()    # former names (襄樊市)
     pinyin: str = ""                # of the full name without suffix, lower case, no spaces (provinces only)
+    nicknames: tuple[str, ...] = ()  # 岛城 (core.places_nicknames)
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -60,6 +63,7 @@ class Place:
         if self.short and self.short != self.name:
             out.append(self.short)
         out.extend(self.former)
+        out.extend(self.nicknames)
         return tuple(dict.fromkeys(out))
 
 
@@ -188,7 +192,17 @@ def build_places(source: Path | None = None) -> list[Place]:
     with zipfile.ZipFile(d / "china_location.zip") as z, \
             io.TextIOWrapper(z.open("china_location.txt"), encoding="utf-8") as lines:
         places = _levels(lines)
-    return _with_former(d, places)
+    return _with_nicknames(_with_former(d, places))
+
+
+def _with_nicknames(places: list[Place]) -> list[Place]:
+    from dataclasses import replace
+
+    from core.places_nicknames import CITY_NICKNAMES
+
+    taken = {f for p in places for f in p.forms}
+    return [replace(p, nicknames=tuple(n for n in CITY_NICKNAMES[(p.province, p.name)] if n not in taken))
+            if p.level == CITY and (p.province, p.name) in CITY_NICKNAMES else p for p in places]
 
 
 def _levels(lines) -> list[Place]:
@@ -260,7 +274,7 @@ def load_gazetteer(cache_dir: Path | None = None) -> Gazetteer:
         f = cache_file(cache_dir)
         try:
             data = json.loads(f.read_text(encoding="utf-8"))
-            return Gazetteer([Place(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6]), r[7]) for r in data["places"]],
+            return Gazetteer([Place(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6]), r[7], tuple(r[8])) for r in data["places"]],
                              index=data["index"])
         except (OSError, ValueError, IndexError, TypeError, KeyError):
             pass
@@ -270,7 +284,7 @@ def load_gazetteer(cache_dir: Path | None = None) -> Gazetteer:
         f.parent.mkdir(parents=True, exist_ok=True)
         tmp = f.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"places": [[p.name, p.short, p.level, p.code, p.province, p.city, list(p.former),
-                                               p.pinyin] for p in g.places], "index": g.form_index()},
+                                               p.pinyin, list(p.nicknames)] for p in g.places], "index": g.form_index()},
                                   ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, f)
     return g
