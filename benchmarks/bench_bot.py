@@ -13,13 +13,13 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+from tests_support.scratch import scratch_dir  # noqa: E402
 
 from config.call import load_call  # noqa: E402
 from config.clock import FixedClock  # noqa: E402
@@ -178,7 +178,7 @@ def main() -> int:
     ap.add_argument("--ocr-seconds", type=float, default=240.0, help="OCR budget for the cover letters (0: skip)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    tmp = Path(tempfile.mkdtemp(prefix="bench_bot_"))
+    tmp = scratch_dir("bench_bot_")
     cache = tmp / "cache"
     sets = [p.resolve() for p in args.set] if args.set else sorted((REPO / "tests" / "bot").glob("heldout*/cases.jsonl"))
     asyncio.run(heldout(tmp, cache, args.cases, args.show, args.ocr_seconds, sets))

@@ -37,7 +37,6 @@ import os
 import random
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from tests_support.scratch import scratch_dir  # noqa: E402
 
 from config.call import load_call  # noqa: E402
 from config.clock import FixedClock  # noqa: E402
@@ -509,7 +509,7 @@ def check(results: dict[str, dict[int, dict]]) -> list[str]:
 
 
 async def main(a) -> int:
-    root = Path(tempfile.mkdtemp(prefix="bench-growth-"))
+    root = scratch_dir("bench-growth-")
     stop_pg = None
     pg = a.pg or os.environ.get("SHENBAO_TEST_PG")
     if "postgres" in a.db and not pg:

@@ -17,7 +17,6 @@ import os
 import resource
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +24,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HERE))
+from tests_support.scratch import scratch_dir  # noqa: E402
 
 import psutil  # noqa: E402
 from aioimaplib import aioimaplib  # noqa: E402
@@ -124,7 +124,7 @@ async def main() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, a.idle + 500)), hard))
     dc = Dovecot()
     dc.start()
-    root = Path(tempfile.mkdtemp(prefix="bench-hostile-"))
+    root = scratch_dir("bench-hostile-")
     data = root / "data"
     data.mkdir()
     port = free_port()

@@ -12,11 +12,11 @@ import os
 import resource
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests_support.scratch import scratch_dir  # noqa: E402
 
 from aioimaplib import aioimaplib  # noqa: E402
 
@@ -115,7 +115,7 @@ async def backfill(dc, root: Path, n: int, size: int) -> tuple[float, float, lis
 
 async def main(args) -> None:
     load_call()
-    root = Path(tempfile.mkdtemp(prefix="shenbao-bench-"))
+    root = scratch_dir("shenbao-bench-")
     dc = Dovecot()
     dc.start()
     try:

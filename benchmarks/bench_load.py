@@ -22,7 +22,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
@@ -30,6 +29,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from tests_support.scratch import scratch_dir  # noqa: E402
 
 from aioimaplib import aioimaplib  # noqa: E402
 
@@ -164,7 +164,7 @@ async def chat_probe(db_url: str, stop: asyncio.Event, out: list[tuple[str, floa
     from bot.engine import Engine
 
     settings = load_settings({"DATABASE_URL": db_url, "SHENBAO_OFFICERS_TELEGRAM": "9001",
-                              "SHENBAO_DATA_DIR": tempfile.mkdtemp(prefix="bench-chat-")})
+                              "SHENBAO_DATA_DIR": str(scratch_dir("bench-chat-"))})
     services = Services(settings, load_call("2023"), SystemClock(), Archive(settings.data_dir / "archive"))
     await init_db(db_url)
     engine = Engine(services)
@@ -195,7 +195,7 @@ async def main(a) -> int:
     call = load_call("2023")
     units = list(call.province_names()) + [c.city for c in call.cp_cities]      # 32 + 5 = 37 units
     units = units[: a.units]
-    root = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    root = scratch_dir("bench-load-")
     data = root / "data"
     data.mkdir()
     db = data / "shenbao.sqlite3"

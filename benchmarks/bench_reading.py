@@ -30,13 +30,13 @@ import os
 import re
 import resource
 import sys
-import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from tests_support.scratch import scratch_dir  # noqa: E402
 
 EXCLUDED = {"paper_copy_missing", "unknown_sender", "resubmission", "city_previously_selected",
             "time_from_received_header", "time_set_by_operator", "seal_colour_undecidable",
@@ -101,7 +101,7 @@ async def run_pipeline(corpus: Path, truth: dict, *, workers: int = 1, ocr: bool
 
     call = load_call("2023")
     filings = [f for f in truth["filings"] if not only or f["eml"].rsplit(".", 1)[0] in only or f["province"] in only]
-    tmp = Path(tempfile.mkdtemp(prefix="bench-reading-"))
+    tmp = scratch_dir("bench-reading-")
     settings = load_settings(demo_environ(tmp, None, call.id))
     use_cache(settings.cache_dir)
     first = min(datetime.fromisoformat(f["arrival"]) for f in filings).astimezone(timezone.utc)
