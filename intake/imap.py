@@ -22,7 +22,6 @@ from intake.envelope import RawMail
 from intake.errors import InvalidAuth, InvalidFolder, MailboxGone
 from intake.imap_fetch import Fetched, parse_chunk, parse_fetch, parse_search, parse_uidvalidity
 from intake.receiver import Receiver
-from intake._trace import mark
 from core.vocabulary import Source, TimeSource
 from models.receipt import MailboxCursor
 from models.retry import with_retry
@@ -269,12 +268,10 @@ class MailboxWatcher:
         recursion level deeper each, so one FETCH over a 1,000-message range never completed), body FETCHes
         of ≤ BATCH messages and ≤ BATCH_BYTES, each batch's receipts committed in one transaction with the
         cursor (a restart resumes exactly where the last batch ended)."""
-        mark("search0")
         r = await self._unless_lost(c.uid_search(f"UID {cursor.last_uid + 1}:*", charset=None))
         if r.result != "OK":
             raise MailboxGone(f"UID SEARCH failed: {_text(r)}")
         uids = [u for u in parse_search(r.lines) if u > cursor.last_uid]
-        mark("search1", len(uids))
         backlog = len(uids)
         if backlog > META_CHUNK:
             log.info("%s: backlog of %d messages above uid %d; recording in chunks of %d", self.account_key,
@@ -299,7 +296,6 @@ class MailboxWatcher:
                         del fr
                     if not fetched:
                         continue
-                    mark("fetched", ",".join(str(m.uid) for m in fetched))
                     await self._record(cursor, fetched)
                     done += len(fetched)
                     del fetched
@@ -320,7 +316,6 @@ class MailboxWatcher:
         cursor's last UID, its count of messages up to it (``messages``: one more per message the server
         returned) and ``last_ok_at`` are exact with the receipts, without a commit of their own."""
         mails = [self._raw_mail(m, cursor) for m in fetched]
-        mark("fetched", ",".join(str(m.uid) for m in fetched))
         last, n = fetched[-1].uid, len(fetched)
 
         async def advance() -> None:
@@ -334,7 +329,6 @@ class MailboxWatcher:
         except BaseException:              # not committed: the in-memory cursor must not run ahead of the row
             cursor.last_uid, cursor.updated_at, cursor.last_ok_at, cursor.messages = before
             raise
-        mark("accepted")
 
     async def _tail(self, c, cursor: MailboxCursor, *, recorded: int) -> bool:
         """End of a round. The whole folder is counted (``UID SEARCH UID 1:*``, grows with the mailbox) only
@@ -345,9 +339,7 @@ class MailboxWatcher:
         newer, fields = False, []
         if self._recount:
             self._recount = False
-            mark("count0")
             messages, newer = await self._count_through(c, cursor.last_uid)
-            mark("count1")
             if messages != cursor.messages:
                 cursor.messages = messages
                 fields.append("messages")
@@ -358,7 +350,6 @@ class MailboxWatcher:
             await with_retry(lambda: cursor.save(update_fields=["last_ok_at", "last_error", *fields]),
                              what="cursor health")
             self._health_saved = now
-            mark("health")
         elif recorded:
             self._health_saved = now           # _record saved last_ok_at with the receipts
         return newer
@@ -536,7 +527,6 @@ class MailboxWatcher:
             starting.cancel()
             raise MailboxGone("IDLE not acknowledged (server said BYE or the connection was lost)")
         idle = starting.result()
-        mark("idling")
         push = asyncio.ensure_future(c.wait_server_push(timeout=min(interval, self.account.idle_seconds) + 5))
         lost = asyncio.ensure_future(self._lost.wait())
         stop = asyncio.ensure_future(self._stop.wait())
@@ -555,11 +545,9 @@ class MailboxWatcher:
                 self._recount = True
         else:
             self._recount = True                     # the safety poll: count the folder again
-        mark("push")
         c.idle_done()
         try:
             await asyncio.wait_for(idle, DONE_TIMEOUT)
-            mark("doneok")
         except asyncio.TimeoutError as exc:
             raise MailboxGone("IDLE did not finish after DONE") from exc
         return pushed
