@@ -27,7 +27,6 @@ class ArrivalGate:
     @contextlib.asynccontextmanager
     async def recording(self):
         self._busy += 1
-        self._idle.clear()
         try:
             yield
         finally:
