@@ -311,12 +311,16 @@ class MailboxWatcher:
         # repeat: after a round that found mail, SEARCH once more (cheap: above the cursor) before idling
         return backlog or (1 if newer else 0)
 
-    async def _record(self, cursor: MailboxCursor, fetched: list[Fetched]) -> None:
+    async def _record(self, cursor: MailboxCursor, fetched: list[Fetched], *, upto: int | None = None,
+                      seen: list[int] | None = None) -> None:
         """Record fetched messages (UID order) and move the cursor past them in the receipts' transaction: the
         cursor's last UID, its count of messages up to it (``messages``: one more per message the server
-        returned) and ``last_ok_at`` are exact with the receipts, without a commit of their own."""
+        returned) and ``last_ok_at`` are exact with the receipts, without a commit of their own. ``upto``: the
+        cursor moves only that far (messages above it are recorded, but an earlier one is not yet), counting
+        the messages of ``seen`` (the UIDs the server returned) it passes; the cursor never moves back."""
         mails = [self._raw_mail(m, cursor) for m in fetched]
-        last, n = fetched[-1].uid, len(fetched)
+        last = fetched[-1].uid if upto is None else max(cursor.last_uid, upto)
+        n = len(fetched) if seen is None else sum(1 for u in seen if cursor.last_uid < u <= last)
 
         async def advance() -> None:
             now = self.clock.now()
@@ -367,14 +371,17 @@ class MailboxWatcher:
             raise MailboxGone(f"UID FETCH failed: {_text(r)}")
         got = sorted((m for m in parse_fetch(r.lines) if m.uid > cursor.last_uid), key=lambda m: m.uid)
         del r
-        done, whole = 0, []
-        for m in got:
-            if len(m.raw) < CHUNK:
-                whole.append(m)
-                continue
-            if whole:                                   # UID order: the cursor only moves over recorded mail
-                await self._record(cursor, whole)
-                done, whole = done + len(whole), []
+        whole = [m for m in got if len(m.raw) < CHUNK]
+        large = [m for m in got if len(m.raw) >= CHUNK]
+        uids = [m.uid for m in got]
+        done = 0
+        # the small ones first, even those above a large one (a minimal client would have them on disk while it
+        # still reads the large one): the cursor moves only to below the first large one, so a crash while it
+        # streams fetches the small ones again, and the receipts' dedupe (same bytes, same UID) records them once
+        if whole:
+            await self._record(cursor, whole, upto=large[0].uid - 1 if large else None, seen=uids)
+            done += len(whole)
+        for i, m in enumerate(large):
             spool = None
             try:
                 try:
@@ -382,15 +389,13 @@ class MailboxWatcher:
                 except StorageUnavailable as exc:
                     await self.receiver.storage_failed(exc, Source.IMAP, self.account.mailbox)
                     raise
+                upto = large[i + 1].uid - 1 if i + 1 < len(large) else uids[-1]
                 if big is not None and big.uid > cursor.last_uid:
-                    await self._record(cursor, [big])
+                    await self._record(cursor, [big], upto=upto, seen=uids)
                     done += 1
             finally:
                 if spool is not None:
                     spool.discard()
-        if whole:
-            await self._record(cursor, whole)
-            done += len(whole)
         return done
 
     def _raw_mail(self, m: Fetched, cursor: MailboxCursor) -> RawMail:

@@ -126,3 +126,51 @@ async def test_the_worker_waits_while_an_arrival_is_recorded_but_not_for_ever():
     async with gate.recording():                       # a recording that does not end: bounded wait
         assert not await gate.quiet(0.05)
     assert not gate.busy and gate.waited >= 0.05
+
+
+async def test_small_mail_is_recorded_before_a_large_one_but_the_cursor_never_passes_it(db, services, dovecot_server,
+                                                                                       monkeypatch):
+    """One push announcing small, large, small: both small ones are committed before the large one is streamed,
+    the cursor row stays below the large one until it is recorded, and a crash meanwhile records nothing twice."""
+    from aioimaplib import aioimaplib
+
+    from intake.imap import connect
+    from intake.imap_fetch import parse_uidvalidity
+
+    dc = dovecot_server
+    user = f"arrord-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setattr(imap_mod, "CHUNK", 4096)
+    big = make_mail(message_id="<big@x>", body="申报材料。" * 4000)
+    for raw in (make_mail(message_id="<s1@x>"), big, make_mail(message_id="<s2@x>", subject="补充")):
+        await append(dc, user, raw, "26-Mar-2023 22:00:00 +0800")
+    w = MailboxWatcher(account(dc, user, "mof", poll=60.0), Receiver(services.archive, services.clock),
+                       services.clock)
+    c = await connect(w.account, lambda exc: None)
+    try:
+        r = await c.examine("INBOX")
+        c.protocol.state = aioimaplib.SELECTED
+        cursor = await w._cursor(parse_uidvalidity(r.lines))
+        cursor.messages = 0
+        while_streaming = []
+        real_rest = MailboxWatcher._spool_rest
+
+        async def rest(self, c, uid, m):
+            row = await MailboxCursor.get(id=cursor.id)
+            while_streaming.append((row.last_uid, row.messages,
+                                    sorted(await Receipt.filter(mailbox="mof").values_list("imap_uid", flat=True))))
+            return await real_rest(self, c, uid, m)
+        monkeypatch.setattr(MailboxWatcher, "_spool_rest", rest)
+        assert await w._fetch_pushed(c, cursor) == 3
+        assert while_streaming == [(1, 1, [1, 3])]      # small ones on record, the cursor below the large one
+        row = await MailboxCursor.get(id=cursor.id)
+        assert (row.last_uid, row.messages) == (3, 3)
+        # a crash while the large one streamed: the cursor row said 1; fetched again, nothing recorded twice
+        cursor.last_uid, cursor.messages = 1, 1
+        await w._fetch_pushed(c, cursor)
+        assert await Receipt.filter(mailbox="mof").count() == 3
+        assert (cursor.last_uid, cursor.messages) == (3, 3)
+    finally:
+        await c.logout()
+    rs = await Receipt.filter(mailbox="mof").order_by("id")
+    assert [x.imap_uid for x in rs] == [1, 3, 2]
+    assert services.archive.read(rs[2].archive_path).replace(b"\r\n", b"\n") == big.replace(b"\r\n", b"\n")
