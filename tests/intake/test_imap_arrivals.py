@@ -174,3 +174,16 @@ async def test_small_mail_is_recorded_before_a_large_one_but_the_cursor_never_pa
     rs = await Receipt.filter(mailbox="mof").order_by("id")
     assert [x.imap_uid for x in rs] == [1, 3, 2]
     assert services.archive.read(rs[2].archive_path).replace(b"\r\n", b"\n") == big.replace(b"\r\n", b"\n")
+
+
+def test_the_intake_hands_the_gil_to_its_loop_every_millisecond():
+    import sys
+
+    from intake.daemon import GIL_SWITCH_SECONDS, tune_gil
+
+    before = sys.getswitchinterval()
+    try:
+        tune_gil()
+        assert abs(sys.getswitchinterval() - GIL_SWITCH_SECONDS) < 1e-9 and GIL_SWITCH_SECONDS < before
+    finally:
+        sys.setswitchinterval(before)
