@@ -35,7 +35,10 @@ BATCH_BYTES = 16 * 2**20    # at most ~16 MB of message bodies per UID FETCH (a 
 STREAM_ABOVE = 4 * 2**20    # a message larger than this is fetched alone, in partial chunks, into a spool file
 CHUNK = 1 * 2**20           # bytes per partial fetch (RFC 3501 BODY.PEEK[]<offset.length>): memory per large message
 META_CHUNK = 200            # UIDs per metadata FETCH (lines of one response: aioimaplib recurses per line)
+FAST_MAX = 8                # after an IDLE push: UIDs last+1..last+FAST_MAX fetched at once, first chunk included
+HEALTH_EVERY = 10.0         # seconds between saves of last_ok_at when a round records nothing (a commit each)
 _UID_RE = re.compile(rb"\bUID (\d+)")
+_EXPUNGE_RE = re.compile(rb"^\*? ?\d+ EXPUNGE\b", re.I)
 _SIZE_RE = re.compile(rb"RFC822\.SIZE (\d+)")
 CONNECT_TIMEOUT = 30.0
 JUNK = "\\Junk"                                 # an extra folder: the provider's junk folder, found at connect
@@ -95,6 +98,22 @@ def _text(resp) -> str:
     return " ".join(x.decode("utf-8", "replace") for x in resp.lines if isinstance(x, bytes))[:200]
 
 
+def _watch_expunges(client, on_expunge) -> None:
+    """Call ``on_expunge`` for every untagged EXPUNGE the server sends (RFC 3501 7.4.1 allows them during UID
+    commands; aioimaplib drops those), so the watcher's count of messages is corrected at once."""
+    proto = getattr(client, "protocol", None)
+    handler = getattr(proto, "_untagged_response", None)
+    if handler is None or getattr(handler, "_shenbao_watch", False):
+        return
+
+    def untagged(line: bytes, _handler=handler):
+        if _EXPUNGE_RE.match(line):
+            on_expunge()
+        return _handler(line)
+    untagged._shenbao_watch = True
+    proto._untagged_response = untagged
+
+
 def _close(client) -> None:
     try:
         if client.protocol is not None and client.protocol.transport is not None:
@@ -121,6 +140,8 @@ class MailboxWatcher:
         self.connected = asyncio.Event()     # set while a session is up (tests and health)
         self.folder = account.folder         # the IMAP name watched (``\\Junk`` resolved at connect)
         self.rounds = 0                      # completed fetch rounds (tests)
+        self._recount = True                 # cursor.messages to be counted over the whole folder (see _tail)
+        self._health_saved = None            # monotonic time of the last health save
 
     def stop(self) -> None:
         self._stop.set()
@@ -199,15 +220,23 @@ class MailboxWatcher:
         if uidvalidity is None:
             raise InvalidFolder("server gave no UIDVALIDITY")
         cursor = await self._cursor(uidvalidity)
+        self._recount, self._health_saved = True, None     # a new session counts the folder once
+        _watch_expunges(c, self._expunged)
         self.connected.set()
         log.info("%s: watching %s (uidvalidity %d, last uid %d, %s)", self.account_key, decode_folder(self.folder),
                  uidvalidity, cursor.last_uid, "IDLE" if self._use_idle(c) else "poll")
+        pushed = False
         while not self._stop.is_set():
+            if pushed and not self._recount and not self._stop.is_set():
+                await self._fetch_pushed(c, cursor)    # one round trip for the few messages a push announces
             while not self._stop.is_set() and await self._fetch_new(c, cursor):
                 pass        # mail that arrived during our FETCH was announced in its response, not in IDLE
             self.rounds += 1
             if not self._stop.is_set():
-                await self._wait_for_news(c)
+                pushed = await self._wait_for_news(c)
+
+    def _expunged(self) -> None:
+        self._recount = True
 
     def _use_idle(self, c) -> bool:
         return self.account.idle and c.has_capability("IDLE")
@@ -267,16 +296,9 @@ class MailboxWatcher:
                         del fr
                     if not fetched:
                         continue
-                    mails = [self._raw_mail(m, cursor) for m in fetched]
-                    last = fetched[-1].uid
+                    await self._record(cursor, fetched)
+                    done += len(fetched)
                     del fetched
-
-                    async def advance(last=last) -> None:       # in the receipts' transaction: progress is exact
-                        cursor.last_uid, cursor.updated_at = last, self.clock.now()
-                        await cursor.save(update_fields=["last_uid", "updated_at"])
-                    await self.receiver.accept_many(mails, also=advance)
-                    done += len(mails)
-                    del mails
                 finally:
                     if spool is not None:
                         spool.discard()                    # gone already if the archive took it
@@ -284,13 +306,97 @@ class MailboxWatcher:
                           mailbox=self.account.mailbox).set(backlog - start - len(chunk))
             if backlog > META_CHUNK and (start // META_CHUNK) % 10 == 9:
                 log.info("%s: backlog %d/%d recorded (uid %d)", self.account_key, done, backlog, cursor.last_uid)
-        cursor.messages, newer = await self._count_through(c, cursor.last_uid)
-        cursor.last_ok_at, cursor.last_error = self.clock.now(), None
-        await with_retry(lambda: cursor.save(update_fields=["last_ok_at", "last_error", "messages"]),
-                         what="cursor health")
-        # mail that arrived meanwhile was announced (EXISTS) in that SEARCH's response, so IDLE would not announce
-        # it again: fetch once more instead of idling until the safety poll
+        newer = await self._tail(c, cursor, recorded=done)
+        # mail that arrived meanwhile was announced (EXISTS) in a response of this round, which IDLE does not
+        # repeat: after a round that found mail, SEARCH once more (cheap: above the cursor) before idling
         return backlog or (1 if newer else 0)
+
+    async def _record(self, cursor: MailboxCursor, fetched: list[Fetched], *, upto: int | None = None,
+                      seen: list[int] | None = None) -> None:
+        """Record fetched messages (UID order) and move the cursor past them in the receipts' transaction: the
+        cursor's last UID, its count of messages up to it (``messages``: one more per message the server
+        returned) and ``last_ok_at`` are exact with the receipts, without a commit of their own. ``upto``: the
+        cursor moves only that far (messages above it are recorded, but an earlier one is not yet), counting
+        the messages of ``seen`` (the UIDs the server returned) it passes; the cursor never moves back."""
+        mails = [self._raw_mail(m, cursor) for m in fetched]
+        last = fetched[-1].uid if upto is None else max(cursor.last_uid, upto)
+        n = len(fetched) if seen is None else sum(1 for u in seen if cursor.last_uid < u <= last)
+
+        async def advance() -> None:
+            now = self.clock.now()
+            cursor.last_uid, cursor.updated_at, cursor.last_ok_at = last, now, now
+            cursor.messages = (cursor.messages or 0) + n
+            await cursor.save(update_fields=["last_uid", "updated_at", "last_ok_at", "messages"])
+        before = cursor.last_uid, cursor.updated_at, cursor.last_ok_at, cursor.messages
+        try:
+            await self.receiver.accept_many(mails, also=advance)
+        except BaseException:              # not committed: the in-memory cursor must not run ahead of the row
+            cursor.last_uid, cursor.updated_at, cursor.last_ok_at, cursor.messages = before
+            raise
+
+    async def _tail(self, c, cursor: MailboxCursor, *, recorded: int) -> bool:
+        """End of a round. The whole folder is counted (``UID SEARCH UID 1:*``, grows with the mailbox) only
+        when the count may be off — a new session, an EXPUNGE seen, the safety poll — since ``_record`` keeps it
+        exact otherwise; health (``last_ok_at``, clearing ``last_error``) is saved when an error is to be
+        cleared, the count changed, or ``HEALTH_EVERY`` seconds passed. Returns whether a message above the
+        cursor is known to have arrived (only a whole-folder count tells)."""
+        newer, fields = False, []
+        if self._recount:
+            self._recount = False
+            messages, newer = await self._count_through(c, cursor.last_uid)
+            if messages != cursor.messages:
+                cursor.messages = messages
+                fields.append("messages")
+        now = asyncio.get_running_loop().time()
+        if cursor.last_error is not None or fields or recorded == 0 and (
+                self._health_saved is None or now - self._health_saved >= HEALTH_EVERY):
+            cursor.last_ok_at, cursor.last_error = self.clock.now(), None
+            await with_retry(lambda: cursor.save(update_fields=["last_ok_at", "last_error", *fields]),
+                             what="cursor health")
+            self._health_saved = now
+        elif recorded:
+            self._health_saved = now           # _record saved last_ok_at with the receipts
+        return newer
+
+    async def _fetch_pushed(self, c, cursor: MailboxCursor) -> int:
+        """After an IDLE push: ``UID FETCH last+1:last+FAST_MAX`` with each message's first chunk, one round trip
+        instead of SEARCH then FETCH (a minimal IDLE client's path). The range bounds the answer (at most
+        FAST_MAX × CHUNK bytes and lines, whatever arrived); what lies beyond it, a message larger than one
+        chunk (streamed on as ``_fetch_one`` does) and mail announced meanwhile are left to or handled as in
+        ``_fetch_new``, which runs next. Returns how many messages were recorded."""
+        first = cursor.last_uid + 1
+        r = await self._unless_lost(c.uid("fetch", f"{first}:{first + FAST_MAX - 1}",
+                                          f"(UID INTERNALDATE RFC822.SIZE BODY.PEEK[]<0.{CHUNK}>)"))
+        if r.result != "OK":
+            raise MailboxGone(f"UID FETCH failed: {_text(r)}")
+        got = sorted((m for m in parse_fetch(r.lines) if m.uid > cursor.last_uid), key=lambda m: m.uid)
+        del r
+        whole = [m for m in got if len(m.raw) < CHUNK]
+        large = [m for m in got if len(m.raw) >= CHUNK]
+        uids = [m.uid for m in got]
+        done = 0
+        # the small ones first, even those above a large one (a minimal client would have them on disk while it
+        # still reads the large one): the cursor moves only to below the first large one, so a crash while it
+        # streams fetches the small ones again, and the receipts' dedupe (same bytes, same UID) records them once
+        if whole:
+            await self._record(cursor, whole, upto=large[0].uid - 1 if large else None, seen=uids)
+            done += len(whole)
+        for i, m in enumerate(large):
+            spool = None
+            try:
+                try:
+                    big, spool = await self._spool_rest(c, m.uid, m)
+                except StorageUnavailable as exc:
+                    await self.receiver.storage_failed(exc, Source.IMAP, self.account.mailbox)
+                    raise
+                upto = large[i + 1].uid - 1 if i + 1 < len(large) else uids[-1]
+                if big is not None and big.uid > cursor.last_uid:
+                    await self._record(cursor, [big], upto=upto, seen=uids)
+                    done += 1
+            finally:
+                if spool is not None:
+                    spool.discard()
+        return done
 
     def _raw_mail(self, m: Fetched, cursor: MailboxCursor) -> RawMail:
         return RawMail(Source.IMAP, self.account.mailbox, m.raw, m.internaldate,
@@ -403,16 +509,19 @@ class MailboxWatcher:
             out.append(cur)
         return out
 
-    async def _wait_for_news(self, c) -> None:
-        """IDLE until a push, the safety-poll interval, a lost connection or stop; or just sleep when polling."""
+    async def _wait_for_news(self, c) -> bool:
+        """IDLE until a push, the safety-poll interval, a lost connection or stop; or just sleep when polling.
+        Returns whether the server pushed news (EXISTS). The safety poll (no push) and an EXPUNGE ask the next
+        round to count the folder again."""
         interval = self.account.poll_seconds
         if not self._use_idle(c):
             await self._sleep_or_stop(interval)
+            self._recount = True
             if not self._stop.is_set():
                 r = await asyncio.wait_for(c.noop(), CONNECT_TIMEOUT)
                 if r.result != "OK" or self._lost.is_set():
                     raise MailboxGone("NOOP failed or connection lost")
-            return
+            return False
         # aioimaplib#110: idle_start never returns when the server answers BYE and closes; race it against
         # the lost-connection callback instead of waiting out the whole timeout.
         starting = asyncio.ensure_future(c.idle_start(timeout=min(interval, self.account.idle_seconds)))
@@ -431,15 +540,22 @@ class MailboxWatcher:
             t.cancel()
         if lost in done or self._lost.is_set():
             raise MailboxGone("connection lost during IDLE")
+        pushed = False
         if push in done and not push.cancelled() and push.exception() is None:
-            lines = push.result()
-            if any(isinstance(x, bytes) and x.startswith(b"BYE") for x in lines or []):
+            lines = [x for x in push.result() or [] if isinstance(x, bytes)]
+            if any(x.startswith(b"BYE") for x in lines):
                 raise MailboxGone("server said BYE during IDLE")
+            pushed = any(x.endswith(b"EXISTS") for x in lines)
+            if any(_EXPUNGE_RE.match(x) for x in lines):
+                self._recount = True
+        else:
+            self._recount = True                     # the safety poll: count the folder again
         c.idle_done()
         try:
             await asyncio.wait_for(idle, DONE_TIMEOUT)
         except asyncio.TimeoutError as exc:
             raise MailboxGone("IDLE did not finish after DONE") from exc
+        return pushed
 
     async def _unless_lost(self, coro):
         """Run an IMAP command, but fail at once when the connection drops (aioimaplib leaves a pending

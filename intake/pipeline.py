@@ -28,6 +28,7 @@ from core.submission_findings import refresh_submission_findings
 from core.vocabulary import ReceiptStatus, SenderTrust, Source
 from intake.documents import PreparedDocuments, prepare_documents, store_documents
 from intake.grouping import existing_submission, submission_for
+from intake.priority import GATE
 from models.dossier import KnownSender
 from models.finding import Finding
 from models.receipt import Receipt
@@ -184,6 +185,7 @@ def _unrelated(services: Services, sub: Submission, parsed: ParsedMail, docs: li
 
 async def process_receipt(services: Services, receipt_id: int) -> Submission:
     """Process one durable receipt; raises on failure (the worker shunts it)."""
+    await GATE.quiet()
     r = await Receipt.get(id=receipt_id)
     spool = spool_dir(services.archive, receipt_id)
     try:
@@ -203,6 +205,7 @@ async def _process(services: Services, r: Receipt, parsed: ParsedMail) -> Submis
     confirmed = await _confirmed(parsed.sender)
     auth = await _authenticate(services, r, parsed)
     dmarc = await _dmarc(services, auth)
+    await GATE.quiet()                 # an arrival being recorded goes first (intake.priority)
     now = services.clock.now()
     async with in_transaction():
         r = await Receipt.get(id=receipt_id)

@@ -15,6 +15,7 @@ from core import metrics
 from core.archive import Archive, StorageUnavailable
 from intake.envelope import RawMail
 from intake.faults import pause_point
+from intake.priority import GATE
 from models import audit_log
 from models.receipt import Receipt
 from models.retry import with_retry
@@ -75,6 +76,11 @@ class Receiver:
         the batch back and falls back to ``accept`` one by one, which resolves it."""
         if not mails:
             return []
+        async with GATE.recording():
+            return await self._accept_many(mails, also)
+
+    async def _accept_many(self, mails: list[RawMail], also: Callable[[], Awaitable[None]] | None
+                           ) -> list[tuple[Receipt, bool]]:
         for _ in mails:
             await pause_point("before_archive")
         try:
@@ -158,6 +164,10 @@ class Receiver:
         once and every mailbox's receipt is committed in ONE transaction with ONE ``received_at``, so a crash
         can never leave one mailbox recorded and the other stamped later at the client's retry.
         Return ``[(receipt, created)]`` in the order of ``mailboxes``. Raises StorageUnavailable."""
+        async with GATE.recording():
+            return await self._accept_copies(mail, mailboxes)
+
+    async def _accept_copies(self, mail: RawMail, mailboxes: list[str]) -> list[tuple[Receipt, bool]]:
         await pause_point("before_archive")
         try:
             if mail.spooled is not None:
