@@ -57,6 +57,11 @@ class Answerer:
         data, sl, t = self.u.data, r.slots, r.text
         spec = r.spec
         best_own = next((i for i, _ in r.ranked if data.intent(i).answer == "own"), "own_status")
+        if spec.id != "O1" and spec.answer not in ("open", "officer", "action") and _VALID_ASK.search(t) \
+                and _subject_named(data.intent("O1"), t) and _MINISTRY.search(t) and not re.search(r"为什么|几|多少", t):
+            return self._as(r, "O1", "does one mailbox count: the open question"), False
+        if spec.answer == "own" and sl.count and sl.cities and len(sl.cities) != sl.count:
+            return self._as(r, "R15", "a stated count and the cities disagree: ask back"), False
         if ident.role == OFFICER:
             cue = next((k for k, words in (data.action_cues or {}).items() if any(w in t for w in words)), None)
             target = sl.provinces or sl.refs or any(w in t for w in ("那封", "未识别", "张伟", "它", "他们"))
@@ -484,6 +489,7 @@ def state_unit(state: ChatState, city: str) -> str | None:
     return None
 
 
+_MINISTRY = re.compile(r"邮箱|财政部|人社部|人社|财政|163")
 _VALID_ASK = re.compile(r"也算|算不算|算数|算交|算提交|算报|算申报|有效|认不认|行不行|可以吗|能不能|没问题吧|应该")  # is it valid?
 _WHEN_ASK = re.compile(r"什么时候|啥时候|何时|哪天|几月份?|几号|哪一年|哪年|多久能|多久出|多长时间能")
 _DATE = re.compile(r"\d+\s*(?:年|月|日|时)|[一二三四五六七八九十]+月|同时|之前|以前|之后|以后|届时")
@@ -492,7 +498,8 @@ _TO_PROVINCE = re.compile(r"(?:给|归|划|算|转|分)(?:到|给|入|成|为)?�
 _PAPER_ARRIVED = re.compile(r"(?:纸质|纸件|原件|纸版)[^?？]{0,8}(?:收到|到了|已到|寄到|送到|到部|签收)")
 _SET_ASIDE = re.compile(r"忽略|不用管|不管了|豁免|不予考虑|不计|不算问题|免了|放过|别管|不作数")
 _CHECKING = re.compile(r"超了|超没超|超过了|合规|合格|有没有超|是不是超")
-_OWN_FACT = re.compile(r"收到|到了|几点|哪天|登记|系统|记录|状态|算我们|判我们|(?<!不)报了|交了|补上|晚了|逾期了|超了|几次")
+_OWN_FACT = re.compile(r"收到|到了|几点|哪天|登记|系统|记录|状态|算我们|判我们|(?<!不)报了|交了|补上|晚了|逾期了|超了|几次|"
+                       r"算了多少|一共算|算的是|算出")
 _OPEN_ASK = re.compile(r"可以吗|能不能|行不行|可不可以|能否|行吗|能报|可以报")
 _QUOTA_ASK = re.compile(r"名额|报几个|能报|可以报|几个市|算一个省")
 
@@ -501,6 +508,7 @@ _CHANGE_VERB = (r"改成|改为|改一下|改掉|改过来|更正|修改|删掉|
                 r"当成|当作|按.{0,3}处理|判成|判为|改判|登记成|记成|记为")
 _CHANGE_REQ = re.compile(rf"(?:把|将|帮我们?|给我们?|请|麻烦|你们)[^?？]{{0,16}}(?:{_CHANGE_VERB})"
                          rf"|(?:{_CHANGE_VERB})[^?？]{{0,3}}(?:按时|准时|已申报|有效|正常|没问题)")
+_OUR_RECORD_CHANGE = re.compile(rf"(?:把|将|帮|给)(?:我们|我省|咱们)(?:的)?[^?？]{{0,10}}(?:{_CHANGE_VERB})")
 _A_QUESTION = re.compile(r"吗|么|可以不|行不|能不能|能否|可不可以|是否|怎么|如何|会不会|要不要|[?？]$")
 
 
@@ -509,9 +517,13 @@ def _changes_record(r: Reading) -> bool:
     officers change the record. A question about the rules with numbers or cities ("方案改成8页行吗",
     "把青岛换成烟台可以吗") is not such a request."""
     t, sl = r.text, r.slots
+    if _A_QUESTION.search(t):
+        return False
+    if _OUR_RECORD_CHANGE.search(t):                 # "把我们页数改成30页吧": our record, whatever it names
+        return True
     if sl.pages.any or sl.amount_wan is not None or sl.months is not None or sl.cities:
         return False
-    return bool(_CHANGE_REQ.search(t)) and not _A_QUESTION.search(t)
+    return bool(_CHANGE_REQ.search(t))
 
 
 def _one_record(readings: list[Reading]) -> list[Reading]:

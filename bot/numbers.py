@@ -246,13 +246,22 @@ _MONTHS = re.compile(r"(?<![\d.年])(\d{1,3})\s*个?月(?!\s*\d{1,2}\s*[日号])
 _HALF_YEAR = re.compile(r"半年")
 
 
+_YEAR_AFTER = re.compile(r"\s*(?:的|有|入选|获评|被评|示范|项目|执行|度|申报|评上|评审|名单|底|初|末|上半|下半|那批|那次|以前|以后|之前|之后|"
+                         r"\d{1,2}\s*月)")
+
+
+def _a_year(t: str, m: re.Match) -> bool:
+    """"22年示范项目" / "22年入选的" is the year 2022, not a period of 22 years."""
+    return not m.group(2) and not m.group(3) and float(m.group(1)) >= 10 and bool(_YEAR_AFTER.match(t, m.end()))
+
+
 def months_in(t: str) -> float | None:
     """A period stated in arabic-normalised ``t``, in months: 18个月, 2年半, 2年零3个月, 2023年7月到2025年6月."""
     m = _RANGE.search(t) or _RANGE_DOTTED.search(t)
     if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(4)) <= 12:
         y1, m1, y2, m2 = map(int, m.groups())
         return (y2 - y1) * 12 + (m2 - m1) + 1
-    m = _YEARS.search(t)
+    m = next((m for m in _YEARS.finditer(t) if not _a_year(t, m)), None)
     if m:
         months = float(m.group(1)) * 12 + (6 if m.group(2) else 0) + (int(m.group(3)) if m.group(3) else 0)
         return months

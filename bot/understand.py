@@ -186,7 +186,7 @@ class Understander:
         if carry is not None and carry.slots.pages.prior_report and "页" in t and not slots.pages.parts:
             slots.pages.prior_report = True          # "执行情况报告谁要交 算不算在30页里": the report is still meant
         elif carry is None and prev is not None and (prev.slots.pages.prior_report or "R20" in (prev.intent, *prev.spec.rules)) \
-                and "页" in t and not slots.pages.parts and re.search(r"这个|那个|这份|那份|它|该|报告", t):
+                and "页" in t and not slots.pages.parts and re.search(r"这个|那个|这份|那份|它|该|报告|^(?:那)?(?:算不算|算在|计入|计不计|包不包括|占不占)", t):
             slots.pages.prior_report = True          # after a question on the 执行情况报告: "这个报告算在30页里吗"
         ranked = self.score(slots.canon)
         (lab, conf), (_, second) = ranked[0], ranked[1]
@@ -203,7 +203,12 @@ class Understander:
             members = {i.id for i in self.data.family(fam)}
             own_top = self.data.intent(lab)
             marked = t.endswith("呢") or t.startswith(_FOLLOW_HEAD) or len(t.replace(" ", "")) <= 6
-            bare = bool(_BARE_ASK.match(t.replace(" ", "")))          # "几点" alone: about what was just asked
+            short = t.replace(" ", "")
+            bare = bool(_BARE_ASK.match(short)) or prev.spec.answer in ("own", "officer") and (
+                # "那预算表呢" after a question on our record: that document of ours
+                (marked and len(short) <= 8 and not _ASKS.search(short.replace("呢", "")) and _RECORD_PART.search(short))
+                # "发件人是谁" after the unidentified mail: a detail of that mail
+                or (len(short) <= 6 and _ASKS.search(short) and not _topical(short, numbers=True)))
             if members and (bare or not (conf >= 0.6 and own_top.family != fam and _topical(t)) and not (
                     conf >= 0.5 and own_top.family != fam and not marked)):
                 if bare and prev.spec.answer in ("own", "officer"):
@@ -295,9 +300,11 @@ class Understander:
 
 
 # what a question is about, beyond its attributes (名额, 页数 …): a part naming one is a question of its own
-_SUBJECT = re.compile(r"计划单列市|单列市|直辖市|兵团|副省级|地市|区县|方案|预算表|绩效|佐证|请示|申报文件|执行情况|纸质|邮箱|另外")
+_SUBJECT = re.compile(r"计划单列市|单列市|直辖市|兵团|副省级|地市|区县|方案|预算表|绩效|佐证|请示|申报文件|执行情况|纸质|邮箱|另外|"
+                      r"一个省|每个省|各省|一省")
 _NOTICE_FRAME = re.compile(r"(?:这个|这次|本次)?(?:文件|通知|文里)(?:里|中|上|里面)?(?:对|关于|在|就)?|"
                            r"(?:有|都有)?(?:什么|啥|哪些|怎么)(?:说法|规定|要求|讲|写的|说的|提法)|怎么说|的?规定")
+_RECORD_PART = re.compile(r"方案|预算|绩效|佐证|请示|报告|材料|附件|页数|文件|回执|纸质")
 _SHOW_ME = re.compile(r"看下|看一下|看看|查下|查一下|查查|列一下|列下|发下|发一下|说下|说一下|报一下|给我")
 _ON_ITS_OWN = re.compile(r"自己|单独|直接|独立|不走|绕开|绕过|自行|单列.{0,4}名额|自己的名额")
 _SEND = re.compile(r"发|交|报送|寄|送|提交|传")
@@ -382,7 +389,7 @@ _TOPICAL = ("页", "邮箱", "截止", "纸质", "名额", "补助", "实施期"
             "电话", "地址", "a3", "执行情况", "链接", "附件", "逾期", "状态", "缺", "城市", "市", "盖章", "扫描", "word",
             "材料", "评审", "专家", "模板", "格式", "结果", "公布", "资金", "钱", "报告", "行文", "政府", "邮件", "错误",
             "警告", "截至", "deadline", "天气", "笑话", "省", "审", "名单", "入选", "报告", "几号", "几点", "寄", "未识别", "身份不明",
-            "来路不明", "总览", "概况", "汇总")
+            "来路不明", "总览", "概况", "汇总", "晚了", "迟了", "超时")
 
 
 def _topical(t: str, numbers: bool = False) -> bool:

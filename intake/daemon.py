@@ -149,7 +149,7 @@ def tune_gil() -> None:
     """Hand the GIL over every 1 ms instead of 5: the loop thread (IMAP, SMTP, every aiosqlite query's return)
     shares the GIL with the worker's parsing threads, and each hop back to the loop waited up to the whole
     interval behind them. Measured on bench_load.py --units 18 --unrelated 1000 --hour-seconds 75: IMAP
-    shenbao-minus-floor p50 348 -> 124 ms, worker drained sooner (docs: /work/notes/s5-idle.md)."""
+    shenbao-minus-floor p50 348 -> 124 ms, and the worker drained sooner."""
     import sys
 
     sys.setswitchinterval(GIL_SWITCH_SECONDS)

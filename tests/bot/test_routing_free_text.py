@@ -142,3 +142,42 @@ def test_a_rare_rules_own_word_outweighs_a_common_one(und):
     assert r.intent == "R25", r.why
     (r,) = und.read(normalize("通知对和其他项目衔接有啥要求"))
     assert r.intent == "R23", r.why
+
+
+def test_a_year_is_not_a_period():
+    from bot.numbers import months_in
+
+    assert months_in("去年也就是22年的示范项目") is None
+    assert months_in("我们省19年入选过") is None
+    assert months_in("实施期10年可以吗") == 120
+    assert months_in("项目干2年半") == 30
+
+
+async def test_does_one_mailbox_count_is_open_for_anyone(db, engine):
+    r = await engine.handle(tg("621"), "我们光发了财政部的 人社那个漏了 这样算报了吗")
+    assert r.kind == "open" and "O1" in r.meta.open_ids
+
+
+async def test_contacts_stated_count_and_cities_disagree(seeded, engine, bot_services):
+    sd = tg("622")
+    await bind(engine, bot_services, sd, "广东省")
+    r = await engine.handle(sd, "我们报三个市 深圳")
+    assert r.kind == "ask_back" and "可以：" not in r.text
+
+
+async def test_our_record_changed_with_a_number_is_refused(seeded, engine, bot_services):
+    gd = tg("623")
+    await bind(engine, bot_services, gd, "广东省")
+    assert (await engine.handle(gd, "帮我们把页数改成28页")).kind == "refuse"
+    assert (await engine.handle(gd, "方案改成8页可以吗")).kind == "rule"
+
+
+async def test_follow_ups_about_the_same_record(seeded, engine, bot_services):
+    hn = tg("624")
+    await bind(engine, bot_services, hn, "湖南省")
+    await engine.handle(hn, "我们的材料都收到了吗")
+    r = await engine.handle(hn, "那绩效表呢")
+    assert r.kind == "own" and "湖南省" in r.text
+    await engine.handle(officer(), "有几封来源不明的邮件")
+    d = await engine.handle(officer(), "发件人叫啥")
+    assert d.kind == "officer" and "S000004" in d.text
