@@ -89,6 +89,9 @@ class Answerer:
         if ident.role == CONTACT and spec.verdict and spec.family in ("pages", "money", "period") and not _stated(sl) \
                 and (sl.own or ident.province in sl.provinces or _CHECKING.search(t)):
             return self._as(r, "own_pages" if spec.family == "pages" else "own_problems", "contact: own filing"), False
+        if ident.role == CONTACT and sl.own and spec.answer in ("officer", "scope") and (
+                _OWN_FACT.search(t) or _CHECKING.search(t)):
+            return self._as(r, best_own, "contact: 我们/咱们 and a fact of the record"), False
         if ident.role == CONTACT and spec.answer in ("rule", "open", "abstain") and (
                 sl.own or not sl.provinces or sl.provinces == [ident.province]) \
                 and _OWN_FACT.search(t) and not _OPEN_ASK.search(t) and not (
@@ -315,10 +318,15 @@ class Answerer:
                 cities = [c for c in state.cities if c not in sl.dropped] + [c for c in cities if c not in state.cities]
             elif not cities and (count or pending):
                 cities = [] if count and not pending else list(state.cities)
+
             if pending and count is None and state.count and not cities:
                 count = state.count
             if pending and cities and count is None and state.count and len(cities) != state.count and not sl.cities:
                 count = None
+        if state.reading is not None and state.reading.spec.family == "quota" and cities and state.cities \
+                and set(cities) < set(state.cities) and not sl.count and not _ONLY.search(r.text) \
+                and _STILL.search(r.text) and (not prov or prov == state.province):
+            prov, cities = prov or state.province, list(state.cities)   # "武汉不是副省级吗 也不行": the list asked before
         if not prov and ident.role == CONTACT and (sl.own or not cities):
             prov = ident.province
         city_units = {c: sl.city_units.get(c) or state_unit(state, c) for c in cities}
@@ -489,6 +497,8 @@ def state_unit(state: ChatState, city: str) -> str | None:
     return None
 
 
+_STILL = re.compile(r"也|不是.{0,10}吗|难道|还是不行")
+_ONLY = re.compile(r"只|单|光|就报|仅")
 _MINISTRY = re.compile(r"邮箱|财政部|人社部|人社|财政|163")
 _VALID_ASK = re.compile(r"也算|算不算|算数|算交|算提交|算报|算申报|有效|认不认|行不行|可以吗|能不能|没问题吧|应该")  # is it valid?
 _WHEN_ASK = re.compile(r"什么时候|啥时候|何时|哪天|几月份?|几号|哪一年|哪年|多久能|多久出|多长时间能")
@@ -499,7 +509,7 @@ _PAPER_ARRIVED = re.compile(r"(?:纸质|纸件|原件|纸版)[^?？]{0,8}(?:收�
 _SET_ASIDE = re.compile(r"忽略|不用管|不管了|豁免|不予考虑|不计|不算问题|免了|放过|别管|不作数")
 _CHECKING = re.compile(r"超了|超没超|超过了|合规|合格|有没有超|是不是超")
 _OWN_FACT = re.compile(r"收到|到了|几点|哪天|登记|系统|记录|状态|算我们|判我们|(?<!不)报了|交了|补上|晚了|逾期了|超了|几次|"
-                       r"算了多少|一共算|算的是|算出")
+                       r"算了多少|一共算|算的是|算出|算按时|算逾期|算迟到|超页了|超了页")
 _OPEN_ASK = re.compile(r"可以吗|能不能|行不行|可不可以|能否|行吗|能报|可以报")
 _QUOTA_ASK = re.compile(r"名额|报几个|能报|可以报|几个市|算一个省")
 
@@ -509,6 +519,7 @@ _CHANGE_VERB = (r"改成|改为|改一下|改掉|改过来|更正|修改|删掉|
 _CHANGE_REQ = re.compile(rf"(?:把|将|帮我们?|给我们?|请|麻烦|你们)[^?？]{{0,16}}(?:{_CHANGE_VERB})"
                          rf"|(?:{_CHANGE_VERB})[^?？]{{0,3}}(?:按时|准时|已申报|有效|正常|没问题)")
 _OUR_RECORD_CHANGE = re.compile(rf"(?:把|将|帮|给)(?:我们|我省|咱们)(?:的)?[^?？]{{0,10}}(?:{_CHANGE_VERB})")
+_ASK_US_TO_CHANGE = re.compile(rf"(?:帮|给|替)(?:我们|我省|咱们)[^?？]{{0,10}}(?:{_CHANGE_VERB})")
 _A_QUESTION = re.compile(r"吗|么|可以不|行不|能不能|能否|可不可以|是否|怎么|如何|会不会|要不要|[?？]$")
 
 
@@ -517,6 +528,8 @@ def _changes_record(r: Reading) -> bool:
     officers change the record. A question about the rules with numbers or cities ("方案改成8页行吗",
     "把青岛换成烟台可以吗") is not such a request."""
     t, sl = r.text, r.slots
+    if _ASK_US_TO_CHANGE.search(t):                 # "能不能帮我们改成按时": a request, even as a question
+        return True
     if _A_QUESTION.search(t):
         return False
     if _OUR_RECORD_CHANGE.search(t):                 # "把我们页数改成30页吧": our record, whatever it names

@@ -86,8 +86,26 @@ def _cn(run: str) -> str | None:
     return None
 
 
+_MIXED_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*([十百千])\s*(万|亿)")       # 1千万, 1.5千万, 3百万
+_DIGIT_IN_CN = re.compile(r"(?<=[一二两三四五六七八九十][十百千万亿])(\d)(?=[十百千万亿])")   # 两千5百万
+_CN_DIGIT = dict(zip("0123456789", "零一二三四五六七八九"))
+_UNIT = {"十": 10, "百": 100, "千": 1000}
+
+
+def _unmix(text: str) -> str:
+    """Digits written with Chinese units ("1千万" = 1000万, "两千5百万" = 两千五百万): read as one number, never
+    as the digit followed by a separate 千万 (that read "1千万" as 1.1亿)."""
+    text = _DIGIT_IN_CN.sub(lambda m: _CN_DIGIT[m.group(1)], text)
+
+    def one(m: re.Match) -> str:
+        v = float(m.group(1)) * _UNIT[m.group(2)]
+        return (f"{v:.0f}" if v == int(v) else f"{v:g}") + m.group(3)
+    return _MIXED_UNIT.sub(one, text)
+
+
 def arabic(text: str) -> str:
     """``text`` with Chinese numerals that count something turned into digits (the rest unchanged)."""
+    text = _unmix(text)
     if not any(c in _NUM_CHARS or c in _DIGIT_WORDS for c in text):
         return text
     out, i = [], 0

@@ -108,6 +108,8 @@ class Understander:
         segments = [g for g in _hard_split(text, self._off_topic) if g.strip()]
         if len(segments) > 1:
             segments = [g for g in segments if not _GREETING.match(g.replace(" ", ""))] or segments
+        if len(segments) > 1:
+            segments = _joined(segments)
         readings: list[Reading] = []
         for seg in segments:
             for part in self._partition(seg):
@@ -246,7 +248,10 @@ class Understander:
         amount the cap, page counts the page limits; when the classifier is unsure, a stated time to send is
         the deadline. Own-data intents need no numbers from the asker: numbers make it a rule question."""
         spec = self.data.intent(lab)
-        decided = decided_by_slots(slots, t, spec.family, spec.answer, bool(spec.verdict))   # bot/slots.py
+        answer = spec.answer
+        if answer == "open" and not any(w in t for w in spec.subjects):
+            answer = "unsure"                # an open question whose subject the message does not name
+        decided = decided_by_slots(slots, t, spec.family, answer, bool(spec.verdict))   # bot/slots.py
         if decided and decided != lab:
             return decided, why + f"; slots decide → {decided}"
         valued = {"period": slots.months is not None, "money": slots.amount_wan is not None,
@@ -316,6 +321,22 @@ def _norm(t: str) -> str:
     from bot.normalize import normalize
 
     return normalize(t)
+
+
+def _joined(segments: list[str]) -> list[str]:
+    """After a hard separator: "…谁负责？省里还是市里" goes on with the question before it (alternatives naming no
+    topic of their own); "…附啥材料？我怕漏了" ends with a remark that asks nothing, which is dropped."""
+    out: list[str] = []
+    for g in segments:
+        bare = g.replace(" ", "")
+        if out and re.fullmatch(r"(?:是|到底是)?[\u4e00-\u9fff]{1,5}还是[\u4e00-\u9fff]{1,5}(?:呢|啊|呀)?", bare):
+            out[-1] = out[-1] + " " + g
+        elif out and not _asks(bare) and len(bare) <= 8 and not _topical(bare, numbers=True) \
+                and not re.search(r"\d|[一二两三四五六七八九十]", bare):
+            continue
+        else:
+            out.append(g)
+    return out or segments
 
 
 def _asks(t: str) -> bool:

@@ -28,13 +28,15 @@ _PARTS = (("凌晨", 3, False), ("一大早", 7, False), ("大清早", 7, False)
           ("昨晚", 20, True), ("夜里", 22, True), ("半夜", 23, True), ("深夜", 23, True))
 _NEXT_WEEK = re.compile(r"下(?:个)?(?:周|星期|礼拜)(?![一二三四五六日天末1-7])")
 _WEEK = re.compile(r"(这|本|下下|下个|下|上个|上)?\s*(?:周|星期|礼拜)\s*([一二三四五六日天末1-7])")
-_MDAY = re.compile(r"(?:(20\d\d)\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+_MDAY = re.compile(r"(?:(20\d\d)\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})(?:\s*[日号]|(?![\d个页万亿元%]))"
+                   # 3.27发 / 3/26前: month and day with a dot or slash, not a decimal amount (3.27亿) or a fraction
+                   r"|(?<![\d.])(?P<dm>\d{1,2})[./](?P<dd>\d{1,2})(?![\d.%万亿元页个千百十年月倍天小分秒])")
 _DAY_ONLY = re.compile(r"(?<![月\d])(\d{1,2})\s*号")
 _CLOCK = re.compile(r"(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?|(\d{1,2})\s*(?:点|时)\s*(?:过|零)?\s*(半|(\d{1,2})\s*分?)?")
 _LATER = re.compile(r"(\d+(?:\.\d+)?)\s*(个)?\s*(半)?\s*(小时|钟头|分钟|分|天)\s*(?:以后|之后|后)|(半)\s*(?:个)?\s*(小时|钟头)\s*(?:以后|之后|后)"
                     # "再过两个钟头", "过半小时": the same span said before the unit
                     r"|(?:再过|等过|(?<![超不经])过)\s*(?:(\d+(?:\.\d+)?)\s*(个)?\s*(半)?|(半)\s*(?:个)?)\s*(小时|钟头|分钟)(?![前内])")
-_NOW = ("现在", "马上", "立刻", "这会儿", "这个点", "眼下", "刚过", "已经过了", "都过了")
+_NOW = ("现在", "马上", "立刻", "这会儿", "这个点", "眼下", "刚过", "已经过了", "都过了", "刚发", "刚刚", "刚才")
 _BEFORE = ("前", "之前", "以前")
 _AFTER = ("以后", "之后", "过了", "后")
 
@@ -164,7 +166,8 @@ def _when_in(t: str, now: datetime) -> When | None:
     for m in _MDAY.finditer(t):
         if m.start() >= day_pos:
             try:
-                day = date(int(m.group(1) or now.year), int(m.group(2)), int(m.group(3)))
+                mo, dd = (m.group(2), m.group(3)) if m.group(2) else (m.group("dm"), m.group("dd"))
+                day = date(int(m.group(1) or now.year), int(mo), int(dd))
                 day_text, day_pos = m.group(0), m.start()
             except ValueError:
                 pass

@@ -181,3 +181,46 @@ async def test_follow_ups_about_the_same_record(seeded, engine, bot_services):
     await engine.handle(officer(), "有几封来源不明的邮件")
     d = await engine.handle(officer(), "发件人叫啥")
     assert d.kind == "officer" and "S000004" in d.text
+
+
+def test_digits_with_chinese_units_are_one_number():
+    from bot.numbers import arabic, central_amount
+
+    assert central_amount(arabic("中央给2千万够不够")) == 2000          # was read as 2 then 千万: 1.2亿
+    assert central_amount(arabic("中央补助0.8千万")) == 800
+    assert central_amount(arabic("中央补助三千4百万")) == 3400
+    assert central_amount(arabic("中央补助9800万")) == 9800
+
+
+def test_month_and_day_with_a_dot_or_slash_is_a_date():
+    from datetime import datetime, timedelta, timezone
+
+    from bot.when import when_in
+
+    now = datetime(2023, 3, 24, 9, 0, tzinfo=timezone(timedelta(hours=8)))
+    assert when_in("3.28上午发行吗", now).at.date().isoformat() == "2023-03-28"
+    assert when_in("3/25晚上传过去", now).at.date().isoformat() == "2023-03-25"
+    assert when_in("实施期1.5年", now) is None and when_in("中央2.5千万", now) is None
+
+
+async def test_a_follow_up_arguing_one_city_is_about_the_same_list(db, engine):
+    u = tg("631")
+    assert (await engine.handle(u, "辽宁报沈阳和锦州行吗")).meta.verdict == "no"
+    r = await engine.handle(u, "沈阳可是副省级城市 也不行吗")
+    assert r.meta.verdict == "no" and "计划单列市" in r.text
+    assert (await engine.handle(u, "那只报沈阳呢")).meta.verdict == "yes"
+
+
+async def test_asking_the_bot_to_change_our_record_is_refused_even_as_a_question(seeded, engine, bot_services):
+    hb = tg("632")
+    await bind(engine, bot_services, hb, "河北省")
+    assert (await engine.handle(hb, "可不可以帮我们改成按时 邮件是提前发的")).kind == "refuse"
+    r = await engine.handle(hb, "咱们是不是晚了")
+    assert r.kind == "own" and r.meta.verdict == "no"
+
+
+def test_a_remark_after_a_question_is_not_a_question(und):
+    rs = und.read(normalize("申报要附哪些材料？麻烦了"))
+    assert [r.intent for r in rs] == [und.read(normalize("申报要附哪些材料"))[0].intent]
+    assert len(und.read(normalize("绩效目标由谁填？省厅还是市局"))) == 1
+    assert len(und.read(normalize("截止几号？联系人电话？"))) == 2
