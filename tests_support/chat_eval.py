@@ -58,7 +58,7 @@ async def build_demo_world(services, clock, ocr_seconds: float = 0.0) -> int:
         end = time.perf_counter() + ocr_seconds
         while time.perf_counter() < end:
             nxt = await pending_documents(1)
-            if not nxt or nxt[0].kind != "cover_letter" or not await run_background_ocr(services, pages=1, limit=1):
+            if not nxt or nxt[0].kind != "cover_letter" or not await run_background_ocr(services, chunk=1, limit=1):
                 break
     return n
 
