@@ -13,6 +13,7 @@ from core.services import Services
 from bot import answer_types as A
 from bot import compose, own, verdicts
 from bot.access import CONTACT, OFFICER, PUBLIC, Caller, Identity
+from bot.record_change import changes_record, is_question
 from bot.dialogue import ChatState, PendingAction, carry_numbers
 from bot.understand import MIN_CONFIDENCE, MIN_MARGIN, Reading, Understander
 from bot.when import when_in
@@ -70,9 +71,9 @@ class Answerer:
             if not cue and sl.provinces and target is not True and _TO_PROVINCE.search(t) and (
                     sl.refs or any(w in t for w in ("那封", "未识别", "那个", "这封", "这个"))):
                 cue, target = "assign", True
-            if not cue and sl.provinces and _PAPER_ARRIVED.search(t) and not _A_QUESTION.search(t):
+            if not cue and sl.provinces and _PAPER_ARRIVED.search(t) and not is_question(t):
                 cue = "paper_copy"
-            if not cue and sl.provinces and _SET_ASIDE.search(t) and not _A_QUESTION.search(t):
+            if not cue and sl.provinces and _SET_ASIDE.search(t) and not is_question(t):
                 cue = "override"
             if cue and target and spec.answer != "action":
                 return self._as(r, {"assign": "action_assign", "paper_copy": "action_paper"}.get(cue, "action_override"),
@@ -156,7 +157,7 @@ class Answerer:
         return False
 
     async def one(self, r: Reading, caller: Caller, ident: Identity, state: ChatState, ctx: "_Ctx"):
-        if ident.role != OFFICER and _changes_record(r):
+        if ident.role != OFFICER and changes_record(r.text, r.slots):
             log.info("refused: a %s asked to change the record", ident.role)
             return A.Refusal("record_change")
         unsure = not r.followup and (r.confidence < MIN_CONFIDENCE or (r.margin < MIN_MARGIN and r.confidence < 0.5))
@@ -512,31 +513,6 @@ _OWN_FACT = re.compile(r"收到|到了|几点|哪天|登记|系统|记录|状态
                        r"算了多少|一共算|算的是|算出|算按时|算逾期|算迟到|超页了|超了页")
 _OPEN_ASK = re.compile(r"可以吗|能不能|行不行|可不可以|能否|行吗|能报|可以报")
 _QUOTA_ASK = re.compile(r"名额|报几个|能报|可以报|几个市|算一个省")
-
-
-_CHANGE_VERB = (r"改成|改为|改一下|改掉|改过来|更正|修改|删掉|删了|删除|撤销|撤回|撤掉|作废|去掉|取消|换掉|替换|标成|标为|算成|算作|"
-                r"当成|当作|按.{0,3}处理|判成|判为|改判|登记成|记成|记为")
-_CHANGE_REQ = re.compile(rf"(?:把|将|帮我们?|给我们?|请|麻烦|你们)[^?？]{{0,16}}(?:{_CHANGE_VERB})"
-                         rf"|(?:{_CHANGE_VERB})[^?？]{{0,3}}(?:按时|准时|已申报|有效|正常|没问题)")
-_OUR_RECORD_CHANGE = re.compile(rf"(?:把|将|帮|给)(?:我们|我省|咱们)(?:的)?[^?？]{{0,10}}(?:{_CHANGE_VERB})")
-_ASK_US_TO_CHANGE = re.compile(rf"(?:帮|给|替)(?:我们|我省|咱们)[^?？]{{0,10}}(?:{_CHANGE_VERB})")
-_A_QUESTION = re.compile(r"吗|么|可以不|行不|能不能|能否|可不可以|是否|怎么|如何|会不会|要不要|[?？]$")
-
-
-def _changes_record(r: Reading) -> bool:
-    """A contact asking the bot to change what the register holds ("把我们改成按时吧", "把第一次那份删掉"): only
-    officers change the record. A question about the rules with numbers or cities ("方案改成8页行吗",
-    "把青岛换成烟台可以吗") is not such a request."""
-    t, sl = r.text, r.slots
-    if _ASK_US_TO_CHANGE.search(t):                 # "能不能帮我们改成按时": a request, even as a question
-        return True
-    if _A_QUESTION.search(t):
-        return False
-    if _OUR_RECORD_CHANGE.search(t):                 # "把我们页数改成30页吧": our record, whatever it names
-        return True
-    if sl.pages.any or sl.amount_wan is not None or sl.months is not None or sl.cities:
-        return False
-    return bool(_CHANGE_REQ.search(t))
 
 
 def _one_record(readings: list[Reading]) -> list[Reading]:
