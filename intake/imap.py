@@ -384,11 +384,7 @@ class MailboxWatcher:
         for i, m in enumerate(large):
             spool = None
             try:
-                try:
-                    big, spool = await self._spool_rest(c, m.uid, m)
-                except StorageUnavailable as exc:
-                    await self.receiver.storage_failed(exc, Source.IMAP, self.account.mailbox)
-                    raise
+                big, spool = await self._spool_rest(c, m.uid, m)
                 upto = large[i + 1].uid - 1 if i + 1 < len(large) else uids[-1]
                 if big is not None and big.uid > cursor.last_uid:
                     await self._record(cursor, [big], upto=upto, seen=uids)
@@ -422,13 +418,18 @@ class MailboxWatcher:
         m = got[0]
         if len(m.raw) < CHUNK:
             return m, None
+        return await self._spool_rest(c, uid, m)
+
+    async def _spool_rest(self, c, uid: int, m: Fetched) -> tuple[Fetched | None, SpoolFile | None]:
+        """The rest of ``m`` (its first chunk in hand) into a spool file; a spool write that fails (disk full)
+        consumes nothing and alerts the officers once per outage."""
         try:
-            return await self._spool_rest(c, uid, m)
-        except StorageUnavailable as exc:               # disk full: nothing consumed, officers alerted once
+            return await self._spool_chunks(c, uid, m)
+        except StorageUnavailable as exc:
             await self.receiver.storage_failed(exc, Source.IMAP, self.account.mailbox)
             raise
 
-    async def _spool_rest(self, c, uid: int, m: Fetched) -> tuple[Fetched | None, SpoolFile | None]:
+    async def _spool_chunks(self, c, uid: int, m: Fetched) -> tuple[Fetched | None, SpoolFile | None]:
         spool = await asyncio.to_thread(self.receiver.archive.open_spool)
         try:
             await asyncio.to_thread(spool.write, m.raw)
