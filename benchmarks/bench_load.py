@@ -6,7 +6,7 @@ Each filing goes to both mailboxes: the 财政部 (mof) copy is APPENDed to Dove
 the simulated arrival time (23:00–23:59:59 Beijing); the 人社部 (mohrss) copy is sent over SMTP (our clock).
 Checked: every arrival recorded exactly once, IMAP received_at = the INTERNALDATE set, SMTP received_at within
 the SMTP transaction; the chat engine keeps answering (officer /overview and a rule question) during the load;
-peak RSS of the intake process and of its whole process tree (sandbox children included).
+peak RSS of the intake process, of its worker process and of the whole process tree (sandbox children included).
 
 Usage: .venv/bin/python benchmarks/bench_load.py [--small] [--hour-seconds 150] [--seed 1]
 Default run: ~5–9 min on 2 cores; --small: ~1 min.
@@ -114,6 +114,23 @@ def vm_hwm_mb(pid: int) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def worker_pid(intake_pid: int) -> int | None:
+    """The intake's worker process (intake.worker_main), a child of the intake process."""
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{d}/cmdline", "rb") as f:
+                cmd = f.read()
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == intake_pid and b"intake.worker_main" in cmd:
+            return int(d)
+    return None
 
 
 def q(db: Path, sql: str):
@@ -320,6 +337,8 @@ async def main(a) -> int:
         stop.set()
         await asyncio.gather(sampler, prober, return_exceptions=True)
         hwm = vm_hwm_mb(proc.pid)
+        wpid = worker_pid(proc.pid)
+        worker_hwm = vm_hwm_mb(wpid) if wpid else 0.0
         floor.terminate()
         proc.terminate()
         try:
@@ -376,8 +395,9 @@ async def main(a) -> int:
           f"max {max(smtp_lat):.2f}s (n={len(smtp_lat)})")
     print(f"chat engine during load: {len(chat_ok)}/{len(chat)} answered; p50 {pct(chat_ok, 50) * 1000:.0f} ms "
           f"p99 {pct(chat_ok, 99) * 1000:.0f} ms max {max(chat_ok, default=float('nan')) * 1000:.0f} ms")
-    print(f"memory: intake process peak RSS {hwm:.0f} MiB (VmHWM), sampled peak {peak['rss']:.0f} MiB; "
-          f"process tree (with sandbox children) sampled peak {peak['tree']:.0f} MiB")
+    print(f"memory: intake process peak RSS {hwm:.0f} MiB (VmHWM), sampled peak {peak['rss']:.0f} MiB; its worker "
+          f"process {worker_hwm:.0f} MiB (VmHWM); process tree (intake, worker, sandbox children) sampled peak "
+          f"{peak['tree']:.0f} MiB")
     print(f"wall time {time.monotonic() - t_start:.0f}s")
     if failures:
         print("FAILURES:\n  " + "\n  ".join(failures[:20]))

@@ -44,17 +44,10 @@ def build_services(environ: Mapping[str, str], data_dir=None, clock=None, *, cre
 
 
 def install_signing_key(settings, *, create: bool = True):
-    """Load the server's Ed25519 key (creating it when ``create`` and there is none: every command that opens
-    the database) and sign every audit entry this process appends with it. Never logged."""
+    """Load the server's Ed25519 key and sign this process's audit entries with it (``core.signing``)."""
     from core import signing
-    from models import audit_log
 
-    path = signing.key_path(settings.data_dir, dict(settings.environ))
-    if not create and not path.exists():
-        return None
-    key = signing.load_or_create(path)
-    audit_log.set_signer(lambda data: signing.sign(key, data))
-    return key
+    return signing.install_signer(settings, create=create)
 
 
 def where(services: Services) -> str:

@@ -193,13 +193,18 @@ def _esc(v: str) -> str:
     return str(v).replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
 
 
-def exposition(snap: dict | None) -> bytes:
-    """A snapshot as Prometheus text (the bot's ``/metrics`` appends the intake's to its own figures)."""
+def exposition(*snaps: dict | None) -> bytes:
+    """Snapshots as Prometheus text (the bot's ``/metrics`` appends the intake's and its worker's to its own
+    figures); a family both processes have (loop lag, labelled by process) is written once, samples merged."""
+    families: dict[str, tuple[dict, list]] = {}
+    for snap in snaps:
+        for m in (snap or {}).get("metrics", []):
+            families.setdefault(m["name"], (m, []))[1].extend(m["samples"])
     out = []
-    for m in (snap or {}).get("metrics", []):
-        out.append(f"# HELP {m['name']} {m.get('help') or m['name']}")
-        out.append(f"# TYPE {m['name']} {m['type']}")
-        for s in m["samples"]:
+    for name, (m, samples) in families.items():
+        out.append(f"# HELP {name} {m.get('help') or name}")
+        out.append(f"# TYPE {name} {m['type']}")
+        for s in samples:
             labels = ",".join(f'{k}="{_esc(v)}"' for k, v in sorted(s["labels"].items()))
-            out.append(f"{m['name']}{s.get('suffix', '')}{'{' + labels + '}' if labels else ''} {float(s['value'])!r}")
+            out.append(f"{name}{s.get('suffix', '')}{'{' + labels + '}' if labels else ''} {float(s['value'])!r}")
     return ("\n".join(out) + "\n").encode() if out else b""

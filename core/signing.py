@@ -72,3 +72,17 @@ def verify(public_key_b64: str, data: bytes, signature_b64: str | None) -> bool:
         return True
     except (InvalidSignature, ValueError, TypeError):
         return False
+
+
+def install_signer(settings, *, create: bool = False):
+    """Load the server's Ed25519 key (creating it when ``create`` and there is none: every command that opens
+    the database) and sign every audit entry this process appends with it; None when there is no key and
+    ``create`` is false. Never logged. Used by the CLI and by the intake's worker process."""
+    from models import audit_log
+
+    path = key_path(settings.data_dir, dict(settings.environ))
+    if not create and not path.exists():
+        return None
+    key = load_or_create(path)
+    audit_log.set_signer(lambda data: sign(key, data))
+    return key

@@ -1,4 +1,5 @@
-"""The intake process: SMTP intake + one IMAP watcher per account + the worker, in one event loop."""
+"""The intake process: SMTP intake + one IMAP watcher per account in one event loop, and the worker process
+it starts and watches (``intake.worker_process``): receiving mail never waits behind processing it."""
 from __future__ import annotations
 
 import asyncio
@@ -11,7 +12,7 @@ from intake.imap import MailboxWatcher
 from intake.receiver import Receiver
 from core.services import Services
 from intake.smtp import IntakeHandler, start_smtp_server
-from intake.worker import Worker
+from intake.worker_process import WorkerProcess
 
 log = logging.getLogger("shenbao.intake")
 
@@ -42,10 +43,9 @@ def watched_folders(accounts):
 
 
 class IntakeDaemon:
-    def __init__(self, services: Services, *, smtp: bool = True, backoff_base: float = 1.0):
+    def __init__(self, services: Services, *, smtp: bool = True, backoff_base: float = 1.0, verbose: bool = False):
         self.services = services
-        self.retry_seconds = services.settings.retry_seconds
-        self.worker = Worker(services)
+        self.worker = WorkerProcess(services.settings, verbose=verbose)
         self.receiver = Receiver(services.archive, services.clock, self.worker.submit,
                                  on_alert=lambda k, t, d: alert(services, k, t, d))
         self.watchers = [MailboxWatcher(a, self.receiver, services.clock, backoff_base=backoff_base,
@@ -63,11 +63,8 @@ class IntakeDaemon:
         from core.province_state import rebuild_state
 
         await rebuild_state(self.services, only_stale=True)     # state written by an older release
-        from intake.pipeline import clean_spool
-
-        clean_spool(self.services.archive)
-        await self.worker.requeue_pending()
         s = self.services.settings
+        await self.worker.start()              # it re-queues what was received but not processed
         if self.smtp_enabled:
             handler = IntakeHandler(self.services.call, self.receiver, self.services.clock)
             removed = self.services.archive.clean_spool()
@@ -75,43 +72,13 @@ class IntakeDaemon:
                 log.info("removed %d spool files of unfinished SMTP sessions (never acknowledged)", removed)
             self.smtp_server = await start_smtp_server(handler, s.smtp_host, s.smtp_port, limits=s.smtp_limits)
         self.lag = LoopLagMonitor("intake")
-        self.tasks = [asyncio.create_task(self.worker.run(), name="worker"),
-                      asyncio.create_task(self.worker.retry_loop(self.retry_seconds), name="worker-retry"),
-                      asyncio.create_task(self.lag.run(), name="loop-lag"),
+        self.tasks = [asyncio.create_task(self.lag.run(), name="loop-lag"),
                       asyncio.create_task(metrics.SnapshotWriter(
                           metrics.snapshot_path(s.data_dir, "intake"), "intake").run(), name="metrics")]
         self.tasks += [asyncio.create_task(w.run(), name=f"imap:{w.account.mailbox}:{w.account.folder}")
                        for w in self.watchers]
-        if s.ocr:
-            self.tasks.append(asyncio.create_task(self.ocr_loop(s.ocr_interval),
-                                                  name="ocr"))
         if not self.watchers:
             log.info("no IMAP accounts configured (SHENBAO_IMAP_MOF_HOST / SHENBAO_IMAP_MOHRSS_HOST)")
-
-    async def ocr_loop(self, interval: float) -> None:
-        """Background OCR of scanned pages, only while the worker has nothing queued (intake first): a few rounds
-        at a time, again at once while there is more to read, else after ``interval`` seconds."""
-        from intake.ocr_backlog import run_background_ocr
-        from precheck.ocr_worker import OcrPool
-
-        self.ocr_pool = OcrPool(self.services.settings.ocr_workers)
-        try:
-            while True:
-                await asyncio.sleep(interval)
-                while self.worker.idle.is_set():
-                    try:
-                        done = await run_background_ocr(self.services, limit=2 * len(self.ocr_pool.workers),
-                                                        pool=self.ocr_pool)
-                    except asyncio.CancelledError:
-                        raise
-                    except Exception:
-                        log.exception("background OCR round failed; will retry")
-                        break
-                    if not done:
-                        break
-                    log.info("background OCR read documents %s", done)
-        finally:
-            self.ocr_pool.close()
 
     async def stop(self) -> None:
         for w in self.watchers:
@@ -119,11 +86,7 @@ class IntakeDaemon:
         if self.smtp_server is not None:
             self.smtp_server.close()
         await asyncio.sleep(0)
-        try:                                   # finish what was accepted (the rest is re-queued on start)
-            await asyncio.wait_for(self.worker.idle.wait(), 20)
-        except asyncio.TimeoutError:
-            log.warning("stopping with %d receipts still queued; they are processed on next start",
-                        self.worker.queue.qsize())
+        await self.worker.stop()               # it finishes what was accepted; the rest is re-queued on start
         for t in self.tasks:
             t.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
@@ -147,9 +110,9 @@ GIL_SWITCH_SECONDS = 0.001
 
 def tune_gil() -> None:
     """Hand the GIL over every 1 ms instead of 5: the loop thread (IMAP, SMTP, every aiosqlite query's return)
-    shares the GIL with the worker's parsing threads, and each hop back to the loop waited up to the whole
-    interval behind them. Measured on bench_load.py --units 18 --unrelated 1000 --hour-seconds 75: IMAP
-    shenbao-minus-floor p50 348 -> 124 ms, and the worker drained sooner."""
+    shares the GIL with the threads that write and fsync archive files and with aiosqlite's thread, and each
+    hop back to the loop could wait the whole interval. (Measured when the worker's parsing threads were in
+    this process too: bench_load IMAP shenbao-minus-floor p50 348 -> 124 ms; the worker has its own process now.)"""
     import sys
 
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
@@ -165,7 +128,7 @@ async def run_daemon(services: Services) -> None:
     tune_gil()
     await init_db(services.settings.database_url)
     raise_fd_limit()
-    daemon = IntakeDaemon(services)
+    daemon = IntakeDaemon(services, verbose=logging.getLogger().isEnabledFor(logging.DEBUG))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -29,6 +29,7 @@ from core.vocabulary import ReceiptStatus, SenderTrust, Source
 from intake.documents import PreparedDocuments, prepare_documents, store_documents
 from intake.grouping import existing_submission, submission_for
 from intake.priority import GATE
+from models.retry import with_retry
 from models.dossier import KnownSender
 from models.finding import Finding
 from models.receipt import Receipt
@@ -207,32 +208,38 @@ async def _process(services: Services, r: Receipt, parsed: ParsedMail) -> Submis
     dmarc = await _dmarc(services, auth)
     await GATE.quiet()                 # an arrival being recorded goes first (intake.priority)
     now = services.clock.now()
-    async with in_transaction():
-        r = await Receipt.get(id=receipt_id)
-        await _record_headers(r, parsed)
-        sub, _created = await submission_for(r, parsed, call_id=call.id, now=now)
-        receipts = list(await Receipt.filter(submission_id=sub.id).order_by("received_at", "id"))
-        old_province = sub.province
-        sub.first_received_at = min(x.received_at for x in receipts)
-        sub.on_time = any(call.is_on_time(x.received_at) for x in receipts)
-        docs, doc_findings = await store_documents(sub, prepared, now=now)
-        if doc_findings:
-            await replace_findings(scope="document", submission_id=sub.id, now=now, province=None, call_id=sub.call_id,
-                                   specs=[f for _, f in doc_findings],
-                                   document_ids=[d.id if d else None for d, _ in doc_findings])
-        await _attribute(services, sub, parsed, docs, auth, confirmed, dmarc)
-        sub.unrelated = _unrelated(services, sub, parsed, docs)
-        sub.updated_at = now
-        await sub.save()
-        if sub.unrelated:            # unrelated mail carries no findings: nothing for anyone to act on
-            await Finding.filter(submission_id=sub.id, scope="submission").delete()
-        else:
-            await refresh_submission_findings(services, sub, receipts)
-        r.status, r.error, r.processed_at = ReceiptStatus.PROCESSED, None, now
-        r.attempts += 1
-        await r.save(update_fields=["status", "error", "processed_at", "attempts"])
-        for province in {p for p in (sub.province, old_province) if p}:
-            await refresh_dossier(services, province)
+
+    async def write() -> tuple[Receipt, Submission]:
+        async with in_transaction():
+            r = await Receipt.get(id=receipt_id)
+            await _record_headers(r, parsed)
+            sub, _created = await submission_for(r, parsed, call_id=call.id, now=now)
+            receipts = list(await Receipt.filter(submission_id=sub.id).order_by("received_at", "id"))
+            old_province = sub.province
+            sub.first_received_at = min(x.received_at for x in receipts)
+            sub.on_time = any(call.is_on_time(x.received_at) for x in receipts)
+            docs, doc_findings = await store_documents(sub, prepared, now=now)
+            if doc_findings:
+                await replace_findings(scope="document", submission_id=sub.id, now=now, province=None, call_id=sub.call_id,
+                                       specs=[f for _, f in doc_findings],
+                                       document_ids=[d.id if d else None for d, _ in doc_findings])
+            await _attribute(services, sub, parsed, docs, auth, confirmed, dmarc)
+            sub.unrelated = _unrelated(services, sub, parsed, docs)
+            sub.updated_at = now
+            await sub.save()
+            if sub.unrelated:            # unrelated mail carries no findings: nothing for anyone to act on
+                await Finding.filter(submission_id=sub.id, scope="submission").delete()
+            else:
+                await refresh_submission_findings(services, sub, receipts)
+            r.status, r.error, r.processed_at = ReceiptStatus.PROCESSED, None, now
+            r.attempts += 1
+            await r.save(update_fields=["status", "error", "processed_at", "attempts"])
+            for province in {p for p in (sub.province, old_province) if p}:
+                await refresh_dossier(services, province)
+        return r, sub
+    # the intake process commits receipts meanwhile: on SQLite a transaction that read first is told "database
+    # is locked" when a write lands in between (it cannot wait for it); it is rolled back, so run it again
+    r, sub = await with_retry(write, what="processing transaction")
     log.info("%s: processed into %s (%s, %s)", r.ref, sub.ref,
              sub.province or ("unrelated" if sub.unrelated else "unidentified"), "on time" if sub.on_time else "LATE")
     return sub

@@ -1,17 +1,25 @@
 """Arrivals first: the worker's processing steps aside while a message is being recorded.
 
-The intake runs the IMAP watchers, the SMTP sessions and the worker on one event loop and, on SQLite, one
-database connection (tortoise serialises every query and transaction on it). A worker transaction that is
-open when a message arrives makes the recording of that message wait for it, and every query of the worker's
-read phase is one more in front of it. Recording an arrival is what the sender waits for (SMTP 250) and what
-the arrival latency measures; processing is deferred work. So the receiver marks the time it is recording
-(``recording()``), and the worker waits for a quiet moment (``quiet()``) before each receipt and before its
-write transaction — at most ``max_wait`` seconds, so that a constant stream of arrivals cannot starve it.
+Recording an arrival is what the sender waits for (SMTP 250) and what the arrival latency measures;
+processing is deferred work. On SQLite the database has one write lock: a worker transaction that is open
+when a message arrives makes the recording of that message wait for it. So the receiver marks the time it
+is recording (``recording()``), and the worker waits for a quiet moment (``quiet()``) before each receipt
+and before its write transaction — at most ``max_wait`` seconds, so that a constant stream of arrivals
+cannot starve it.
+
+The worker runs in a process of its own (``intake.worker_process``): the receiving process ``share()``s its
+gate — one byte of shared memory (a memfd) that says whether it is recording — and passes the descriptor to
+the worker process, which ``attach()``es to it; there ``quiet()`` polls that byte every ``POLL_SECONDS``.
+In one process (tests, ``shenbao ingest``) the gate works as before, with futures.
 """
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import mmap
+import os
+
+POLL_SECONDS = 0.002              # how often the worker process looks at the shared byte while it is set
 
 
 class ArrivalGate:
@@ -19,18 +27,43 @@ class ArrivalGate:
         self._busy = 0
         self._waiters: list[asyncio.Future] = []     # futures, not an Event: no loop bound at import time
         self.waited = 0.0                      # seconds the worker stood aside in total (tests, logs)
+        self._shared: mmap.mmap | None = None   # the receiving process's byte (shared, or attached)
+        self._attached = False                 # True in the worker process: the byte is the only truth
+
+    def share(self) -> int:
+        """In the receiving process: from now on mirror the state into a shared byte; return its descriptor
+        (for the worker process's ``pass_fds``)."""
+        if self._shared is None:
+            fd = os.memfd_create("shenbao-arrivals")      # close-on-exec: only the worker gets it
+            os.ftruncate(fd, 1)
+            self._shared = mmap.mmap(fd, 1)
+            self._fd = fd
+        self._shared[0] = 1 if self._busy else 0
+        return self._fd
+
+    def attach(self, fd: int) -> None:
+        """In the worker process: read the receiving process's byte from ``fd``."""
+        self._shared = mmap.mmap(fd, 1, prot=mmap.PROT_READ)
+        os.close(fd)
+        self._attached = True
 
     @property
     def busy(self) -> bool:
+        if self._attached:
+            return self._shared[0] != 0
         return self._busy > 0
 
     @contextlib.asynccontextmanager
     async def recording(self):
         self._busy += 1
+        if self._shared is not None:
+            self._shared[0] = 1
         try:
             yield
         finally:
             self._busy -= 1
+            if not self._busy and self._shared is not None:
+                self._shared[0] = 0
             if not self._busy:
                 for f in self._waiters:
                     if not f.done():
@@ -38,8 +71,10 @@ class ArrivalGate:
 
     async def quiet(self, max_wait: float = 1.0) -> bool:
         """Wait until nothing is being recorded, at most ``max_wait`` s; return whether it became quiet."""
-        if not self._busy:
+        if not self.busy:
             return True
+        if self._attached:
+            return await self._poll(max_wait)
         loop = asyncio.get_running_loop()
         t0, fut = loop.time(), loop.create_future()
         self._waiters.append(fut)
@@ -50,6 +85,18 @@ class ArrivalGate:
             return False
         finally:
             self._waiters.remove(fut)
+            self.waited += loop.time() - t0
+
+    async def _poll(self, max_wait: float) -> bool:
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        try:
+            while self.busy:
+                if loop.time() - t0 >= max_wait:
+                    return False
+                await asyncio.sleep(POLL_SECONDS)
+            return True
+        finally:
             self.waited += loop.time() - t0
 
 

@@ -24,6 +24,7 @@ log = logging.getLogger("shenbao.precheck.sandbox")
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MEM = 1 << 30
+CHILD_NICE = 10                                  # added to the niceness of the process that starts the child
 PRELOAD = ["__main__", "precheck.files.tasks"]   # __main__ once in the server, not in every child
 
 _slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
@@ -53,9 +54,15 @@ def _context():
 
 def confine(mem_bytes: int) -> None:
     """In a child: its own process group (a timeout also ends soffice or whatever it started), an address-space
-    cap of ``mem_bytes``, no core dumps. Shared by the analysis children and the warm OCR workers."""
+    cap of ``mem_bytes``, no core dumps, a lower CPU priority (``CHILD_NICE``: reading a filing yields the CPU
+    to the process that receives mail; it holds no lock anyone waits for). Shared by the analysis children
+    and the warm OCR workers."""
     try:
         os.setpgid(0, 0)
+    except OSError:
+        pass
+    try:
+        os.nice(CHILD_NICE)
     except OSError:
         pass
     try:

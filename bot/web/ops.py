@@ -107,6 +107,8 @@ async def collect_metrics(services: Services) -> dict:
         "seconds_to_deadline": (services.call.deadline - now).total_seconds(),
         # the intake process's own figures (loop lag, receipts, worker, IMAP backlog): its snapshot file
         "intake": metrics.read_snapshot(metrics.snapshot_path(services.settings.data_dir, "intake")),
+        # and its worker process's (queue, processing times, restarts are in the intake's; its own loop lag)
+        "worker": metrics.read_snapshot(metrics.snapshot_path(services.settings.data_dir, "worker")),
     }
 
 
@@ -136,4 +138,4 @@ def render_metrics(m: dict) -> bytes:
         up.labels(k).set(v)
     Gauge("shenbao_seconds_to_deadline", "Seconds until the call's deadline (negative after)",
           registry=reg).set(m["seconds_to_deadline"])
-    return generate_latest(reg) + metrics.exposition(m.get("intake"))
+    return generate_latest(reg) + metrics.exposition(m.get("intake"), m.get("worker"))

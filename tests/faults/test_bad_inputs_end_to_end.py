@@ -84,7 +84,7 @@ def test_hostile_corpus_is_recorded_bounded_and_does_not_stall_other_mail(tmp_pa
     # nothing named after an attachment exists anywhere under the data directory
     for dirpath, _dirs, files in os.walk(data):
         for f in files:
-            assert re.fullmatch(r"[0-9a-f]{64}(\.eml)?|shenbao\.sqlite3(-wal|-shm)?|fault\.marker|metrics-intake\.json", f) or \
+            assert re.fullmatch(r"[0-9a-f]{64}(\.eml)?|shenbao\.sqlite3(-wal|-shm)?|fault\.marker|metrics-(intake|worker)\.json", f) or \
                 dirpath == str(data), os.path.join(dirpath, f)
     names = [n for (n,) in rows(data, "select filename from document")]
     assert not any(n.startswith("/") or ".." in n.split("/") for n in names), names
