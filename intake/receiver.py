@@ -87,12 +87,11 @@ class Receiver:
             stored = await asyncio.gather(*(
                 asyncio.to_thread(self.archive.put_spooled, m.spooled, "raw", ".eml") if m.spooled is not None
                 else asyncio.to_thread(self.archive.put, m.raw, "raw", ".eml", sync_dir=False) for m in mails))
-            one_per_dir = {rel.rsplit("/", 1)[0]: rel for _, rel in stored}.values()
-            await asyncio.gather(*(asyncio.to_thread(self.archive.sync_dirs, [rel]) for rel in one_per_dir))
         except StorageUnavailable as exc:
             await self._storage_failed(exc, mails[0])
             raise
         await pause_point("after_archive")
+        dirs_synced = self._sync_dirs([rel for _, rel in stored])
 
         async def insert_all() -> list[tuple[Receipt, bool]]:
             # look first, outside the transaction (SQLite: a transaction that reads before it writes is told
@@ -110,11 +109,16 @@ class Receiver:
                     out.append((r, True))
                 if also is not None:
                     await also()
+                await dirs_synced                      # the files' directory entries durable before the commit
             return out
         try:
             results = await with_retry(insert_all, what="receipt batch insert")
+        except StorageUnavailable as exc:
+            await self._storage_failed(exc, mails[0])
+            raise
         except IntegrityError:
             log.info("receipt batch of %d conflicted with a concurrent arrival; accepting one by one", len(mails))
+            await dirs_synced
             results = [await self.accept(m) for m in mails]
             if also is not None:
                 await with_retry(also, what="after receipt batch")
@@ -128,6 +132,17 @@ class Receiver:
         for mail, (receipt, created) in zip(mails, results):
             self._recorded(mail, receipt, created)
         return results
+
+    def _sync_dirs(self, rels: list[str]) -> asyncio.Future:
+        """fsync the archive directories of ``rels`` (one per directory, concurrently) while the caller looks
+        up and writes the receipt rows; the caller awaits it inside the transaction, before the commit: what
+        is committed is durable, and the directory fsync no longer adds to the time a sender waits. (Its
+        StorageUnavailable is raised where it is awaited, rolling the transaction back.)"""
+        one_per_dir = list({rel.rsplit("/", 1)[0]: rel for rel in rels}.values())
+        fut = asyncio.ensure_future(asyncio.gather(*(asyncio.to_thread(self.archive.sync_dirs, [r])
+                                                     for r in one_per_dir)))
+        fut.add_done_callback(lambda f: f.cancelled() or f.exception())   # awaited; never "not retrieved"
+        return fut
 
     async def _create(self, mail: RawMail, sha: str, rel: str, *, mailbox: str | None = None) -> Receipt:
         """The receipt row and its ``receipt_recorded`` entry in the hash chain, in the caller's transaction:
@@ -173,11 +188,12 @@ class Receiver:
             if mail.spooled is not None:
                 sha, rel = await asyncio.to_thread(self.archive.put_spooled, mail.spooled, "raw", ".eml")
             else:
-                sha, rel = await asyncio.to_thread(self.archive.put, mail.raw, "raw", ".eml")
+                sha, rel = await asyncio.to_thread(self.archive.put, mail.raw, "raw", ".eml", sync_dir=False)
         except StorageUnavailable as exc:
             await self._storage_failed(exc, mail)
             raise
         await pause_point("after_archive")
+        dir_synced = self._sync_dirs([rel])
 
         def copy(mailbox: str) -> RawMail:
             return replace(mail, mailbox=mailbox, raw=b"", spooled=None)
@@ -194,6 +210,7 @@ class Receiver:
                             if i:
                                 await pause_point("between_copies")
                             new[mailbox] = await self._create(mail, sha, rel, mailbox=mailbox)
+                        await dir_synced               # the file's directory entry durable before the commit
                 except IntegrityError:
                     # the same bytes committed by a concurrent delivery, or another writer took the chain's tip
                     again = {m: await self._existing(copy(m), sha) for m in mailboxes}
@@ -205,6 +222,9 @@ class Receiver:
             raise StorageUnavailable("receipt not committed: the audit chain stayed contended for 20 tries")
         try:
             results = await with_retry(insert, what="receipt insert")
+        except StorageUnavailable as exc:
+            await self._storage_failed(exc, mail)
+            raise
         except IntegrityError:
             raise
         except Exception as exc:  # database down, disk full under the DB, ...
