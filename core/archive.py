@@ -8,6 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def digest(data: bytes) -> str:
+    """The archive's name for ``data``: its sha256, hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
 class StorageUnavailable(Exception):
     """The archive or database could not make a receipt durable; the sender must retry (SMTP 451)."""
 
@@ -87,12 +92,14 @@ class Archive:
             raise ValueError(f"path escapes the archive: {rel!r}")
         return p
 
-    def put(self, data: bytes, kind: str = "raw", suffix: str = "", *, sync_dir: bool = True) -> tuple[str, str]:
+    def put(self, data: bytes, kind: str = "raw", suffix: str = "", *, sync_dir: bool = True,
+            sha256: str | None = None) -> tuple[str, str]:
         """Write ``data`` durably; return ``(sha256, relative path)``. Raises StorageUnavailable.
 
         ``sync_dir=False`` leaves the directory entry's fsync to the caller (``sync_dirs``), so a batch of
-        files pays one directory fsync per directory instead of one per file."""
-        digest = hashlib.sha256(data).hexdigest()
+        files pays one directory fsync per directory instead of one per file. ``sha256``: the digest, when the
+        caller computed it already (``digest``)."""
+        digest = sha256 or hashlib.sha256(data).hexdigest()
         rel = _rel_path(kind, digest, suffix)
         final = self.root / rel
         try:

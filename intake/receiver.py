@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
 from datetime import timezone
 from typing import Awaitable, Callable
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from config.clock import Clock
 from core import metrics
-from core.archive import Archive, StorageUnavailable
+from core.archive import Archive, StorageUnavailable, digest
 from intake.envelope import RawMail
 from intake.faults import pause_point
 from intake.priority import GATE
@@ -60,11 +60,16 @@ class Receiver:
             self.storage_down_since = None
 
     async def _existing(self, mail: RawMail, sha: str) -> Receipt | None:
-        found = await Receipt.filter(mailbox=mail.mailbox, sha256=sha).first()
-        if found is None and mail.imap_uid is not None:
-            found = await Receipt.filter(mailbox=mail.mailbox, imap_uidvalidity=mail.imap_uidvalidity,
-                                         imap_uid=mail.imap_uid).first()
-        return found
+        """The receipt ``mail.mailbox`` has for these bytes, else for this IMAP UID — one query (both pairs are
+        unique, so at most two rows)."""
+        match = Q(sha256=sha)
+        if mail.imap_uid is not None:
+            match |= Q(imap_uidvalidity=mail.imap_uidvalidity, imap_uid=mail.imap_uid)
+        rows = await Receipt.filter(Q(mailbox=mail.mailbox) & match).order_by("id")
+        return next((r for r in rows if r.sha256 == sha), rows[0] if rows else None)
+
+    async def _existing_all(self, mails: list[RawMail], shas: list[str]) -> list[Receipt | None]:
+        return [await self._existing(mail, sha) for mail, sha in zip(mails, shas)]
 
     async def accept_many(self, mails: list[RawMail], *, also: Callable[[], Awaitable[None]] | None = None
                           ) -> list[tuple[Receipt, bool]]:
@@ -83,20 +88,27 @@ class Receiver:
                            ) -> list[tuple[Receipt, bool]]:
         for _ in mails:
             await pause_point("before_archive")
+        shas = await asyncio.to_thread(lambda: [m.spooled.sha256 if m.spooled is not None else digest(m.raw)
+                                                for m in mails])
+        # look first, outside the transaction (SQLite: a transaction that reads before it writes is told
+        # "database is locked" at once by a busy writer instead of waiting its busy timeout) — and while the
+        # files are written: the lookup needs only the digests
+        looked = [asyncio.ensure_future(self._existing_all(mails, shas))]
         try:
             stored = await asyncio.gather(*(
                 asyncio.to_thread(self.archive.put_spooled, m.spooled, "raw", ".eml") if m.spooled is not None
-                else asyncio.to_thread(self.archive.put, m.raw, "raw", ".eml", sync_dir=False) for m in mails))
+                else asyncio.to_thread(self.archive.put, m.raw, "raw", ".eml", sync_dir=False, sha256=sha)
+                for m, sha in zip(mails, shas)))
         except StorageUnavailable as exc:
+            await asyncio.gather(*looked, return_exceptions=True)
             await self._storage_failed(exc, mails[0])
             raise
         await pause_point("after_archive")
         dirs_synced = self._sync_dirs([rel for _, rel in stored])
 
         async def insert_all() -> list[tuple[Receipt, bool]]:
-            # look first, outside the transaction (SQLite: a transaction that reads before it writes is told
-            # "database is locked" at once by a busy writer instead of waiting its busy timeout)
-            found = [await self._existing(mail, sha) for mail, (sha, _) in zip(mails, stored)]
+            # the lookup begun with the writes; a retry (a transient database error) looks again
+            found = await (looked.pop() if looked else self._existing_all(mails, shas))
             out = []
             made: dict[tuple[str, str], Receipt] = {}      # a batch may hold byte-identical copies: one receipt
             async with in_transaction():
@@ -124,6 +136,7 @@ class Receiver:
                 await with_retry(also, what="after receipt batch")
             return results
         except Exception as exc:  # database down, disk full under the DB, ...
+            await asyncio.gather(*looked, return_exceptions=True)
             err = StorageUnavailable(f"receipts not committed: {type(exc).__name__}: {exc}")
             await self._storage_failed(err, mails[0])
             raise err from exc
@@ -184,24 +197,29 @@ class Receiver:
 
     async def _accept_copies(self, mail: RawMail, mailboxes: list[str]) -> list[tuple[Receipt, bool]]:
         await pause_point("before_archive")
+        sha = mail.spooled.sha256 if mail.spooled is not None else await asyncio.to_thread(digest, mail.raw)
+
+        async def look() -> dict[str, Receipt | None]:
+            # Look first, outside the transaction: on SQLite a transaction that reads and then writes gets
+            # "database is locked" at once from a busy writer instead of waiting its busy timeout.
+            rows = await Receipt.filter(sha256=sha, mailbox__in=list(mailboxes))   # one query for every copy
+            return {m: next((r for r in rows if r.mailbox == m), None) for m in mailboxes}
+        looked = [asyncio.ensure_future(look())]          # while the file is written: it needs only the digest
         try:
             if mail.spooled is not None:
                 sha, rel = await asyncio.to_thread(self.archive.put_spooled, mail.spooled, "raw", ".eml")
             else:
-                sha, rel = await asyncio.to_thread(self.archive.put, mail.raw, "raw", ".eml", sync_dir=False)
+                sha, rel = await asyncio.to_thread(self.archive.put, mail.raw, "raw", ".eml", sync_dir=False,
+                                                   sha256=sha)
         except StorageUnavailable as exc:
+            await asyncio.gather(*looked, return_exceptions=True)
             await self._storage_failed(exc, mail)
             raise
         await pause_point("after_archive")
         dir_synced = self._sync_dirs([rel])
 
-        def copy(mailbox: str) -> RawMail:
-            return replace(mail, mailbox=mailbox, raw=b"", spooled=None)
-
         async def insert() -> list[tuple[Receipt, bool]]:
-            # Look first, outside the transaction: on SQLite a transaction that reads and then writes gets
-            # "database is locked" at once from a busy writer instead of waiting its busy timeout.
-            found = {m: await self._existing(copy(m), sha) for m in mailboxes}
+            found = await (looked.pop() if looked else look())
             for _ in range(20):
                 new: dict[str, Receipt] = {}
                 try:
@@ -213,7 +231,7 @@ class Receiver:
                         await dir_synced               # the file's directory entry durable before the commit
                 except IntegrityError:
                     # the same bytes committed by a concurrent delivery, or another writer took the chain's tip
-                    again = {m: await self._existing(copy(m), sha) for m in mailboxes}
+                    again = await look()
                     if all(r is not None for r in again.values()):
                         return [(again[m], False) for m in mailboxes]
                     found = again
@@ -228,6 +246,7 @@ class Receiver:
         except IntegrityError:
             raise
         except Exception as exc:  # database down, disk full under the DB, ...
+            await asyncio.gather(*looked, return_exceptions=True)
             err = StorageUnavailable(f"receipt not committed: {type(exc).__name__}: {exc}")
             await self._storage_failed(err, mail)
             raise err from exc
