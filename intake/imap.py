@@ -39,6 +39,7 @@ FAST_MAX = 8                # after an IDLE push: UIDs last+1..last+FAST_MAX fet
 HEALTH_EVERY = 10.0         # seconds between saves of last_ok_at when a round records nothing (a commit each)
 _UID_RE = re.compile(rb"\bUID (\d+)")
 _EXPUNGE_RE = re.compile(rb"^\*? ?\d+ EXPUNGE\b", re.I)
+_EXISTS_RE = re.compile(rb"^\*? ?(\d+) EXISTS\b", re.I)
 _SIZE_RE = re.compile(rb"RFC822\.SIZE (\d+)")
 CONNECT_TIMEOUT = 30.0
 JUNK = "\\Junk"                                 # an extra folder: the provider's junk folder, found at connect
@@ -98,9 +99,12 @@ def _text(resp) -> str:
     return " ".join(x.decode("utf-8", "replace") for x in resp.lines if isinstance(x, bytes))[:200]
 
 
-def _watch_expunges(client, on_expunge) -> None:
-    """Call ``on_expunge`` for every untagged EXPUNGE the server sends (RFC 3501 7.4.1 allows them during UID
-    commands; aioimaplib drops those), so the watcher's count of messages is corrected at once."""
+def _watch_untagged(client, on_expunge, on_exists) -> None:
+    """Call ``on_expunge`` for every untagged EXPUNGE and ``on_exists(n)`` for every EXISTS the server sends
+    (RFC 3501 7.4.1 allows them in the response to any command; aioimaplib drops those that come with a UID
+    command): the watcher's count of messages is corrected at once, and a message announced during a round's
+    own SEARCH or FETCH — which the server will not announce again once we IDLE — gets one more round instead
+    of waiting for the safety poll (seen in bench_load: a message recorded 30 s late)."""
     proto = getattr(client, "protocol", None)
     handler = getattr(proto, "_untagged_response", None)
     if handler is None or getattr(handler, "_shenbao_watch", False):
@@ -109,6 +113,10 @@ def _watch_expunges(client, on_expunge) -> None:
     def untagged(line: bytes, _handler=handler):
         if _EXPUNGE_RE.match(line):
             on_expunge()
+        else:
+            m = _EXISTS_RE.match(line)
+            if m:
+                on_exists(int(m.group(1)))
         return _handler(line)
     untagged._shenbao_watch = True
     proto._untagged_response = untagged
@@ -141,6 +149,8 @@ class MailboxWatcher:
         self.folder = account.folder         # the IMAP name watched (``\\Junk`` resolved at connect)
         self.rounds = 0                      # completed fetch rounds (tests)
         self._recount = True                 # cursor.messages to be counted over the whole folder (see _tail)
+        self._exists: int | None = None      # the last EXISTS count the server sent
+        self._announced = False              # an EXISTS with a new count arrived since the round's SEARCH began
         self._health_saved = None            # monotonic time of the last health save
 
     def stop(self) -> None:
@@ -216,12 +226,15 @@ class MailboxWatcher:
         # aioimaplib treats EXAMINE as a simple command and leaves its state at AUTH; a successful
         # EXAMINE selects the folder read-only (RFC 3501 6.3.2), so record that, as select() would.
         c.protocol.state = aioimaplib.SELECTED
+        self._exists = next((int(m.group(1)) for ln in r.lines
+                             if isinstance(ln, (bytes, bytearray)) and (m := _EXISTS_RE.match(ln))), None)
         uidvalidity = parse_uidvalidity(r.lines)
         if uidvalidity is None:
             raise InvalidFolder("server gave no UIDVALIDITY")
         cursor = await self._cursor(uidvalidity)
         self._recount, self._health_saved = True, None     # a new session counts the folder once
-        _watch_expunges(c, self._expunged)
+        self._announced = False
+        _watch_untagged(c, self._expunged, self._exists_said)
         self.connected.set()
         log.info("%s: watching %s (uidvalidity %d, last uid %d, %s)", self.account_key, decode_folder(self.folder),
                  uidvalidity, cursor.last_uid, "IDLE" if self._use_idle(c) else "poll")
@@ -237,6 +250,10 @@ class MailboxWatcher:
 
     def _expunged(self) -> None:
         self._recount = True
+
+    def _exists_said(self, n: int) -> None:
+        if n != self._exists:                # a server repeating the same count announces nothing new
+            self._exists, self._announced = n, True
 
     def _use_idle(self, c) -> bool:
         return self.account.idle and c.has_capability("IDLE")
@@ -268,6 +285,7 @@ class MailboxWatcher:
         recursion level deeper each, so one FETCH over a 1,000-message range never completed), body FETCHes
         of ≤ BATCH messages and ≤ BATCH_BYTES, each batch's receipts committed in one transaction with the
         cursor (a restart resumes exactly where the last batch ended)."""
+        self._announced = False              # what the server announces from here on is looked for again
         r = await self._unless_lost(c.uid_search(f"UID {cursor.last_uid + 1}:*", charset=None))
         if r.result != "OK":
             raise MailboxGone(f"UID SEARCH failed: {_text(r)}")
@@ -306,7 +324,7 @@ class MailboxWatcher:
                           mailbox=self.account.mailbox).set(backlog - start - len(chunk))
             if backlog > META_CHUNK and (start // META_CHUNK) % 10 == 9:
                 log.info("%s: backlog %d/%d recorded (uid %d)", self.account_key, done, backlog, cursor.last_uid)
-        newer = await self._tail(c, cursor, recorded=done)
+        newer = await self._tail(c, cursor, recorded=done) or self._announced
         # mail that arrived meanwhile was announced (EXISTS) in a response of this round, which IDLE does not
         # repeat: after a round that found mail, SEARCH once more (cheap: above the cursor) before idling
         return backlog or (1 if newer else 0)

@@ -187,3 +187,59 @@ def test_the_intake_hands_the_gil_to_its_loop_every_millisecond():
         assert abs(sys.getswitchinterval() - GIL_SWITCH_SECONDS) < 1e-9 and GIL_SWITCH_SECONDS < before
     finally:
         sys.setswitchinterval(before)
+
+
+async def test_a_message_announced_during_a_round_is_fetched_before_idling(db, services, dovecot_server,
+                                                                             monkeypatch):
+    """The server announces a new message (EXISTS) in the response to one of the round's own commands, after
+    the round's SEARCH was answered: it will not announce it again once we IDLE. Here the round's last
+    command is followed by a NOOP on the watcher's connection after another client APPENDed — the EXISTS comes
+    with the NOOP's response. The watcher must look again at once, not wait for the safety poll (60 s)."""
+    dc = dovecot_server
+    user = f"ann-{uuid.uuid4().hex[:8]}"
+    await append(dc, user, make_mail(message_id="<first@x>"), "26-Mar-2023 21:00:00 +0800")
+    real_tail, injected = MailboxWatcher._tail, []
+
+    async def tail_then_arrival(self, c, cursor, *, recorded):
+        newer = await real_tail(self, c, cursor, recorded=recorded)
+        # the round that found nothing after the one that recorded <first> — the last before IDLE: a message lands
+        if not recorded and not injected and await Receipt.filter(mailbox="mof").count() == 1:
+            injected.append(True)
+            await append(dc, user, make_mail(message_id="<during@x>"), "26-Mar-2023 22:00:00 +0800")
+            r = await c.noop()                         # its EXISTS arrives in this response, not during IDLE
+            assert r.result == "OK"
+        return newer
+    monkeypatch.setattr(MailboxWatcher, "_tail", tail_then_arrival)
+    w = MailboxWatcher(account(dc, user, "mof", poll=60.0), Receiver(services.archive, services.clock),
+                       services.clock, backoff_base=0.2)
+    task = asyncio.create_task(w.run())
+    try:
+        async def both():
+            return await Receipt.filter(mailbox="mof").count() == 2
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        await wait_until(both, timeout=30)
+        assert loop.time() - t0 < 10                   # not the 60 s safety poll
+    finally:
+        w.stop()
+        await asyncio.wait_for(task, 20)
+    assert injected == [True]
+
+
+def test_untagged_exists_and_expunge_reach_the_watcher():
+    class Proto:
+        def __init__(self):
+            self.seen = []
+
+        def _untagged_response(self, line):
+            self.seen.append(line)
+
+    class Client:
+        protocol = Proto()
+    c, got = Client(), []
+    imap_mod._watch_untagged(c, lambda: got.append("expunge"), lambda n: got.append(n))
+    imap_mod._watch_untagged(c, lambda: got.append("twice"), lambda n: got.append("twice"))   # installed once
+    for line in (b"* 12 EXISTS", b"* 3 EXPUNGE", b"* 4 RECENT", b"* SEARCH 1 2", b"13 EXISTS"):
+        c.protocol._untagged_response(line)
+    assert got == [12, "expunge", 13]
+    assert len(Client.protocol.seen) == 5                       # every line still goes to aioimaplib
