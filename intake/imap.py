@@ -20,6 +20,7 @@ from config.settings import ImapAccount
 from core.folders import decode_folder, stored_uidvalidity  # noqa: F401  (re-exported: tests, daemon)
 from intake.envelope import RawMail
 from intake.errors import InvalidAuth, InvalidFolder, MailboxGone
+from intake.priority import GATE
 from intake.imap_fetch import Fetched, parse_chunk, parse_fetch, parse_search, parse_uidvalidity
 from intake.receiver import Receiver
 from core.vocabulary import Source, TimeSource
@@ -241,7 +242,10 @@ class MailboxWatcher:
         pushed = False
         while not self._stop.is_set():
             if pushed and not self._recount and not self._stop.is_set():
-                await self._fetch_pushed(c, cursor)    # one round trip for the few messages a push announces
+                # the worker steps aside from the push on, not only once the bytes are here: a write transaction
+                # it began during the FETCH would hold SQLite's one write lock when the receipt is committed
+                async with GATE.recording():
+                    await self._fetch_pushed(c, cursor)    # one round trip for the few messages a push announces
             while not self._stop.is_set() and await self._fetch_new(c, cursor):
                 pass        # mail that arrived during our FETCH was announced in its response, not in IDLE
             self.rounds += 1
