@@ -85,6 +85,7 @@ def start_pg(root: Path) -> tuple[str, callable]:
     port.bind(("127.0.0.1", 0))
     p = port.getsockname()[1]
     port.close()
+    os.chmod(root, 0o711)       # a scratch directory is 0700; the server runs as the postgres user (scripts/pg.sh)
     url = subprocess.run(["bash", str(REPO / "scripts/pg.sh"), "start", str(root / "pg"), str(p)], check=True,
                          capture_output=True, text=True).stdout.strip()
     return url, lambda: subprocess.run(["bash", str(REPO / "scripts/pg.sh"), "stop", str(root / "pg"), str(p)])

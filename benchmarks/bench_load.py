@@ -84,8 +84,32 @@ def unrelated(i: int, rng: random.Random) -> bytes:
             f"\r\n\r\n{body}\r\n").encode()
 
 
-def tree_rss_mb(pid: int) -> tuple[float, float]:
-    """(RSS of pid, RSS of pid and all its descendants) in MiB, from /proc."""
+def _pss_mb(pid: int) -> float:
+    """Proportional set size: shared pages (libraries, the forkserver's preloaded parsers its children share
+    copy-on-write) counted once across the processes that share them, not once per process as in RSS."""
+    try:
+        for line in open(f"/proc/{pid}/smaps_rollup"):
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _role(pid: int) -> str:
+    try:
+        cmd = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ")
+    except OSError:
+        return "?"
+    for key, name in ((b"intake.worker_main", "worker"), (b"forkserver", "forkserver"), (b"cli.main", "intake"),
+                      (b"resource_tracker", "tracker"), (b"spawn", "ocr")):
+        if key in cmd:
+            return name
+    return "child"
+
+
+def tree_rss_mb(pid: int) -> tuple[float, float, float, str]:
+    """(RSS of pid, RSS of pid and all its descendants, their PSS, what the tree held) in MiB, from /proc."""
     kids: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for d in os.listdir("/proc"):
@@ -98,12 +122,17 @@ def tree_rss_mb(pid: int) -> tuple[float, float]:
             rss[int(d)] = int(parts[21]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, IndexError, ValueError):
             continue
-    total, stack = 0, [pid]
+    total, pss, stack, held = 0, 0.0, [(pid, "")], {}
     while stack:
-        p = stack.pop()
+        p, parent_role = stack.pop()
         total += rss.get(p, 0)
-        stack += kids.get(p, [])
-    return rss.get(pid, 0) / 2**20, total / 2**20
+        pss += _pss_mb(p)
+        role = "child" if parent_role == "forkserver" else _role(p)     # forked children share its cmdline
+        n, mb = held.get(role, (0, 0.0))
+        held[role] = (n + 1, mb + rss.get(p, 0) / 2**20)
+        stack += [(k, role) for k in kids.get(p, [])]
+    what = ", ".join(f"{role}{'×%d' % n if n > 1 else ''} {mb:.0f}" for role, (n, mb) in sorted(held.items()))
+    return rss.get(pid, 0) / 2**20, total / 2**20, pss, what
 
 
 def vm_hwm_mb(pid: int) -> float:
@@ -257,14 +286,16 @@ async def main(a) -> int:
     sem_smtp = asyncio.Semaphore(4)
     gen_sem = asyncio.Semaphore(2)
     big_sem = asyncio.Semaphore(6)
-    peak = {"rss": 0.0, "tree": 0.0}
+    peak = {"rss": 0.0, "tree": 0.0, "pss": 0.0, "what": ""}
     stop = asyncio.Event()
     chat: list[tuple[str, float]] = []
 
     async def sample():
         while not stop.is_set():
-            r, t = tree_rss_mb(proc.pid)
-            peak["rss"], peak["tree"] = max(peak["rss"], r), max(peak["tree"], t)
+            r, t, pss, what = tree_rss_mb(proc.pid)
+            peak["rss"], peak["pss"] = max(peak["rss"], r), max(peak["pss"], pss)
+            if t > peak["tree"]:
+                peak["tree"], peak["what"] = t, what
             await asyncio.sleep(0.5)
 
     async def deliver(offset: float, kind: str, args: tuple) -> None:
@@ -397,7 +428,7 @@ async def main(a) -> int:
           f"p99 {pct(chat_ok, 99) * 1000:.0f} ms max {max(chat_ok, default=float('nan')) * 1000:.0f} ms")
     print(f"memory: intake process peak RSS {hwm:.0f} MiB (VmHWM), sampled peak {peak['rss']:.0f} MiB; its worker "
           f"process {worker_hwm:.0f} MiB (VmHWM); process tree (intake, worker, sandbox children) sampled peak "
-          f"{peak['tree']:.0f} MiB")
+          f"RSS {peak['tree']:.0f} MiB ({peak['what']}), PSS {peak['pss']:.0f} MiB")
     print(f"wall time {time.monotonic() - t_start:.0f}s")
     if failures:
         print("FAILURES:\n  " + "\n  ".join(failures[:20]))

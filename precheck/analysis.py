@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 from config.call import CallConfig
 from precheck import sandbox
-from precheck.files import tasks as worker
 from precheck.files.file_ref import FileRef
 from precheck.files.links import large_attachment_links
 from precheck.files.sniff import sniff, sniff_file
@@ -33,6 +32,12 @@ from precheck.reading.ocr_read import ocr_round
 log = logging.getLogger("shenbao.precheck.analysis")
 
 MAX_DOCUMENTS = 300
+
+
+def _task(name: str) -> sandbox.Named:
+    """A function of ``precheck.files.tasks``, by name: the children run it; this process never imports the
+    parsers (cv2, numpy, pdfium, pikepdf, libarchive — about 70 MiB resident in each process that does)."""
+    return sandbox.Named("precheck.files.tasks", name)
 
 
 @dataclass
@@ -189,7 +194,7 @@ async def _unpack_set(docs, vs: dict, limits, timeout, queue) -> None:
             d.analysis["volume_of"] = docs[first].filename
     items = vs["items"]
     files = [(it.filename, it.source) for it in items]
-    res = await sandbox.run(worker.unpack_volumes, files, limits, timeout=timeout * 2)
+    res = await sandbox.run(_task("unpack_volumes"), files, limits, timeout=timeout * 2)
     _record_unpack(docs[first], first, items[0], res, queue)
     docs[first].analysis["volume_message"] = s.message()
 
@@ -200,7 +205,7 @@ async def _unpack(doc, idx, item, ft, limits, timeout, queue, htmls) -> None:
     if item.depth >= limits.max_depth:
         doc.analysis["problems"] = [{"kind": "over_limit", "message": f"压缩包嵌套超过 {limits.max_depth} 层，未再解压"}]
         return
-    res = await sandbox.run(worker.unpack_file, item.source, ft.fmt, limits, item.filename, timeout=timeout)
+    res = await sandbox.run(_task("unpack_file"), item.source, ft.fmt, limits, item.filename, timeout=timeout)
     value = _record_unpack(doc, idx, item, res, queue)
     if value.get("html_body"):
         htmls.append(value["html_body"])
@@ -241,7 +246,7 @@ async def _analyse_leaf(doc: AnalysedDocument, item: _Item, call: CallConfig, ti
     tol = call.limits.a4_tolerance
     ft = _sniff(item)
     t = office_timeout if ft.family == "office" else timeout
-    res = await sandbox.run(worker.analyse_file, item.source, item.filename, item.content_type, tol,
+    res = await sandbox.run(_task("analyse_file"), item.source, item.filename, item.content_type, tol,
                             office_timeout=office_timeout - 5, timeout=t)
     if res.ok:
         raw = res.value
@@ -249,7 +254,7 @@ async def _analyse_leaf(doc: AnalysedDocument, item: _Item, call: CallConfig, ti
         kind, message = _sandbox_problem(res)
         raw = {"family": ft.family, "fmt": ft.fmt, "error": message, "error_kind": kind, "sandbox_error": res.error}
         if ft.family == "pdf":     # content blew a limit: the metadata may still count the pages
-            geo = await sandbox.run(worker.geometry_only, item.source, tol, timeout=timeout)
+            geo = await sandbox.run(_task("geometry_only"), item.source, tol, timeout=timeout)
             if geo.ok:
                 raw.update(geo.value)
     raw["child_rss_mib"] = res.peak_rss_mib

@@ -9,6 +9,7 @@ At most ``os.cpu_count()`` children run at once (a process-wide semaphore shared
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import multiprocessing
 import os
@@ -40,6 +41,26 @@ class SandboxResult:
     detail: str = ""
     seconds: float = 0.0
     peak_rss_mib: float = 0.0         # the child's own peak resident memory (ru_maxrss), when it reported
+
+
+class Named:
+    """A child's function by module and name, imported in the child (the forkserver has it preloaded): the
+    process that starts children need not import the parsers itself. ``run(Named("precheck.files.tasks",
+    "analyse_file"), ...)`` runs as ``run(tasks.analyse_file, ...)`` would."""
+
+    __slots__ = ("module", "__name__")
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.__name__ = module, name
+
+    def __call__(self, *args, **kwargs):
+        return getattr(importlib.import_module(self.module), self.__name__)(*args, **kwargs)
+
+    def __reduce__(self):
+        return (Named, (self.module, self.__name__))
+
+    def __repr__(self) -> str:
+        return f"Named({self.module}:{self.__name__})"
 
 
 def _context():

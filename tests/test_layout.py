@@ -157,3 +157,16 @@ def test_every_third_party_import_is_a_declared_dependency():
                 if not owners & (declared | pulled):
                     missing.add(f"{path.relative_to(REPO)}:{line}: {root} (installed from {sorted(owners) or 'nowhere'})")
     assert sorted(missing) == []
+
+
+def test_receiving_and_worker_processes_load_no_parser():
+    """The parsers (cv2, numpy, pdfium, pikepdf, libarchive, PIL: ~70 MiB resident) are loaded by the sandbox
+    children's forkserver only; the intake process and its worker process name the children's functions
+    (precheck.sandbox.Named) instead of importing them."""
+    code = ("import sys, intake.daemon, intake.worker_main, intake.pipeline, intake.worker, intake.ocr_backlog, "
+            "precheck.analysis; "
+            "bad = sorted({m.split('.')[0] for m in sys.modules} & {'cv2', 'numpy', 'pikepdf', 'pypdfium2', "
+            "'PIL', 'libarchive', 'pillow_heif', 'precheck.files.tasks'} | "
+            "({'precheck.files.tasks'} & set(sys.modules))); print(bad); sys.exit(1 if bad else 0)")
+    p = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stdout + p.stderr

@@ -84,3 +84,17 @@ async def test_timeout_also_ends_grandchildren(tmp_path):
     except ProcessLookupError:
         alive = False
     assert not alive
+
+
+async def test_a_named_function_is_imported_in_the_child_only():
+    """sandbox.Named: the child imports the module and runs the function; the parent never imports it."""
+    import sys
+
+    mod = "tests.checks.sandbox_named_target"
+    assert mod not in sys.modules
+    r = await sandbox.run(sandbox.Named(mod, "loaded_where"), 21)
+    assert r.ok, r.detail
+    assert r.value[0] == 42 and r.value[1] != os.getpid()
+    assert mod not in sys.modules
+    bad = await sandbox.run(sandbox.Named(mod, "no_such_function"))
+    assert not bad.ok and bad.error == "exception" and "no_such_function" in bad.detail
