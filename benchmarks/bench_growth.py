@@ -8,7 +8,8 @@ database holds:
   - older calls (2016–2022): up to two filings per province and call, cloned the same way;
   - unrelated mail, the rest (≥ 90 %): newsletters no province claims, 85 % of them in the current call
     (at 50k that puts > 40,000 submissions in one call: past PostgreSQL's 32,767 query-argument limit).
-Every province's kept state is then stored (`rebuild_state`, the real checks), and measured:
+Every province's kept state is then stored (`rebuild_state`, the real checks); on PostgreSQL the tables are
+ANALYZEd, as autovacuum does within a minute of a bulk load (the seeding took seconds); then measured:
 
   register --json       build_register + as_json + json.dumps, all 32 units
   status question       the chat's dossier answer for one province (compose.dossier), p50/p99 over 60 asks
@@ -433,6 +434,14 @@ async def run_one(backend: str, n: int, root: Path, pg_admin: str | None, seed_:
         from core.province_state import rebuild_state
 
         await rebuild_state(services)
+        if backend == "postgres":
+            # what autovacuum's autoanalyze does within a minute of a bulk load (autovacuum_naptime): the rows were
+            # written seconds ago by bulk inserts; without statistics the planner guesses (measured: the
+            # unidentified queue read through the province index, 41,555 unrelated rows filtered, 37 ms
+            # instead of 0.1 ms) — a state a database that grew by arrivals is never in
+            from tortoise import connections
+
+            await connections.get("default").execute_script("ANALYZE")
         info["seed_s"] = time.perf_counter() - t0
         metrics.REGISTRY.clear()
         lag = LoopLagMonitor("bench", interval=0.02)
