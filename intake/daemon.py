@@ -127,6 +127,9 @@ async def run_daemon(services: Services) -> None:
     bound_heap()                                 # freed large buffers go back to the system (core.heap)
     tune_gil()
     await init_db(services.settings.database_url)
+    from intake.write_baton import BATON
+
+    BATON.configure(services.settings.sqlite_path)    # shared with the worker process (SQLite: one writer)
     raise_fd_limit()
     daemon = IntakeDaemon(services, verbose=logging.getLogger().isEnabledFor(logging.DEBUG))
     stop = asyncio.Event()

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tortoise.transactions import in_transaction
 
+from core import metrics
 from core.archive import Archive
 from core.dossier import refresh_dossier
 from core.findings_store import replace_findings
@@ -28,7 +29,8 @@ from core.submission_findings import refresh_submission_findings
 from core.vocabulary import ReceiptStatus, SenderTrust, Source
 from intake.documents import PreparedDocuments, prepare_documents, store_documents
 from intake.grouping import existing_submission, submission_for
-from intake.priority import GATE
+from intake.priority import GATE, GIVE_WAY_MAX, GaveWay
+from intake.write_baton import BATON
 from models.retry import with_retry
 from models.dossier import KnownSender
 from models.finding import Finding
@@ -184,6 +186,11 @@ def _unrelated(services: Services, sub: Submission, parsed: ParsedMail, docs: li
                                or [a.filename for a in parsed.attachments])
 
 
+async def _batoned(tx):
+    async with BATON.held():
+        return await tx
+
+
 async def process_receipt(services: Services, receipt_id: int) -> Submission:
     """Process one durable receipt; raises on failure (the worker shunts it)."""
     await GATE.quiet()
@@ -206,19 +213,22 @@ async def _process(services: Services, r: Receipt, parsed: ParsedMail) -> Submis
     confirmed = await _confirmed(parsed.sender)
     auth = await _authenticate(services, r, parsed)
     dmarc = await _dmarc(services, auth)
-    await GATE.quiet()                 # an arrival being recorded goes first (intake.priority)
     now = services.clock.now()
 
-    async def write() -> tuple[Receipt, Submission]:
+    async def write(armed: bool) -> tuple[Receipt, Submission]:
         async with in_transaction():
+            GATE.give_way(armed)       # an arrival that began since goes first: roll back, run again after it
             r = await Receipt.get(id=receipt_id)
             await _record_headers(r, parsed)
+            GATE.give_way(armed)
             sub, _created = await submission_for(r, parsed, call_id=call.id, now=now)
             receipts = list(await Receipt.filter(submission_id=sub.id).order_by("received_at", "id"))
             old_province = sub.province
             sub.first_received_at = min(x.received_at for x in receipts)
             sub.on_time = any(call.is_on_time(x.received_at) for x in receipts)
+            GATE.give_way(armed)
             docs, doc_findings = await store_documents(sub, prepared, now=now)
+            GATE.give_way(armed)
             if doc_findings:
                 await replace_findings(scope="document", submission_id=sub.id, now=now, province=None, call_id=sub.call_id,
                                        specs=[f for _, f in doc_findings],
@@ -227,6 +237,7 @@ async def _process(services: Services, r: Receipt, parsed: ParsedMail) -> Submis
             sub.unrelated = _unrelated(services, sub, parsed, docs)
             sub.updated_at = now
             await sub.save()
+            GATE.give_way(armed)
             if sub.unrelated:            # unrelated mail carries no findings: nothing for anyone to act on
                 await Finding.filter(submission_id=sub.id, scope="submission").delete()
             else:
@@ -235,11 +246,23 @@ async def _process(services: Services, r: Receipt, parsed: ParsedMail) -> Submis
             r.attempts += 1
             await r.save(update_fields=["status", "error", "processed_at", "attempts"])
             for province in {p for p in (sub.province, old_province) if p}:
+                GATE.give_way(armed)
                 await refresh_dossier(services, province)
         return r, sub
-    # the intake process commits receipts meanwhile: on SQLite a transaction that read first is told "database
-    # is locked" when a write lands in between (it cannot wait for it); it is rolled back, so run it again
-    r, sub = await with_retry(write, what="processing transaction")
+    gave = 0
+    while True:
+        # an arrival being recorded goes first (intake.priority); a transaction begun in a quiet moment also gives
+        # way to one that begins while it runs
+        armed = await GATE.quiet() and gave < GIVE_WAY_MAX
+        try:
+            # the intake process commits receipts meanwhile: on SQLite a transaction that read first is told
+            # "database is locked" when a write lands in between (it cannot wait for it); it is rolled back, so
+            # run it again (the baton is given back while the retry waits)
+            r, sub = await with_retry(lambda: _batoned(write(armed)), what="processing transaction")
+            break
+        except GaveWay:
+            gave += 1
+            metrics.counter("worker_gave_way_total", "processing transactions rolled back for an arrival").inc()
     log.info("%s: processed into %s (%s, %s)", r.ref, sub.ref,
              sub.province or ("unrelated" if sub.unrelated else "unidentified"), "on time" if sub.on_time else "LATE")
     return sub

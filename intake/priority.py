@@ -11,6 +11,12 @@ The worker runs in a process of its own (``intake.worker_process``): the receivi
 gate — one byte of shared memory (a memfd) that says whether it is recording — and passes the descriptor to
 the worker process, which ``attach()``es to it; there ``quiet()`` polls that byte every ``POLL_SECONDS``.
 In one process (tests, ``shenbao ingest``) the gate works as before, with futures.
+
+A worker transaction begun in a quiet moment gives way to an arrival that begins while it runs: at each of its
+``give_way`` points it raises ``GaveWay`` when the gate is set, the transaction is rolled back (nothing of it
+is written; its work was all done before it began) and run again once the arrival is recorded, at most
+``GIVE_WAY_MAX`` times per receipt. One begun after ``max_wait`` (arrivals without a pause) does not give way.
+With the write baton (``intake.write_baton``) the arrival then waits only for the worker's statement in flight.
 """
 from __future__ import annotations
 
@@ -20,6 +26,11 @@ import mmap
 import os
 
 POLL_SECONDS = 0.002              # how often the worker process looks at the shared byte while it is set
+GIVE_WAY_MAX = 3                  # a receipt's transaction gives way at most this often, then runs through
+
+
+class GaveWay(Exception):
+    """A worker transaction stepped aside for an arrival (rolled back; run again)."""
 
 
 class ArrivalGate:
@@ -68,6 +79,11 @@ class ArrivalGate:
                 for f in self._waiters:
                     if not f.done():
                         f.set_result(None)
+
+    def give_way(self, armed: bool) -> None:
+        """In a worker transaction begun in a quiet moment (``armed``): raise GaveWay if an arrival began since."""
+        if armed and self.busy:
+            raise GaveWay()
 
     async def quiet(self, max_wait: float = 1.0) -> bool:
         """Wait until nothing is being recorded, at most ``max_wait`` s; return whether it became quiet."""

@@ -16,6 +16,7 @@ from core.archive import Archive, StorageUnavailable, digest
 from intake.envelope import RawMail
 from intake.faults import pause_point
 from intake.priority import GATE
+from intake.write_baton import BATON
 from models import audit_log
 from models.receipt import Receipt
 from models.retry import with_retry
@@ -111,7 +112,7 @@ class Receiver:
             found = await (looked.pop() if looked else self._existing_all(mails, shas))
             out = []
             made: dict[tuple[str, str], Receipt] = {}      # a batch may hold byte-identical copies: one receipt
-            async with in_transaction():
+            async with BATON.held(), in_transaction():
                 for mail, (sha, rel), existing in zip(mails, stored, found):
                     existing = existing or made.get((mail.mailbox, sha))
                     if existing is not None:
@@ -223,7 +224,7 @@ class Receiver:
             for _ in range(20):
                 new: dict[str, Receipt] = {}
                 try:
-                    async with in_transaction():
+                    async with BATON.held(), in_transaction():
                         for i, mailbox in enumerate(m for m in mailboxes if found[m] is None):
                             if i:
                                 await pause_point("between_copies")

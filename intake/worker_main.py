@@ -94,6 +94,9 @@ async def serve(services, arrivals_fd: int | None) -> None:
     if arrivals_fd is not None:
         GATE.attach(arrivals_fd)
     await init_db(services.settings.database_url)
+    from intake.write_baton import BATON
+
+    BATON.configure(services.settings.sqlite_path)    # the intake process's, on the same database file
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
