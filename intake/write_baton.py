@@ -95,11 +95,15 @@ class WriteBaton:
                     pass
                 self._taking = loop.run_in_executor(self._pool, fcntl.flock, self._fd, fcntl.LOCK_EX)
                 self._taking.add_done_callback(self._taken)
+            fut = self._taking
             self._waiting += 1
             t0 = loop.time()
             try:
                 # a waiter that is cancelled does not cancel the thread: _taken gives the lock back if no one waits
-                await asyncio.shield(self._taking)
+                await asyncio.shield(fut)
+                # the future may be done with its callback not yet run (awaiting a done future does not yield:
+                # without this the loop would spin here and never run it)
+                self._taken(fut)
             except OSError:
                 log.warning("write baton: flock failed; going on without it", exc_info=True)
                 return
@@ -108,6 +112,9 @@ class WriteBaton:
                 self.waited += loop.time() - t0
 
     def _taken(self, fut: asyncio.Future) -> None:
+        """The blocking flock returned (called by its waiter or as its done callback, whichever comes first)."""
+        if self._taking is not fut:
+            return
         self._taking = None
         if fut.cancelled() or fut.exception() is not None:
             return

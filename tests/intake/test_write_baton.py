@@ -228,3 +228,23 @@ async def test_receipts_and_processing_take_the_baton(db, services, tmp_path):
         assert BATON.waited >= 0.4
     finally:
         BATON.close()
+
+
+@pytest.mark.timeout(20)            # the bug did not fail, it spun for ever
+async def test_a_writer_arriving_when_the_flock_returned_but_before_its_callback_takes_it(tmp_path):
+    """The race that spun the intake's loop at 100 % CPU in a deadline-night run: the blocking flock had
+    returned (its future done) and its done callback had not run yet when another coroutine asked for the
+    baton; awaiting a done future does not yield, so the callback never ran."""
+    baton = WriteBaton()
+    baton.configure(tmp_path / "db.sqlite3")
+    try:
+        fcntl.flock(baton._fd, fcntl.LOCK_EX)             # what the thread did
+        fut = asyncio.get_running_loop().create_future()
+        fut.set_result(None)                              # done; no callback has run
+        baton._taking = fut
+        async with baton.held():
+            assert baton._locked and baton._taking is None
+            assert not free_for_others(baton.path)
+        assert free_for_others(baton.path)
+    finally:
+        baton.close()
