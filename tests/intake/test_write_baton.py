@@ -34,6 +34,14 @@ def other_holder(path, seconds: float, stamp) -> subprocess.Popen:
     return p
 
 
+@pytest.fixture
+def baton(tmp_path):
+    b = WriteBaton()
+    b.configure(tmp_path / "db.sqlite3")
+    yield b
+    b.close()
+
+
 def free_for_others(path) -> bool:
     """Whether a process (any open file description but the baton's) could take the lock now."""
     fd = os.open(path, os.O_RDWR)
@@ -58,8 +66,8 @@ async def test_the_baton_waits_for_the_other_process_and_is_taken_when_it_lets_g
         async with baton.held():
             entered = time.time()
             assert not free_for_others(path)
+        holder.wait(10)                       # it writes the time it let go just after letting go
         released = float((tmp_path / "released").read_text())
-        holder.wait(10)
         assert entered >= released            # not before the other process let go
         assert baton.waited >= 0.2
         assert free_for_others(path)          # given back on exit
@@ -67,52 +75,42 @@ async def test_the_baton_waits_for_the_other_process_and_is_taken_when_it_lets_g
         baton.close()
 
 
-async def test_the_coroutines_of_one_process_share_it_and_the_last_out_gives_it_back(tmp_path):
-    baton = WriteBaton()
-    baton.configure(tmp_path / "db.sqlite3")
-    try:
-        inside, release_first = asyncio.Event(), asyncio.Event()
+async def test_the_coroutines_of_one_process_share_it_and_the_last_out_gives_it_back(baton):
+    inside, release_first = asyncio.Event(), asyncio.Event()
 
-        async def first():
-            async with baton.held():
-                inside.set()
-                await release_first.wait()
-        t = asyncio.create_task(first())
-        await inside.wait()
-        async with baton.held():                 # does not wait for the first coroutine
-            assert not free_for_others(baton.path)
-        assert not free_for_others(baton.path)   # the first is still inside
-        release_first.set()
+    async def first():
+        async with baton.held():
+            inside.set()
+            await release_first.wait()
+    t = asyncio.create_task(first())
+    await inside.wait()
+    async with baton.held():                 # does not wait for the first coroutine
+        assert not free_for_others(baton.path)
+    assert not free_for_others(baton.path)   # the first is still inside
+    release_first.set()
+    await t
+    assert free_for_others(baton.path)
+
+
+async def test_a_cancelled_waiter_leaves_the_baton_free(baton, tmp_path):
+    holder = other_holder(baton.path, 0.3, tmp_path / "released")
+
+    async def wait_for_it():
+        async with baton.held():
+            raise AssertionError("should have been cancelled before the other process let go")
+    t = asyncio.create_task(wait_for_it())
+    await asyncio.sleep(0.1)
+    t.cancel()
+    with pytest.raises(asyncio.CancelledError):
         await t
-        assert free_for_others(baton.path)
-    finally:
-        baton.close()
-
-
-async def test_a_cancelled_waiter_leaves_the_baton_free(tmp_path):
-    baton = WriteBaton()
-    baton.configure(tmp_path / "db.sqlite3")
-    try:
-        holder = other_holder(baton.path, 0.3, tmp_path / "released")
-
-        async def wait_for_it():
-            async with baton.held():
-                raise AssertionError("should have been cancelled before the other process let go")
-        t = asyncio.create_task(wait_for_it())
-        await asyncio.sleep(0.1)
-        t.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await t
-        holder.wait(10)
-        for _ in range(100):                     # the thread's flock returns after the release; it is given back
-            if free_for_others(baton.path) and baton._taking is None:
-                break
-            await asyncio.sleep(0.02)
-        assert free_for_others(baton.path)
-        async with baton.held():                 # and the next writer takes it at once
-            assert not free_for_others(baton.path)
-    finally:
-        baton.close()
+    holder.wait(10)
+    for _ in range(100):                     # the thread's flock returns after the release; it is given back
+        if free_for_others(baton.path) and baton._taking is None:
+            break
+        await asyncio.sleep(0.02)
+    assert free_for_others(baton.path)
+    async with baton.held():                 # and the next writer takes it at once
+        assert not free_for_others(baton.path)
 
 
 async def test_no_baton_on_postgresql_or_where_the_file_cannot_be_made(tmp_path):
@@ -231,20 +229,15 @@ async def test_receipts_and_processing_take_the_baton(db, services, tmp_path):
 
 
 @pytest.mark.timeout(20)            # the bug did not fail, it spun for ever
-async def test_a_writer_arriving_when_the_flock_returned_but_before_its_callback_takes_it(tmp_path):
+async def test_a_writer_arriving_when_the_flock_returned_but_before_its_callback_takes_it(baton):
     """The race that spun the intake's loop at 100 % CPU in a deadline-night run: the blocking flock had
     returned (its future done) and its done callback had not run yet when another coroutine asked for the
     baton; awaiting a done future does not yield, so the callback never ran."""
-    baton = WriteBaton()
-    baton.configure(tmp_path / "db.sqlite3")
-    try:
-        fcntl.flock(baton._fd, fcntl.LOCK_EX)             # what the thread did
-        fut = asyncio.get_running_loop().create_future()
-        fut.set_result(None)                              # done; no callback has run
-        baton._taking = fut
-        async with baton.held():
-            assert baton._locked and baton._taking is None
-            assert not free_for_others(baton.path)
-        assert free_for_others(baton.path)
-    finally:
-        baton.close()
+    fcntl.flock(baton._fd, fcntl.LOCK_EX)             # what the thread did
+    fut = asyncio.get_running_loop().create_future()
+    fut.set_result(None)                              # done; no callback has run
+    baton._taking = fut
+    async with baton.held():
+        assert baton._locked and baton._taking is None
+        assert not free_for_others(baton.path)
+    assert free_for_others(baton.path)
