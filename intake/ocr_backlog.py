@@ -16,8 +16,19 @@ import time
 
 from core.dossier import refresh_dossier
 from core.services import Services
+from intake.priority import GATE
+from intake.write_baton import BATON
 from models.submission import Document
 from precheck.analysis import ocr_document
+
+
+async def _write(fn):
+    """A write of the background step: after the arrival being recorded, if any, holding the write baton
+    (intake.priority, intake.write_baton) — OCR is deferred work, the recording of mail is not."""
+    await GATE.quiet()
+    async with BATON.held():
+        return await fn()
+
 
 log = logging.getLogger("shenbao.intake.ocr")
 
@@ -70,7 +81,7 @@ async def ocr_one(services: Services, doc, *, chunk: int = 3, pool=None) -> bool
         upd["analysis"]["ocr"]["pages_ref"] = ref
     for k, v in upd.items():
         setattr(doc, k, v)
-    await doc.save()
+    await _write(doc.save)
     o = upd["analysis"]["ocr"]
     log.info("document %s: OCR %s (pages %s), kind %s", doc.id, o.get("status"), o.get("done"), doc.kind)
     return True
@@ -112,7 +123,7 @@ async def run_background_ocr(services: Services, *, limit: int = 20, chunk: int 
                     a = dict(doc.analysis or {})
                     a["ocr"] = dict(_ocr(doc), status="failed", reason="存档文件无法读取")
                     doc.analysis = a
-                    await doc.save()
+                    await _write(doc.save)
                     if on_round:
                         on_round(doc)
                     continue
@@ -124,12 +135,12 @@ async def run_background_ocr(services: Services, *, limit: int = 20, chunk: int 
                     provinces.add(sub.province)
                     if refresh and _ocr(doc).get("status") != "pending":
                         async with refreshing:
-                            await refresh_dossier(services, sub.province)
+                            await _write(lambda: refresh_dossier(services, sub.province))
             finally:
                 claimed.discard(doc.id)
 
     await asyncio.gather(*(lane() for _ in range(len(pool.workers))))
     if refresh:
         for p in sorted(provinces):
-            await refresh_dossier(services, p)
+            await _write(lambda: refresh_dossier(services, p))
     return done

@@ -241,3 +241,23 @@ async def test_a_writer_arriving_when_the_flock_returned_but_before_its_callback
         assert baton._locked and baton._taking is None
         assert not free_for_others(baton.path)
     assert free_for_others(baton.path)
+
+
+async def test_background_ocr_writes_take_the_baton(tmp_path):
+    """The OCR step's writes (a document's reading, the dossier re-check) wait for the baton like processing."""
+    from intake import ocr_backlog
+    from intake.write_baton import BATON
+
+    BATON.configure(tmp_path / "ocr.sqlite3")
+    try:
+        holder = other_holder(BATON.path, 0.3, tmp_path / "released")
+        ran = []
+
+        async def write():
+            ran.append(time.time())
+            return "written"
+        assert await ocr_backlog._write(write) == "written"
+        holder.wait(10)
+        assert ran[0] >= float((tmp_path / "released").read_text())
+    finally:
+        BATON.close()
