@@ -114,9 +114,10 @@ async def reconcile_folders() -> list[FolderRow]:
 
     out = []
     for cur in await MailboxCursor.all().order_by("mailbox", "account", "folder"):
-        n = await Receipt.filter(imap_account=cur.account, imap_folder=decode_folder(cur.folder),
-                                 imap_uidvalidity=stored_uidvalidity(cur.folder, cur.uidvalidity),
-                                 imap_uid__lte=cur.last_uid).count()
+        # a range of the unique (mailbox, uidvalidity, uid) index, not a scan of every receipt
+        n = await Receipt.filter(mailbox=cur.mailbox, imap_uidvalidity=stored_uidvalidity(cur.folder, cur.uidvalidity),
+                                 imap_uid__lte=cur.last_uid, imap_account=cur.account,
+                                 imap_folder=decode_folder(cur.folder)).count()
         out.append(FolderRow(cur.mailbox, cur.account, decode_folder(cur.folder), cur.last_uid, cur.messages, n,
                              cur.last_ok_at, cur.last_error))
     return out
