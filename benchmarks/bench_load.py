@@ -383,6 +383,12 @@ async def main(a) -> int:
             except Exception:  # noqa: BLE001
                 pass
         dc.cleanup()
+    from core.metrics import read_snapshot, sample
+
+    snaps = {p: read_snapshot(data / "run" / f"metrics-{p}.json", max_age=None) for p in ("intake", "worker")}
+    lag_max = {p: sample(snaps[p], "loop_lag_max_seconds", process=p) for p in snaps}
+    gave_way = sample(snaps["worker"], "worker_gave_way_total") or 0
+    lag_lines = [ln for ln in (root / "intake.log").read_text(errors="replace").splitlines() if "event loop lag" in ln]
     rows = q(db, "select source, message_id, received_at, created_at, imap_uid, sha256 from receipt")
     imap_rows = [r for r in rows if r[0] == "imap"]
     smtp_rows = [r for r in rows if r[0] == "smtp"]
@@ -426,6 +432,12 @@ async def main(a) -> int:
           f"max {max(smtp_lat):.2f}s (n={len(smtp_lat)})")
     print(f"chat engine during load: {len(chat_ok)}/{len(chat)} answered; p50 {pct(chat_ok, 50) * 1000:.0f} ms "
           f"p99 {pct(chat_ok, 99) * 1000:.0f} ms max {max(chat_ok, default=float('nan')) * 1000:.0f} ms")
+    ms = lambda v: "n/a" if v is None else f"{v * 1000:.0f} ms"      # noqa: E731
+    print(f"event-loop lag, largest: intake process {ms(lag_max['intake'])}, worker process {ms(lag_max['worker'])} "
+          f"(target intake <= 500 ms); log lines 'event loop lag' (over 100 ms): "
+          f"{sum('intake event loop lag' in ln for ln in lag_lines)} intake, "
+          f"{sum('worker event loop lag' in ln for ln in lag_lines)} worker; "
+          f"worker transactions that gave way to an arrival: {gave_way:.0f}")
     print(f"memory: intake process peak RSS {hwm:.0f} MiB (VmHWM), sampled peak {peak['rss']:.0f} MiB; its worker "
           f"process {worker_hwm:.0f} MiB (VmHWM); process tree (intake, worker, sandbox children) sampled peak "
           f"RSS {peak['tree']:.0f} MiB ({peak['what']}), PSS {peak['pss']:.0f} MiB")
