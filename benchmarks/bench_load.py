@@ -84,16 +84,21 @@ def unrelated(i: int, rng: random.Random) -> bytes:
             f"\r\n\r\n{body}\r\n").encode()
 
 
-def _pss_mb(pid: int) -> float:
-    """Proportional set size: shared pages (libraries, the forkserver's preloaded parsers its children share
-    copy-on-write) counted once across the processes that share them, not once per process as in RSS."""
+def _proc_mb(pid: int, file: str, key: str) -> float:
+    """A ``key: N kB`` line of /proc/PID/FILE in MiB (0 when the process is gone)."""
     try:
-        for line in open(f"/proc/{pid}/smaps_rollup"):
-            if line.startswith("Pss:"):
+        for line in open(f"/proc/{pid}/{file}"):
+            if line.startswith(key):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
     return 0.0
+
+
+def _pss_mb(pid: int) -> float:
+    """Proportional set size: shared pages (libraries, the forkserver's preloaded parsers its children share
+    copy-on-write) counted once across the processes that share them, not once per process as in RSS."""
+    return _proc_mb(pid, "smaps_rollup", "Pss:")
 
 
 def _role(pid: int) -> str:
@@ -136,13 +141,7 @@ def tree_rss_mb(pid: int) -> tuple[float, float, float, str]:
 
 
 def vm_hwm_mb(pid: int) -> float:
-    try:
-        for line in open(f"/proc/{pid}/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    return _proc_mb(pid, "status", "VmHWM:")
 
 
 def worker_pid(intake_pid: int) -> int | None:

@@ -26,8 +26,7 @@ async def _write(fn):
     """A write of the background step: after the arrival being recorded, if any, holding the write baton
     (intake.priority, intake.write_baton) — OCR is deferred work, the recording of mail is not."""
     await GATE.quiet()
-    async with BATON.held():
-        return await fn()
+    return await BATON.run(fn)
 
 
 log = logging.getLogger("shenbao.intake.ocr")

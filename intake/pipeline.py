@@ -186,11 +186,6 @@ def _unrelated(services: Services, sub: Submission, parsed: ParsedMail, docs: li
                                or [a.filename for a in parsed.attachments])
 
 
-async def _batoned(tx):
-    async with BATON.held():
-        return await tx
-
-
 async def process_receipt(services: Services, receipt_id: int) -> Submission:
     """Process one durable receipt; raises on failure (the worker shunts it)."""
     await GATE.quiet()
@@ -258,7 +253,7 @@ async def _process(services: Services, r: Receipt, parsed: ParsedMail) -> Submis
             # the intake process commits receipts meanwhile: on SQLite a transaction that read first is told
             # "database is locked" when a write lands in between (it cannot wait for it); it is rolled back, so
             # run it again (the baton is given back while the retry waits)
-            r, sub = await with_retry(lambda: _batoned(write(armed)), what="processing transaction")
+            r, sub = await with_retry(lambda: BATON.run(lambda: write(armed)), what="processing transaction")
             break
         except GaveWay:
             gave += 1

@@ -83,6 +83,12 @@ class WriteBaton:
             if not self._holders and self._locked:
                 self._unlock()
 
+    async def run(self, fn):
+        """``await fn()`` holding the baton (``fn`` is called only once it is held: a wait that is cancelled leaves
+        no coroutine never awaited)."""
+        async with self.held():
+            return await fn()
+
     async def _take(self) -> None:
         loop = asyncio.get_running_loop()
         while not self._locked:
